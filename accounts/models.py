@@ -1,0 +1,71 @@
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django_countries.fields import CountryField
+
+
+class StakeholderType(models.TextChoices):
+    GOVERNMENT = "government", "Government"
+    BUSINESS = "business", "Business sector"
+    CIVIL_SOCIETY = "civil_society", "Civil society"
+    INTERNATIONAL_ORGANISATION = "international_organisation", "International organisation"
+    ACADEMIA = "academia", "Academia"
+    OTHER = "other", "Other"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **fields) -> "User":
+        if not email:
+            raise ValueError("An account needs an e-mail address.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+        fields["is_staff"] = True
+        fields["is_superuser"] = True
+        return self._create_user(email, password, **fields)
+
+
+class User(AbstractUser):
+    """An account: it logs in with its e-mail address; it has no username."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField("e-mail address", unique=True)
+    name = models.CharField(max_length=150)
+    country = CountryField(blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    stakeholder_type = models.CharField(
+        max_length=32, choices=StakeholderType.choices, blank=True
+    )
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ignoring_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name.split(" ")[0] if self.name else self.email

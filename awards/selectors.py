@@ -1,0 +1,109 @@
+"""Reads of the awards app: reusable querysets and the edition timeline."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from awards.models import ActionLine, Category, Edition
+from awards.phases import Phase, PhaseWindow
+
+
+@dataclass(frozen=True)
+class TimelineState:
+    """Where an edition stands at one moment.
+
+    ``current`` is the open phase, or None before the first phase opens, between two
+    phases, and after the last one closes; ``next`` is the phase that opens next.
+    """
+
+    current: PhaseWindow | None
+    previous: PhaseWindow | None
+    next: PhaseWindow | None
+
+    @property
+    def phase(self) -> Phase | None:
+        return self.current.phase if self.current else None
+
+    @property
+    def has_started(self) -> bool:
+        return self.current is not None or self.previous is not None
+
+    @property
+    def has_finished(self) -> bool:
+        return self.current is None and self.next is None
+
+
+def edition_timeline_state(*, edition: Edition, at: datetime | None = None) -> TimelineState:
+    """The one place that decides which phase of an edition is open at a moment.
+
+    A phase is open from its opening time (included) to its closing time (excluded).
+    """
+    moment = at or timezone.now()
+    previous = current = upcoming = None
+    for window in edition.timeline:
+        if window.contains(moment):
+            current = window
+        elif window.closes_at <= moment:
+            previous = window
+        elif upcoming is None:
+            upcoming = window
+    return TimelineState(current=current, previous=previous, next=upcoming)
+
+
+def edition_current_phase(*, edition: Edition, at: datetime | None = None) -> Phase | None:
+    return edition_timeline_state(edition=edition, at=at).phase
+
+
+def edition_list() -> QuerySet[Edition]:
+    return Edition.objects.order_by("-year")
+
+
+def edition_current() -> Edition | None:
+    """The edition the site shows by default: the most recent one."""
+    return edition_list().first()
+
+
+def edition_get(*, year: int) -> Edition | None:
+    return Edition.objects.filter(year=year).first()
+
+
+def category_list(*, edition: Edition) -> QuerySet[Category]:
+    return (
+        Category.objects.filter(edition=edition)
+        .select_related("action_line__parent")
+        .order_by("number")
+    )
+
+
+def action_line_list() -> QuerySet[ActionLine]:
+    return ActionLine.objects.select_related("parent").order_by("position")
+
+
+@dataclass(frozen=True)
+class ActionLineGroup:
+    """A top-level Action Line with the categories of an edition under it (C7 gathers
+    those of its sub-lines)."""
+
+    action_line: ActionLine | None
+    categories: list[Category]
+
+
+def categories_by_action_line(*, edition: Edition) -> list[ActionLineGroup]:
+    """The categories of an edition grouped under their top-level Action Line, in
+    Action Line order; special categories come last under no Action Line."""
+    groups: dict[int | None, ActionLineGroup] = {}
+    for category in category_list(edition=edition):
+        line = category.action_line
+        top = (line.parent or line) if line else None
+        key = top.pk if top else None
+        if key not in groups:
+            groups[key] = ActionLineGroup(action_line=top, categories=[])
+        groups[key].categories.append(category)
+    return sorted(
+        groups.values(),
+        key=lambda g: (g.action_line is None, g.action_line.position if g.action_line else 0),
+    )
+
+

@@ -1,0 +1,28 @@
+"""The base of every error a user can cause.
+
+Services raise a subclass with a stable ``code``; the API turns it into JSON
+``{"detail", "code"}`` and the HTML views into a message on the page, each in one place.
+"""
+
+
+class DomainError(Exception):
+    code = "invalid"
+    status_code = 400
+    default_detail = "The request cannot be carried out."
+
+    def __init__(self, detail: str | None = None, *, field: str | None = None) -> None:
+        self.detail = detail or self.default_detail
+        self.field = field
+        super().__init__(self.detail)
+
+
+class NotAllowed(DomainError):
+    code = "permission_denied"
+    status_code = 403
+    default_detail = "You are not allowed to do this."
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    status_code = 404
+    default_detail = "Not found."
