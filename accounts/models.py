@@ -45,9 +45,7 @@ class User(AbstractUser):
     name = models.CharField(max_length=150)
     country = CountryField(blank=True)
     organisation = models.CharField(max_length=200, blank=True)
-    stakeholder_type = models.CharField(
-        max_length=32, choices=StakeholderType.choices, blank=True
-    )
+    stakeholder_type = models.CharField(max_length=32, choices=StakeholderType.choices, blank=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

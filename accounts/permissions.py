@@ -19,8 +19,10 @@ def _in_group(user: User | AnonymousUser, group: str) -> bool:
 
 
 def is_secretariat(user: User | AnonymousUser) -> bool:
-    return user.is_authenticated and user.is_active and (
-        user.is_superuser or (user.is_staff and _in_group(user, SECRETARIAT_GROUP))
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or (user.is_staff and _in_group(user, SECRETARIAT_GROUP)))
     )
 
 

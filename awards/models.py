@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -57,7 +59,7 @@ def _timeline_constraints() -> list[models.CheckConstraint]:
                 name=f"edition_{phase.value}_opens_before_it_closes",
             )
         )
-    for earlier, later in zip(PHASE_ORDER, PHASE_ORDER[1:], strict=False):
+    for earlier, later in pairwise(PHASE_ORDER):
         constraints.append(
             models.CheckConstraint(
                 condition=Q(**{f"{closes_field(earlier)}__lte": F(opens_field(later))}),
@@ -219,9 +221,7 @@ class Project(models.Model):
     )
     title = models.CharField(max_length=255)
     organisation_name = models.CharField("organisation", max_length=255)
-    stakeholder_type = models.CharField(
-        max_length=32, choices=StakeholderType.choices, blank=True
-    )
+    stakeholder_type = models.CharField(max_length=32, choices=StakeholderType.choices, blank=True)
     country = CountryField(blank=True)
     region = models.CharField("ITU region", max_length=16, choices=Region.choices, blank=True)
     website = models.URLField(blank=True)
@@ -231,9 +231,7 @@ class Project(models.Model):
     sdgs = models.ManyToManyField(
         SustainableDevelopmentGoal, blank=True, related_name="projects", verbose_name="SDGs"
     )
-    linkage = models.TextField(
-        "linkage to the Action Lines and SDGs", blank=True
-    )
+    linkage = models.TextField("linkage to the Action Lines and SDGs", blank=True)
     impact = models.TextField(blank=True)
     partnerships = models.TextField(blank=True)
     challenges = models.TextField(blank=True)

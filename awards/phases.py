@@ -4,8 +4,9 @@ This module owns the edition timeline: every other module asks it (or the select
 built on it) which phase is current, rather than comparing dates itself.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import models
 
@@ -45,3 +46,34 @@ class PhaseWindow:
 
     def contains(self, moment: datetime) -> bool:
         return self.opens_at <= moment < self.closes_at
+
+
+DEFAULT_DURATIONS: dict[Phase, timedelta] = {
+    Phase.SUBMISSION: timedelta(days=60),
+    Phase.NOMINATION: timedelta(days=30),
+    Phase.VOTING: timedelta(days=45),
+    Phase.CHAMPIONS: timedelta(days=7),
+    Phase.JURY: timedelta(days=30),
+    Phase.CEREMONY: timedelta(days=4),
+}
+
+
+def timeline_around(
+    *,
+    current: Phase,
+    at: datetime,
+    durations: Mapping[Phase, timedelta] = DEFAULT_DURATIONS,
+) -> dict[str, datetime]:
+    """The opening and closing times of a gap-free timeline in which ``current`` is
+    halfway through at ``at``, as edition field values."""
+    index = PHASE_ORDER.index(current)
+    opens = at - durations[current] / 2
+    for phase in PHASE_ORDER[:index]:
+        opens -= durations[phase]
+    fields: dict[str, datetime] = {}
+    for phase in PHASE_ORDER:
+        closes = opens + durations[phase]
+        fields[opens_field(phase)] = opens
+        fields[closes_field(phase)] = closes
+        opens = closes
+    return fields

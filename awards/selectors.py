@@ -105,5 +105,3 @@ def categories_by_action_line(*, edition: Edition) -> list[ActionLineGroup]:
         groups.values(),
         key=lambda g: (g.action_line is None, g.action_line.position if g.action_line else 0),
     )
-
-
