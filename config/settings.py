@@ -5,6 +5,7 @@ folder, Celery tasks executed in-process, mail printed to the console. README.md
 every variable.
 """
 
+import warnings
 from pathlib import Path
 
 from config.env import Env
@@ -126,6 +127,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", str(BASE_DIR / "media")))
+if DEBUG:
+    # Without collectstatic WhiteNoise serves from the apps' folders (as runserver does)
+    # and would warn that STATIC_ROOT does not exist yet.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -198,6 +203,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "PhaseEnum": "awards.phases.Phase",
+        "TieRuleEnum": "awards.models.TieRule",
+    },
 }
 
 LOG_LEVEL = env.choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})
