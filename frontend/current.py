@@ -1,0 +1,44 @@
+"""The current edition as one request sees it.
+
+The page header (through the context processor) and the page body both ask for the
+current edition; they share one lookup, made only when something reads it, and one
+moment, so that the header and the timeline never disagree about which phase is open.
+"""
+
+from datetime import datetime
+from functools import cached_property
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from awards.models import Edition
+from awards.selectors import TimelineState, edition_current, edition_timeline_state
+
+_REQUEST_ATTRIBUTE = "_frontend_current_edition"
+
+
+class CurrentEdition:
+    """The most recent edition and where its timeline stands, loaded on first use."""
+
+    @cached_property
+    def at(self) -> datetime:
+        return timezone.now()
+
+    @cached_property
+    def edition(self) -> Edition | None:
+        return edition_current()
+
+    @cached_property
+    def state(self) -> TimelineState | None:
+        if self.edition is None:
+            return None
+        return edition_timeline_state(edition=self.edition, at=self.at)
+
+
+def current_edition(request: HttpRequest) -> CurrentEdition:
+    """The request's CurrentEdition, created once per request."""
+    current = getattr(request, _REQUEST_ATTRIBUTE, None)
+    if current is None:
+        current = CurrentEdition()
+        setattr(request, _REQUEST_ATTRIBUTE, current)
+    return current
