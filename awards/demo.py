@@ -1,0 +1,1021 @@
+"""Demo data: the "WSIS Prizes 2020" edition with accounts and projects, for a phase.
+
+``demo_seed`` builds (or brings up to date) a demo edition whose timeline puts a chosen
+phase halfway now, with projects in the states that phase implies. The demo edition
+belongs to this module: running it again resets the demo projects to the chosen phase
+instead of adding to them.
+
+The project texts come from a fixed catalogue generated with ``random.Random(2020)``,
+always at the largest size, so that a project keeps its organisation, title and texts
+whatever ``nominees_per_category`` is and however often the command runs.
+
+The statuses are replayed stage by stage (submission, nomination, champions, winners),
+one function each, so that the real voting, jury and results services can replace a
+stage without touching the rest.
+"""
+
+import random
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django_countries import countries
+
+from accounts.models import StakeholderType, User
+from accounts.permissions import JURY_GROUP, SECRETARIAT_GROUP
+from awards.models import (
+    Category,
+    Edition,
+    Project,
+    ProjectStatus,
+    Region,
+    SustainableDevelopmentGoal,
+)
+from awards.phases import PHASE_ORDER, Phase, timeline_around
+from awards.services import edition_categories_create_standard, edition_timeline_set
+
+DEMO_YEAR = 2020
+DEMO_TITLE = "WSIS Prizes 2020"
+DEMO_PASSWORD = "wsis-demo-2020"
+SECRETARIAT_EMAIL = "secretariat@wsis.example"
+JURY_EMAIL = "jury@wsis.example"
+
+# "published" is not a phase of the timeline: it is the ceremony phase with the
+# outcome final, i.e. the winners chosen.
+PUBLISHED = "published"
+DEMO_PHASES: tuple[str, ...] = (*(phase.value for phase in PHASE_ORDER), PUBLISHED)
+DEFAULT_PHASE = Phase.VOTING.value
+
+DEFAULT_NOMINEES_PER_CATEGORY = 8
+MIN_NOMINEES_PER_CATEGORY = 1
+MAX_NOMINEES_PER_CATEGORY = 40
+# Projects per category that never become nominees: they are rejected at nomination
+# (one of them is still a draft while submission is open).
+EXTRA_PROJECTS_PER_CATEGORY = 2
+
+SHORT_DESCRIPTION_MIN_WORDS = 150
+SHORT_DESCRIPTION_MAX_WORDS = 200
+
+
+# --- Text pools --------------------------------------------------------------------
+
+# ITU regions and a few countries of each; ITU puts North Africa in the Arab States.
+COUNTRIES_BY_REGION: dict[Region, tuple[str, ...]] = {
+    Region.AFRICA: ("KE", "NG", "GH", "SN", "RW", "ZA", "UG", "TZ", "ET", "CM", "CI"),
+    Region.AMERICAS: ("BR", "MX", "CO", "CA", "AR", "CL", "JM", "PE", "CR", "UY"),
+    Region.ARAB_STATES: ("EG", "MA", "TN", "AE", "JO", "SA", "OM", "LB", "QA", "DZ"),
+    Region.ASIA_PACIFIC: ("IN", "ID", "PH", "BD", "JP", "KR", "AU", "FJ", "VN", "LK", "NZ"),
+    Region.CIS: ("RU", "KZ", "UZ", "AM", "AZ", "BY", "KG", "TJ"),
+    Region.EUROPE: ("DE", "FR", "ES", "IT", "PT", "PL", "EE", "FI", "NL", "CH", "IE", "SE"),
+}
+
+_BRAND_STARTS = (
+    *("Akili", "Amani", "Andes", "Atlas", "Baobab", "Bright", "Civic", "Delta"),
+    *("Harbor", "Kijiji", "Kora", "Lumen", "Meridian", "Nova", "Open", "Orbit"),
+    *("Pixel", "Rural", "Sahel", "Steppe", "Tandem", "Tide", "Umoja", "Vista"),
+)
+_BRAND_ENDS = ("Link", "Net", "Labs", "Bridge", "Works", "Hub", "Path", "Wave", "Grid", "Loop")
+
+_ORGANISATION_FORMS: dict[StakeholderType, tuple[str, ...]] = {
+    StakeholderType.GOVERNMENT: (
+        "{country} Digital Transformation Agency",
+        "{country} Ministry of ICT and Innovation",
+        "{country} National Communications Authority",
+        "{country} e-Government Office",
+    ),
+    StakeholderType.BUSINESS: ("{brand} Technologies", "{brand} Networks", "{brand} Solutions"),
+    StakeholderType.CIVIL_SOCIETY: (
+        "{start} Foundation",
+        "{start} Community Trust",
+        "{brand} Initiative",
+    ),
+    StakeholderType.INTERNATIONAL_ORGANISATION: (
+        "{brand} International",
+        "{start} Global Alliance",
+    ),
+    StakeholderType.ACADEMIA: (
+        "{country} Institute of Technology",
+        "{brand} Lab, National University of {country}",
+        "{country} Open University",
+    ),
+    StakeholderType.OTHER: ("{start} Cooperative", "{brand} Social Enterprise"),
+}
+# Roughly the mix of real submissions: few international organisations, fewer "other".
+_STAKEHOLDER_WEIGHTS: dict[StakeholderType, int] = {
+    StakeholderType.GOVERNMENT: 5,
+    StakeholderType.BUSINESS: 5,
+    StakeholderType.CIVIL_SOCIETY: 6,
+    StakeholderType.INTERNATIONAL_ORGANISATION: 2,
+    StakeholderType.ACADEMIA: 3,
+    StakeholderType.OTHER: 1,
+}
+ORGANISATION_POOL_SIZE = 150
+
+
+@dataclass(frozen=True)
+class CategoryTexts:
+    """What a category's projects are about: the sentences only its projects use."""
+
+    focus: str
+    beneficiaries: str
+    sdgs: tuple[int, ...]
+    title_tails: tuple[str, ...]
+    problem: str
+    approach: str
+
+
+# By category number (1-18, the standard categories in Action Line order).
+CATEGORY_TEXTS: dict[int, CategoryTexts] = {
+    1: CategoryTexts(
+        focus="inclusive digital policy-making",
+        beneficiaries="citizens and organisations",
+        sdgs=(16, 17, 10),
+        title_tails=(
+            "Open Consultation Platform",
+            "Digital Policy Observatory",
+            "Multi-stakeholder Digital Forum",
+        ),
+        problem=(
+            "Digital policy in {country} was long drafted behind closed doors, with little room "
+            "for the people it affects."
+        ),
+        approach=(
+            "{title} gives every stakeholder group a seat at the table through open online "
+            "consultations and regular public hearings."
+        ),
+    ),
+    2: CategoryTexts(
+        focus="affordable connectivity",
+        beneficiaries="people in rural areas",
+        sdgs=(9, 1, 11),
+        title_tails=(
+            "Community Broadband Network",
+            "Rural Connectivity Programme",
+            "Solar Wi-Fi Hotspots",
+        ),
+        problem=(
+            "Large parts of rural {country} still had no affordable internet access, and "
+            "commercial operators saw too little return to build there."
+        ),
+        approach=(
+            "The project builds community-owned wireless networks, linking villages to the "
+            "nearest fibre point with low-cost radio links and solar power."
+        ),
+    ),
+    3: CategoryTexts(
+        focus="open access to information and knowledge",
+        beneficiaries="readers and learners",
+        sdgs=(4, 16, 10),
+        title_tails=("Open Knowledge Library", "Public Data Portal", "Offline Digital Library"),
+        problem=(
+            "Public information and learning material in {country} was scattered, expensive or "
+            "available only in the capital."
+        ),
+        approach=(
+            "{title} brings together books, public records and educational content in one free "
+            "portal that also works offline."
+        ),
+    ),
+    4: CategoryTexts(
+        focus="digital skills training",
+        beneficiaries="trainees",
+        sdgs=(4, 8, 5),
+        title_tails=(
+            "Digital Skills Academy",
+            "Coding Bootcamp for Young Women",
+            "Community ICT Trainers Network",
+        ),
+        problem=(
+            "Many young people and workers in {country} lacked the basic digital skills that most"
+            " jobs now require."
+        ),
+        approach=(
+            "The programme trains local instructors who then run short, practical courses in "
+            "schools, libraries and community centres."
+        ),
+    ),
+    5: CategoryTexts(
+        focus="online safety and cybersecurity",
+        beneficiaries="internet users",
+        sdgs=(16, 9, 4),
+        title_tails=(
+            "Cyber Safety Awareness Campaign",
+            "Incident Response Outreach",
+            "Child Online Protection Helpline",
+        ),
+        problem=(
+            "As more people in {country} came online, phishing, fraud and online harassment grew "
+            "faster than public awareness of the risks."
+        ),
+        approach=(
+            "{title} runs awareness campaigns in schools and on community radio, and offers a "
+            "free helpline for victims of online abuse."
+        ),
+    ),
+    6: CategoryTexts(
+        focus="an enabling environment for the digital economy",
+        beneficiaries="entrepreneurs and consumers",
+        sdgs=(8, 9, 17),
+        title_tails=(
+            "Digital Regulation Sandbox",
+            "Spectrum Sharing Initiative",
+            "Online Licensing Service",
+        ),
+        problem=(
+            "Outdated rules and slow licensing procedures discouraged investment in digital "
+            "services in {country}."
+        ),
+        approach=(
+            "The initiative introduced a regulatory sandbox where new services can be tested "
+            "under light, time-limited rules with close supervision."
+        ),
+    ),
+    7: CategoryTexts(
+        focus="digital public services",
+        beneficiaries="citizens",
+        sdgs=(16, 10, 11),
+        title_tails=(
+            "One-Stop e-Services Portal",
+            "Mobile Civil Registration",
+            "Digital Identity for All",
+        ),
+        problem=(
+            "Obtaining a birth certificate or a business licence in {country} used to take "
+            "several visits to different offices and weeks of waiting."
+        ),
+        approach=(
+            "{title} brings more than a hundred public services together on one portal and a "
+            "mobile app, with the same account for every procedure."
+        ),
+    ),
+    8: CategoryTexts(
+        focus="digital commerce for small businesses",
+        beneficiaries="small businesses",
+        sdgs=(8, 1, 5),
+        title_tails=(
+            "Online Marketplace for Artisans",
+            "Mobile Payments for Small Traders",
+            "SME Digitalisation Programme",
+        ),
+        problem=(
+            "Small traders and artisans in {country} depended on intermediaries and local "
+            "markets, earning little for their work."
+        ),
+        approach=(
+            "The platform lets small producers open an online shop in minutes, accept mobile "
+            "payments and arrange delivery through partner couriers."
+        ),
+    ),
+    9: CategoryTexts(
+        focus="digital learning",
+        beneficiaries="students",
+        sdgs=(4, 10, 5),
+        title_tails=(
+            "Open Digital Classroom",
+            "Radio and SMS Learning Service",
+            "Virtual School for Remote Areas",
+        ),
+        problem=(
+            "Schools in remote parts of {country} faced a shortage of qualified teachers and up-"
+            "to-date learning material."
+        ),
+        approach=(
+            "{title} offers lessons aligned with the national curriculum through a web platform, "
+            "a mobile app and offline tablets."
+        ),
+    ),
+    10: CategoryTexts(
+        focus="digital health services",
+        beneficiaries="patients",
+        sdgs=(3, 5, 10),
+        title_tails=(
+            "Telemedicine Network",
+            "Mobile Maternal Health Service",
+            "Digital Health Records Platform",
+        ),
+        problem=(
+            "Patients in rural {country} often travelled for hours to see a doctor, and many "
+            "women gave birth without any antenatal care."
+        ),
+        approach=(
+            "The service connects community health workers to doctors through video and "
+            "messaging, so most cases are handled close to home."
+        ),
+    ),
+    11: CategoryTexts(
+        focus="digital job matching and remote work",
+        beneficiaries="job seekers",
+        sdgs=(8, 5, 10),
+        title_tails=(
+            "Digital Jobs Platform",
+            "Remote Work Skills Programme",
+            "Youth Employment Portal",
+        ),
+        problem=(
+            "Young graduates in {country} struggled to find work, while employers could not find "
+            "people with the skills they needed."
+        ),
+        approach=(
+            "{title} matches job seekers with vacancies and online work using their skills "
+            "profile, and recommends short courses to close gaps."
+        ),
+    ),
+    12: CategoryTexts(
+        focus="environmental monitoring and climate resilience",
+        beneficiaries="people in vulnerable areas",
+        sdgs=(13, 15, 11),
+        title_tails=(
+            "Flood Early Warning System",
+            "Air Quality Sensor Network",
+            "Digital Waste Tracking Service",
+        ),
+        problem=(
+            "Floods, droughts and air pollution were hitting communities in {country} harder "
+            "every year, often with little warning."
+        ),
+        approach=(
+            "A network of low-cost sensors feeds an open data platform that issues alerts by SMS "
+            "and community radio before disasters strike."
+        ),
+    ),
+    13: CategoryTexts(
+        focus="digital services for farmers",
+        beneficiaries="smallholder farmers",
+        sdgs=(2, 1, 13),
+        title_tails=(
+            "Farmers' Market Information Service",
+            "Smart Irrigation Advisory",
+            "Mobile Extension Service",
+        ),
+        problem=(
+            "Smallholder farmers in {country} lacked timely information on weather, prices and "
+            "pests, and lost part of each harvest."
+        ),
+        approach=(
+            "{title} sends farmers weather forecasts, planting advice and market prices by SMS "
+            "and voice messages in local languages."
+        ),
+    ),
+    14: CategoryTexts(
+        focus="open science and research infrastructure",
+        beneficiaries="researchers",
+        sdgs=(9, 4, 17),
+        title_tails=(
+            "Open Research Data Repository",
+            "Shared Computing Platform",
+            "Citizen Science Network",
+        ),
+        problem=(
+            "Researchers in {country} had limited access to computing power, journals and data, "
+            "which held back local science."
+        ),
+        approach=(
+            "The project provides a shared research cloud and an open repository where "
+            "universities publish and reuse data sets."
+        ),
+    ),
+    15: CategoryTexts(
+        focus="local content and linguistic diversity",
+        beneficiaries="speakers of local languages",
+        sdgs=(4, 10, 11),
+        title_tails=(
+            "Indigenous Languages Digital Archive",
+            "Local Content Creators Network",
+            "Digital Heritage Museum",
+        ),
+        problem=(
+            "Many languages spoken in {country} had almost no presence online, and elders'"
+            " knowledge was at risk of being lost."
+        ),
+        approach=(
+            "{title} records, transcribes and publishes stories, songs and dictionaries in local "
+            "languages, created by the communities themselves."
+        ),
+    ),
+    16: CategoryTexts(
+        focus="independent and community media",
+        beneficiaries="listeners and readers",
+        sdgs=(16, 5, 4),
+        title_tails=("Community Radio Network", "Fact-Checking Newsroom", "Local News Platform"),
+        problem=(
+            "Rural communities in {country} had few sources of reliable local news, and "
+            "misinformation spread quickly on social networks."
+        ),
+        approach=(
+            "The project equips community radio stations with digital studios and trains local "
+            "journalists to report and verify news."
+        ),
+    ),
+    17: CategoryTexts(
+        focus="ethical and rights-based use of technology",
+        beneficiaries="people",
+        sdgs=(16, 10, 5),
+        title_tails=(
+            "Digital Rights Education Programme",
+            "Responsible AI Guidelines",
+            "Privacy Helpdesk for Citizens",
+        ),
+        problem=(
+            "As digital services spread in {country}, few people knew their rights regarding "
+            "personal data and automated decisions."
+        ),
+        approach=(
+            "{title} brings together experts, officials and citizens to write practical ethical "
+            "guidelines and test them in real projects."
+        ),
+    ),
+    18: CategoryTexts(
+        focus="international and regional cooperation on ICTs",
+        beneficiaries="partner institutions",
+        sdgs=(17, 9, 4),
+        title_tails=(
+            "Regional Digital Cooperation Network",
+            "Cross-Border Data Exchange",
+            "South-South Knowledge Sharing Programme",
+        ),
+        problem=(
+            "Countries around {country} faced similar digital challenges but rarely shared "
+            "solutions, so each started from scratch."
+        ),
+        approach=(
+            "The network connects experts from several countries who share tools, training and "
+            "lessons learned through regular exchanges."
+        ),
+    ),
+}
+
+_OPENINGS = (
+    "{title} is an initiative of {organisation}{in_country} that works on {focus}.",
+    "Run by {organisation}{in_country}, {title} is devoted to {focus}.",
+)
+# Shared by all categories; the description takes as many as it needs to reach 150 words.
+_MIDDLES = (
+    "The team designed every feature together with the people who use it, testing early "
+    "versions in the field and changing them after each round of feedback.",
+    "Its software is released under an open licence, so other institutions can adapt it "
+    "without paying fees.",
+    "Special attention goes to women, young people and persons with disabilities, who are "
+    "often left out of digital programmes.",
+    "Services also work on basic mobile phones and through SMS, because smartphone "
+    "ownership and data costs remain barriers in many areas.",
+    "Local partners run training sessions so that users gain the confidence to rely on the "
+    "service day to day.",
+    "Data is stored securely and handled under a privacy policy that users can read in "
+    "plain language.",
+    "An independent evaluation in {evaluation_year} confirmed measurable improvements and "
+    "recommended scaling the approach.",
+    "The project is financed through a mix of public funding, private partners and modest "
+    "fees, which keeps it running beyond its pilot phase.",
+    "Content is available in several local languages, and the interface was tested with "
+    "users who have limited literacy.",
+    "Volunteers help new users get started and report problems back to the team.",
+)
+_RESULTS = (
+    "Since its launch in {launch_year}, it has reached more than {reach:,} {beneficiaries} "
+    "in {places} {place_kind}.",
+    "By the end of 2019 it served over {reach:,} {beneficiaries} across {places} "
+    "{place_kind}, most of them first-time users of a digital service.",
+)
+_CLOSINGS = (
+    "The next phase will extend {title} to new regions and publish its methods as an open "
+    "toolkit for others.",
+    "{organisation} now plans to scale the project nationally and share its experience with "
+    "neighbouring countries.",
+    "The team hopes the WSIS Prizes will bring partners who can help the project reach its "
+    "next milestone.",
+)
+_PLACE_KINDS = ("districts", "provinces", "municipalities", "communities")
+_IMPACT_DETAILS = (
+    "Surveys show that {percent}% of users now rely on it at least once a month.",
+    "Partners report that waiting times fell by {percent}% compared with the paper-based "
+    "process it replaced.",
+    "Women make up {percent}% of its active users, well above the national average for "
+    "digital services.",
+)
+_PARTNERS = (
+    "the national telecommunications regulator",
+    "local universities",
+    "mobile network operators",
+    "community radio stations",
+    "women's associations",
+    "a regional development bank",
+    "municipal governments",
+    "UN agencies in the country",
+)
+_CHALLENGES = (
+    "Unreliable electricity and connectivity in rural areas forced the team to build an "
+    "offline mode that synchronises when a signal is available.",
+    "Winning the trust of users who had never used a digital service took time and many "
+    "face-to-face meetings.",
+    "Keeping stable funding after the pilot phase required new partnerships and a leaner "
+    "operating model.",
+    "Adapting the service to several local languages took longer than planned.",
+)
+_OUTLOOKS = (
+    "By {target_year}, {organisation} aims to reach {target_reach:,} {beneficiaries} and "
+    "to hand day-to-day operation over to local partners.",
+    "The next phase will add new languages, open anonymised data to researchers and "
+    "replicate the model in two neighbouring countries.",
+)
+
+
+# --- The catalogue -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    name: str
+    stakeholder_type: StakeholderType
+    country: str
+    region: Region
+
+
+@dataclass(frozen=True)
+class DemoProject:
+    """One demo project as the catalogue describes it, before it is in the database.
+
+    ``slot`` orders the projects of a category: the first ``nominees_per_category``
+    slots are on the nominee track, the next ones are rejected. ``popularity`` ranks
+    them in the public vote and ``merit`` in the jury's eyes.
+    """
+
+    category_number: int
+    slot: int
+    organisation: DemoOrganisation
+    title: str
+    website: str
+    short_description: str
+    sdg_numbers: tuple[int, ...]
+    impact: str
+    partnerships: str
+    challenges: str
+    outlook: str
+    submitted_after: float  # share of the submission window elapsed when it was submitted
+    popularity: int
+    merit: int
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def _country_name(code: str) -> str:
+    return str(countries.name(code))
+
+
+def _brand(rng: random.Random) -> tuple[str, str]:
+    start = rng.choice(_BRAND_STARTS)
+    return start, start + rng.choice(_BRAND_ENDS)
+
+
+def _organisation_pool(rng: random.Random) -> list[DemoOrganisation]:
+    types = list(_STAKEHOLDER_WEIGHTS)
+    weights = list(_STAKEHOLDER_WEIGHTS.values())
+    regions = list(COUNTRIES_BY_REGION)
+    pool: dict[str, DemoOrganisation] = {}
+    while len(pool) < ORGANISATION_POOL_SIZE:
+        stakeholder_type = rng.choices(types, weights)[0]
+        region = rng.choice(regions)
+        country = rng.choice(COUNTRIES_BY_REGION[region])
+        start, brand = _brand(rng)
+        name = rng.choice(_ORGANISATION_FORMS[stakeholder_type]).format(
+            country=_country_name(country), start=start, brand=brand
+        )
+        # The database compares organisations case-insensitively.
+        pool.setdefault(
+            name.casefold(),
+            DemoOrganisation(
+                name=name, stakeholder_type=stakeholder_type, country=country, region=region
+            ),
+        )
+    return list(pool.values())
+
+
+def _short_description(
+    rng: random.Random, *, texts: CategoryTexts, values: dict[str, object]
+) -> str:
+    """150-200 words: opening, problem and approach of the category, shared sentences
+    until the length is right, then results and a closing line."""
+    head = [
+        rng.choice(_OPENINGS),
+        texts.problem,
+        texts.approach,
+    ]
+    tail = [rng.choice(_RESULTS), rng.choice(_CLOSINGS)]
+    head = [sentence.format(**values) for sentence in head]
+    tail = [sentence.format(**values) for sentence in tail]
+    words = sum(word_count(sentence) for sentence in head + tail)
+    for sentence in rng.sample(_MIDDLES, len(_MIDDLES)):
+        if words >= SHORT_DESCRIPTION_MIN_WORDS:
+            break
+        sentence = sentence.format(**values)
+        if words + word_count(sentence) <= SHORT_DESCRIPTION_MAX_WORDS:
+            head.append(sentence)
+            words += word_count(sentence)
+    description = " ".join(head + tail)
+    if not SHORT_DESCRIPTION_MIN_WORDS <= word_count(description) <= SHORT_DESCRIPTION_MAX_WORDS:
+        raise AssertionError(f"Demo description of {word_count(description)} words")
+    return description
+
+
+def _catalogue_project(
+    rng: random.Random,
+    *,
+    category_number: int,
+    slot: int,
+    organisation: DemoOrganisation,
+    titles_taken: set[str],
+) -> DemoProject:
+    texts = CATEGORY_TEXTS[category_number]
+    tail = rng.choice(texts.title_tails)
+    title = f"{_brand(rng)[1]} {tail}"
+    while title in titles_taken:
+        title = f"{_brand(rng)[1]} {tail}"
+    titles_taken.add(title)
+    launch_year = rng.randint(2012, 2018)
+    reach = rng.randrange(2_000, 400_000, 500)
+    country = _country_name(organisation.country)
+    values: dict[str, object] = {
+        "title": title,
+        "organisation": organisation.name,
+        "country": country,
+        # "Kenya e-Government Office in Kenya" would say it twice.
+        "in_country": "" if country in organisation.name else f" in {country}",
+        "focus": texts.focus,
+        "beneficiaries": texts.beneficiaries,
+        "launch_year": launch_year,
+        "evaluation_year": rng.randint(launch_year + 1, 2019),
+        "reach": reach,
+        "places": rng.randint(3, 60),
+        "place_kind": rng.choice(_PLACE_KINDS),
+        "percent": rng.randint(25, 70),
+        "target_year": 2022 + rng.randint(0, 3),
+        "target_reach": reach * rng.randint(2, 5),
+    }
+    sdg_numbers = tuple(sorted(rng.sample(texts.sdgs, rng.randint(1, 3))))
+    partner_one, partner_two = rng.sample(_PARTNERS, 2)
+    return DemoProject(
+        category_number=category_number,
+        slot=slot,
+        organisation=organisation,
+        title=title,
+        website=(f"https://{slugify(organisation.name)[:40].strip('-')}.example/{slugify(tail)}/"),
+        short_description=_short_description(rng, texts=texts, values=values),
+        sdg_numbers=sdg_numbers,
+        impact=" ".join(
+            [
+                "Since {launch_year} the project has reached more than {reach:,} "
+                "{beneficiaries}.".format(**values),
+                rng.choice(_IMPACT_DETAILS).format(**values),
+            ]
+        ),
+        partnerships=(
+            f"{organisation.name} runs {title} with {partner_one} and {partner_two}, who "
+            "contribute expertise, outreach and part of the funding."
+        ),
+        challenges=" ".join(rng.sample(_CHALLENGES, 2)),
+        outlook=rng.choice(_OUTLOOKS).format(**values),
+        submitted_after=rng.uniform(0.05, 0.95),
+        popularity=rng.randint(500, 250_000),
+        merit=rng.randint(50, 100),
+    )
+
+
+@cache
+def demo_catalogue() -> dict[int, tuple[DemoProject, ...]]:
+    """Every demo project the seed can use, by category number, in slot order.
+
+    Always built at the largest size from ``random.Random(2020)``: the first projects of
+    a category are the same whatever size the seed uses.
+    """
+    rng = random.Random(DEMO_YEAR)
+    pool = _organisation_pool(rng)
+    size = MAX_NOMINEES_PER_CATEGORY + EXTRA_PROJECTS_PER_CATEGORY
+    titles_taken: set[str] = set()
+    catalogue: dict[int, tuple[DemoProject, ...]] = {}
+    for number in sorted(CATEGORY_TEXTS):
+        catalogue[number] = tuple(
+            _catalogue_project(
+                rng,
+                category_number=number,
+                slot=slot,
+                organisation=organisation,
+                titles_taken=titles_taken,
+            )
+            for slot, organisation in enumerate(rng.sample(pool, size))
+        )
+    return catalogue
+
+
+# --- Accounts ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str
+    email: str
+    name: str
+
+
+SUBMITTERS: dict[Region, tuple[str, str, str]] = {
+    Region.AFRICA: ("amina.diallo@submitters.wsis.example", "Amina Diallo", "SN"),
+    Region.AMERICAS: ("carlos.mendes@submitters.wsis.example", "Carlos Mendes", "BR"),
+    Region.ARAB_STATES: ("layla.haddad@submitters.wsis.example", "Layla Haddad", "JO"),
+    Region.ASIA_PACIFIC: ("priya.raman@submitters.wsis.example", "Priya Raman", "IN"),
+    Region.CIS: ("aigerim.sadykova@submitters.wsis.example", "Aigerim Sadykova", "KZ"),
+    Region.EUROPE: ("sofia.lindqvist@submitters.wsis.example", "Sofia Lindqvist", "SE"),
+}
+
+
+def _account_ensure(
+    *, email: str, password_hash: str, groups: Iterable[Group] = (), **fields: object
+) -> User:
+    fields = {"is_active": True, "is_staff": False, "is_superuser": False, **fields}
+    # Matched ignoring case, as the database's uniqueness is; an existing account gets
+    # the demo password back so that the printed credentials always work.
+    user, _ = User.objects.update_or_create(
+        email__iexact=email,
+        defaults={**fields, "password": password_hash},
+        create_defaults={**fields, "password": password_hash, "email": email},
+    )
+    user.groups.add(*groups)
+    return user
+
+
+def _accounts_ensure() -> tuple[list[DemoAccount], dict[Region, User]]:
+    # One hash for every demo account: hashing is deliberately slow, the password is
+    # public anyway.
+    password_hash = make_password(DEMO_PASSWORD)
+    secretariat_group, _ = Group.objects.get_or_create(name=SECRETARIAT_GROUP)
+    jury_group, _ = Group.objects.get_or_create(name=JURY_GROUP)
+    _account_ensure(
+        email=SECRETARIAT_EMAIL,
+        password_hash=password_hash,
+        groups=[secretariat_group],
+        name="WSIS Prizes Secretariat",
+        is_staff=True,
+        is_superuser=True,
+    )
+    _account_ensure(
+        email=JURY_EMAIL,
+        password_hash=password_hash,
+        groups=[jury_group],
+        name="Demo Jury Member",
+        stakeholder_type=StakeholderType.ACADEMIA,
+    )
+    accounts = [
+        DemoAccount(role="secretariat", email=SECRETARIAT_EMAIL, name="WSIS Prizes Secretariat"),
+        DemoAccount(role="jury", email=JURY_EMAIL, name="Demo Jury Member"),
+    ]
+    submitters: dict[Region, User] = {}
+    for region, (email, name, country) in SUBMITTERS.items():
+        submitters[region] = _account_ensure(
+            email=email, password_hash=password_hash, name=name, country=country
+        )
+        accounts.append(DemoAccount(role="submitter", email=email, name=name))
+    return accounts, submitters
+
+
+# --- Edition and projects ----------------------------------------------------------
+
+
+def _edition_ensure(*, current: Phase, now: datetime) -> Edition:
+    times = timeline_around(current=current, at=now)
+    edition, _ = Edition.objects.get_or_create(
+        year=DEMO_YEAR, defaults={"title": DEMO_TITLE, **times}
+    )
+    if edition.title != DEMO_TITLE:
+        edition.title = DEMO_TITLE
+        edition.save(update_fields=["title"])
+    return edition_timeline_set(edition=edition, times=times)
+
+
+@dataclass
+class SeededProject:
+    project: Project
+    seed: DemoProject
+    eligible: bool  # on the nominee track; the others are rejected at nomination
+
+
+@dataclass(frozen=True)
+class _ProjectChanges:
+    created: int
+    updated: int
+    removed: int
+
+
+def _linkage(
+    seed: DemoProject, category: Category, sdgs: Sequence[SustainableDevelopmentGoal]
+) -> str:
+    texts = CATEGORY_TEXTS[seed.category_number]
+    goals = [f"SDG {goal.number} ({goal.title})" for goal in sdgs]
+    goals_text = " and ".join([", ".join(goals[:-1]), goals[-1]] if len(goals) > 1 else goals)
+    line = category.action_line
+    serves = f"Action Line {line.code}, {line.title}" if line else category.title
+    return (
+        f"{seed.title} serves {serves}, through its work on {texts.focus} for "
+        f"{texts.beneficiaries}. It contributes to {goals_text}."
+    )
+
+
+def _projects_ensure(
+    *,
+    edition: Edition,
+    categories: Sequence[Category],
+    submitters: dict[Region, User],
+    nominees_per_category: int,
+) -> tuple[list[SeededProject], _ProjectChanges]:
+    """Create or update the demo projects as fresh drafts, for the stages to move on.
+
+    Other projects of the demo submitters in the demo edition go: a previous run made
+    them with a larger size (or an older catalogue), and left in place they would keep
+    statuses from another phase.
+    """
+    goals = {goal.number: goal for goal in SustainableDevelopmentGoal.objects.all()}
+    catalogue = demo_catalogue()
+    size = nominees_per_category + EXTRA_PROJECTS_PER_CATEGORY
+    seeded: list[SeededProject] = []
+    created = updated = 0
+    for category in categories:
+        for seed in catalogue[category.number][:size]:
+            sdgs = [goals[number] for number in seed.sdg_numbers]
+            organisation = seed.organisation
+            project, was_created = Project.objects.update_or_create(
+                edition=edition,
+                category=category,
+                organisation_name=organisation.name,
+                defaults={
+                    "submitted_by": submitters[organisation.region],
+                    "title": seed.title,
+                    "stakeholder_type": organisation.stakeholder_type,
+                    "country": organisation.country,
+                    "region": organisation.region,
+                    "website": seed.website,
+                    "short_description": seed.short_description,
+                    "linkage": _linkage(seed, category, sdgs),
+                    "impact": seed.impact,
+                    "partnerships": seed.partnerships,
+                    "challenges": seed.challenges,
+                    "outlook": seed.outlook,
+                    "status": ProjectStatus.DRAFT,
+                    "submitted_at": None,
+                },
+            )
+            project.sdgs.set(sdgs)
+            created += was_created
+            updated += not was_created
+            seeded.append(
+                SeededProject(
+                    project=project, seed=seed, eligible=seed.slot < nominees_per_category
+                )
+            )
+    _, deleted = (
+        Project.objects.filter(edition=edition, submitted_by__in=submitters.values())
+        .exclude(pk__in=[item.project.pk for item in seeded])
+        .delete()
+    )
+    removed = deleted.get(Project._meta.label, 0)
+    return seeded, _ProjectChanges(created=created, updated=updated, removed=removed)
+
+
+# --- Stages: one per step of the contest, each replacing what a real service will do --
+
+
+def _save_statuses(projects: Iterable[Project]) -> None:
+    Project.objects.bulk_update(list(projects), ["status", "submitted_at"])
+
+
+def stage_submission(
+    *, edition: Edition, seeded: Sequence[SeededProject], now: datetime, closed: bool
+) -> None:
+    """Submitters submit their projects; while submission is open, every third one is
+    still a draft. Once it has closed, every demo project was submitted in time."""
+    window_end = edition.submission_closes_at if closed else now
+    window = window_end - edition.submission_opens_at
+    for item in seeded:
+        if not closed and item.seed.slot % 3 == 2:
+            continue
+        item.project.status = ProjectStatus.SUBMITTED
+        item.project.submitted_at = edition.submission_opens_at + window * item.seed.submitted_after
+    _save_statuses(item.project for item in seeded)
+
+
+def stage_nomination(*, seeded: Sequence[SeededProject], closed: bool) -> None:
+    """The secretariat accepts the eligible submissions and rejects the others; while
+    nomination is open, every other submission still awaits its review."""
+    for item in seeded:
+        if item.project.status != ProjectStatus.SUBMITTED:
+            continue
+        if not closed and item.seed.slot % 2 == 1:
+            continue
+        item.project.status = ProjectStatus.NOMINEE if item.eligible else ProjectStatus.REJECTED
+    _save_statuses(item.project for item in seeded)
+
+
+def _by_category(seeded: Iterable[SeededProject], status: str) -> dict[int, list[SeededProject]]:
+    groups: dict[int, list[SeededProject]] = defaultdict(list)
+    for item in seeded:
+        if item.project.status == status:
+            groups[item.project.category_id].append(item)
+    return groups
+
+
+def stage_champions(*, edition: Edition, seeded: Sequence[SeededProject]) -> None:
+    """The most popular nominees of each category become Champions (the catalogue's
+    popularity stands in for the votes until the voting app records standings)."""
+    for nominees in _by_category(seeded, ProjectStatus.NOMINEE).values():
+        ranked = sorted(nominees, key=lambda item: (-item.seed.popularity, item.seed.slot))
+        for item in ranked[: edition.champions_per_category]:
+            item.project.status = ProjectStatus.CHAMPION
+    _save_statuses(item.project for item in seeded)
+
+
+def stage_winners(*, seeded: Sequence[SeededProject]) -> None:
+    """The jury picks one Winner per category among its Champions, on merit rather than
+    votes."""
+    for champions in _by_category(seeded, ProjectStatus.CHAMPION).values():
+        best = max(champions, key=lambda item: (item.seed.merit, -item.seed.slot))
+        best.project.status = ProjectStatus.WINNER
+    _save_statuses(item.project for item in seeded)
+
+
+# --- Entry point -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    edition: Edition
+    phase: str
+    current_phase: Phase
+    categories: int
+    statuses: dict[str, int]
+    projects_created: int
+    projects_updated: int
+    projects_removed: int
+    accounts: list[DemoAccount]
+    password: str
+
+
+def _phase_reached(current: Phase, phase: Phase) -> bool:
+    return PHASE_ORDER.index(current) >= PHASE_ORDER.index(phase)
+
+
+@transaction.atomic
+def demo_seed(
+    *,
+    phase: str = DEFAULT_PHASE,
+    nominees_per_category: int = DEFAULT_NOMINEES_PER_CATEGORY,
+    now: datetime | None = None,
+) -> DemoSummary:
+    """Create or update the demo edition so that ``phase`` (a timeline phase, or
+    "published": the ceremony with its winners) is current at ``now``, with accounts
+    and ``nominees_per_category`` nominee-track projects per category in the states
+    that phase implies. Running it again, with any phase, duplicates nothing."""
+    if phase not in DEMO_PHASES:
+        raise ValueError(f"Unknown demo phase {phase!r}; expected one of {DEMO_PHASES}.")
+    if not MIN_NOMINEES_PER_CATEGORY <= nominees_per_category <= MAX_NOMINEES_PER_CATEGORY:
+        raise ValueError(
+            f"nominees_per_category must be between {MIN_NOMINEES_PER_CATEGORY} and "
+            f"{MAX_NOMINEES_PER_CATEGORY}, not {nominees_per_category}."
+        )
+    now = now or timezone.now()
+    current = Phase.CEREMONY if phase == PUBLISHED else Phase(phase)
+
+    edition = _edition_ensure(current=current, now=now)
+    categories = edition_categories_create_standard(edition=edition)
+    accounts, submitters = _accounts_ensure()
+    seeded, changes = _projects_ensure(
+        edition=edition,
+        categories=categories,
+        submitters=submitters,
+        nominees_per_category=nominees_per_category,
+    )
+
+    stage_submission(edition=edition, seeded=seeded, now=now, closed=current != Phase.SUBMISSION)
+    if _phase_reached(current, Phase.NOMINATION):
+        stage_nomination(seeded=seeded, closed=current != Phase.NOMINATION)
+    if _phase_reached(current, Phase.JURY):
+        stage_champions(edition=edition, seeded=seeded)
+    if phase == PUBLISHED:
+        stage_winners(seeded=seeded)
+
+    statuses = Counter(Project.objects.filter(edition=edition).values_list("status", flat=True))
+    return DemoSummary(
+        edition=edition,
+        phase=phase,
+        current_phase=current,
+        categories=len(categories),
+        statuses={status: statuses[status] for status in ProjectStatus.values},
+        projects_created=changes.created,
+        projects_updated=changes.updated,
+        projects_removed=changes.removed,
+        accounts=accounts,
+        password=DEMO_PASSWORD,
+    )

@@ -1,0 +1,305 @@
+from collections import Counter
+from io import StringIO
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from accounts.models import User
+from accounts.permissions import is_jury_member, is_secretariat
+from awards.demo import (
+    COUNTRIES_BY_REGION,
+    DEMO_PASSWORD,
+    JURY_EMAIL,
+    SECRETARIAT_EMAIL,
+    demo_catalogue,
+)
+from awards.models import Category, Edition, Project, ProjectStatus, Region
+from awards.phases import Phase
+from awards.selectors import edition_current_phase
+
+pytestmark = pytest.mark.django_db
+
+STANDARD_ACTION_LINES = [
+    "C1", "C2", "C3", "C4", "C5", "C6",
+    "C7.1", "C7.2", "C7.3", "C7.4", "C7.5", "C7.6", "C7.7", "C7.8",
+    "C8", "C9", "C10", "C11",
+]  # fmt: skip
+
+
+def seed(phase: str = "voting", nominees: int = 2) -> str:
+    out = StringIO()
+    call_command("seed_demo", phase=phase, nominees_per_category=nominees, stdout=out)
+    return out.getvalue()
+
+
+def demo_edition() -> Edition:
+    return Edition.objects.get(year=2020)
+
+
+def snapshot() -> dict[str, object]:
+    return {
+        "editions": list(Edition.objects.values_list("year", "title")),
+        "categories": list(
+            Category.objects.values_list("edition__year", "number", "action_line__code")
+        ),
+        "projects": sorted(
+            Project.objects.values_list("category__number", "organisation_name", "title", "status")
+        ),
+        "users": list(
+            User.objects.order_by("email", "groups__name").values_list(
+                "email", "is_staff", "is_superuser", "groups__name"
+            )
+        ),
+    }
+
+
+def statuses_by_category() -> dict[int, Counter[str]]:
+    counts: dict[int, Counter[str]] = {}
+    for number, status in Project.objects.values_list("category__number", "status"):
+        counts.setdefault(number, Counter())[status] += 1
+    return counts
+
+
+def test_seed_demo_twice_duplicates_nothing():
+    seed()
+    first = snapshot()
+    seed()
+
+    assert snapshot() == first
+    assert Edition.objects.count() == 1
+    assert Category.objects.count() == 18
+    # 2 nominees and 2 rejected projects per category.
+    assert Project.objects.count() == 18 * 4
+
+
+@pytest.mark.parametrize(
+    ("option", "phase"),
+    [
+        ("submission", Phase.SUBMISSION),
+        ("nomination", Phase.NOMINATION),
+        ("voting", Phase.VOTING),
+        ("champions", Phase.CHAMPIONS),
+        ("jury", Phase.JURY),
+        ("ceremony", Phase.CEREMONY),
+        ("published", Phase.CEREMONY),
+    ],
+)
+def test_seed_demo_makes_the_named_phase_current(option, phase):
+    seed(option, nominees=1)
+
+    assert edition_current_phase(edition=demo_edition()) == phase
+
+
+def test_seed_demo_moves_the_timeline_of_an_existing_edition():
+    seed("submission", nominees=1)
+    seed("jury", nominees=1)
+
+    assert edition_current_phase(edition=demo_edition()) == Phase.JURY
+
+
+def test_seed_demo_creates_the_18_categories_on_their_action_lines():
+    seed(nominees=1)
+
+    categories = Category.objects.filter(edition=demo_edition()).order_by("number")
+    assert [(c.number, c.action_line.code) for c in categories] == list(
+        enumerate(STANDARD_ACTION_LINES, start=1)
+    )
+    assert categories.get(number=10).title == "E-health"
+
+
+def test_seed_demo_in_submission_has_only_drafts_and_submitted_projects():
+    seed("submission", nominees=4)
+
+    for counts in statuses_by_category().values():
+        assert set(counts) == {ProjectStatus.DRAFT, ProjectStatus.SUBMITTED}
+    assert not Project.objects.filter(status=ProjectStatus.DRAFT, submitted_at__isnull=False)
+    assert not Project.objects.exclude(status=ProjectStatus.DRAFT).filter(submitted_at=None)
+
+
+def test_seed_demo_in_nomination_has_nominees_rejected_and_submissions_under_review():
+    seed("nomination", nominees=4)
+
+    for counts in statuses_by_category().values():
+        assert set(counts) == {
+            ProjectStatus.SUBMITTED,
+            ProjectStatus.NOMINEE,
+            ProjectStatus.REJECTED,
+        }
+
+
+@pytest.mark.parametrize("phase", ["voting", "champions"])
+def test_seed_demo_in_voting_has_only_nominees_and_rejected_projects(phase):
+    seed(phase, nominees=3)
+
+    for counts in statuses_by_category().values():
+        assert counts == {ProjectStatus.NOMINEE: 3, ProjectStatus.REJECTED: 2}
+    assert not Project.objects.filter(submitted_at=None)
+
+
+@pytest.mark.parametrize("phase", ["jury", "ceremony"])
+def test_seed_demo_after_voting_shortlists_five_champions_per_category(phase):
+    seed(phase, nominees=7)
+
+    for counts in statuses_by_category().values():
+        assert counts == {
+            ProjectStatus.CHAMPION: 5,
+            ProjectStatus.NOMINEE: 2,
+            ProjectStatus.REJECTED: 2,
+        }
+
+
+def test_seed_demo_published_has_one_winner_among_five_champions_per_category():
+    seed("published", nominees=7)
+
+    for counts in statuses_by_category().values():
+        assert counts == {
+            ProjectStatus.WINNER: 1,
+            ProjectStatus.CHAMPION: 4,
+            ProjectStatus.NOMINEE: 2,
+            ProjectStatus.REJECTED: 2,
+        }
+
+
+def test_seed_demo_shortlists_every_nominee_when_there_are_fewer_than_five():
+    seed("published", nominees=2)
+
+    for counts in statuses_by_category().values():
+        assert counts == {
+            ProjectStatus.WINNER: 1,
+            ProjectStatus.CHAMPION: 1,
+            ProjectStatus.REJECTED: 2,
+        }
+
+
+def test_seed_demo_switching_phase_back_keeps_one_row_per_project():
+    seed("voting", nominees=6)
+    voting = snapshot()
+    ids = set(Project.objects.values_list("pk", flat=True))
+
+    seed("published", nominees=6)
+    assert Project.objects.filter(status=ProjectStatus.WINNER).count() == 18
+    seed("voting", nominees=6)
+
+    assert snapshot() == voting
+    assert set(Project.objects.values_list("pk", flat=True)) == ids
+
+
+def test_seed_demo_with_fewer_nominees_removes_the_surplus():
+    seed("voting", nominees=5)
+    seed("voting", nominees=2)
+
+    assert Project.objects.count() == 18 * 4
+    assert Project.objects.filter(status=ProjectStatus.NOMINEE).count() == 18 * 2
+
+
+def test_seed_demo_leaves_projects_of_other_accounts_alone():
+    seed("voting", nominees=1)
+    other = User.objects.create_user("someone@example.org", "pw", name="Someone")
+    project = Project.objects.filter(status=ProjectStatus.NOMINEE).first()
+    project.pk = None
+    project.organisation_name = "Another Organisation"
+    project.submitted_by = other
+    project.save()
+
+    seed("published", nominees=1)
+
+    assert Project.objects.get(submitted_by=other).status == ProjectStatus.NOMINEE
+
+
+def test_seed_demo_prints_credentials_that_log_in(client):
+    output = seed()
+
+    assert SECRETARIAT_EMAIL in output
+    assert JURY_EMAIL in output
+    assert DEMO_PASSWORD in output
+    for url in ("http://127.0.0.1:8000/", "/admin/", "/api/v1/docs/"):
+        assert url in output
+    assert client.login(email=SECRETARIAT_EMAIL, password=DEMO_PASSWORD)
+    assert client.login(email=JURY_EMAIL, password=DEMO_PASSWORD)
+
+
+def test_seed_demo_gives_the_secretariat_and_the_jury_their_roles():
+    seed()
+
+    secretariat = authenticate(email=SECRETARIAT_EMAIL, password=DEMO_PASSWORD)
+    jury = authenticate(email=JURY_EMAIL, password=DEMO_PASSWORD)
+    assert is_secretariat(secretariat)
+    assert secretariat.is_staff
+    assert secretariat.groups.filter(name="Secretariat").exists()
+    assert is_jury_member(jury)
+    assert not is_secretariat(jury)
+    assert not jury.is_staff
+
+
+def test_seed_demo_again_restores_a_changed_demo_password():
+    seed()
+    jury = User.objects.get(email=JURY_EMAIL)
+    jury.set_password("something else entirely")
+    jury.is_active = False
+    jury.save()
+
+    seed()
+
+    assert authenticate(email=JURY_EMAIL, password=DEMO_PASSWORD) is not None
+
+
+def test_seed_demo_projects_have_complete_realistic_fields():
+    seed(nominees=2)
+
+    for project in Project.objects.prefetch_related("sdgs"):
+        assert 150 <= len(project.short_description.split()) <= 200
+        assert 1 <= len(project.sdgs.all()) <= 3
+        assert project.country.code in COUNTRIES_BY_REGION[project.region]
+        assert project.stakeholder_type
+        assert project.submitted_by is not None
+        assert urlsplit(project.website).hostname.endswith(".example")
+        assert all((project.linkage, project.impact, project.partnerships, project.challenges))
+        assert project.outlook
+
+
+def test_demo_catalogue_descriptions_count_150_to_200_words():
+    projects = [project for projects in demo_catalogue().values() for project in projects]
+
+    assert len(projects) == 18 * 42
+    for project in projects:
+        assert 150 <= len(project.short_description.split()) <= 200, project.title
+
+
+def test_demo_catalogue_keeps_organisations_and_titles_unique():
+    titles = []
+    for projects in demo_catalogue().values():
+        # The database compares organisations trimmed and ignoring case.
+        names = [project.organisation.name.strip().casefold() for project in projects]
+        assert len(set(names)) == len(names)
+        titles += [project.title for project in projects]
+
+    # Unique across the catalogue, hence for each organisation.
+    assert len(set(titles)) == len(titles)
+
+
+def test_demo_countries_are_in_their_itu_region():
+    region_of = {code: region for region, codes in COUNTRIES_BY_REGION.items() for code in codes}
+
+    assert len(region_of) == sum(len(codes) for codes in COUNTRIES_BY_REGION.values())
+    # ITU counts North Africa among the Arab States and Central Asia in the CIS.
+    assert region_of["EG"] == region_of["MA"] == Region.ARAB_STATES
+    assert region_of["KZ"] == region_of["UZ"] == Region.CIS
+    assert region_of["KE"] == region_of["ZA"] == Region.AFRICA
+    assert region_of["FJ"] == Region.ASIA_PACIFIC
+
+
+@pytest.mark.parametrize("nominees", [0, 41, -1])
+def test_seed_demo_refuses_nominees_out_of_bounds(nominees):
+    with pytest.raises(CommandError, match="between 1 and 40"):
+        call_command("seed_demo", nominees_per_category=nominees, stdout=StringIO())
+
+    assert not Edition.objects.exists()
+
+
+def test_seed_demo_refuses_an_unknown_phase():
+    with pytest.raises(CommandError, match="phase"):
+        call_command("seed_demo", "--phase", "results", stdout=StringIO())
+    with pytest.raises(CommandError, match="phase"):
+        call_command("seed_demo", phase="results", stdout=StringIO())
