@@ -1,5 +1,12 @@
-"""Who may do what: the role predicates every app asks."""
+"""Who may do what: the role predicates every app asks.
 
+Roles are groups: Secretariat (staff) and Jury. Everyone else is a submitter and voter,
+who needs a confirmed e-mail address to submit or vote. An account with a role must
+have set up two-factor authentication before any page or endpoint of that role opens.
+"""
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import User
@@ -7,24 +14,60 @@ from accounts.models import User
 SECRETARIAT_GROUP = "Secretariat"
 JURY_GROUP = "Jury"
 
-
-def _in_group(user: User | AnonymousUser, group: str) -> bool:
-    if not user.is_authenticated:
-        return False
-    cache = getattr(user, "_role_groups", None)
-    if cache is None:
-        cache = set(user.groups.values_list("name", flat=True))
-        user._role_groups = cache
-    return group in cache
+AnyUser = User | AnonymousUser
 
 
-def is_secretariat(user: User | AnonymousUser) -> bool:
-    return (
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or (user.is_staff and _in_group(user, SECRETARIAT_GROUP)))
+def _groups(user: User) -> set[str]:
+    # Several predicates are asked per request: load the groups once.
+    cached = getattr(user, "_role_groups", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._role_groups = cached
+    return cached
+
+
+def _active(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def is_secretariat(user: AnyUser) -> bool:
+    return _active(user) and (
+        user.is_superuser or (user.is_staff and SECRETARIAT_GROUP in _groups(user))
     )
 
 
-def is_jury_member(user: User | AnonymousUser) -> bool:
-    return user.is_authenticated and user.is_active and _in_group(user, JURY_GROUP)
+def is_jury_member(user: AnyUser) -> bool:
+    return _active(user) and JURY_GROUP in _groups(user)
+
+
+def has_role(user: AnyUser) -> bool:
+    return _active(user) and (user.is_staff or is_secretariat(user) or is_jury_member(user))
+
+
+def has_mfa(user: AnyUser) -> bool:
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_has_mfa", None)
+    if cached is None:
+        cached = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        user._has_mfa = cached
+    return cached
+
+
+def role_lacks_mfa(user: AnyUser) -> bool:
+    """True for an account with a role that has not set up two-factor authentication."""
+    return has_role(user) and not has_mfa(user)
+
+
+def can_act_as_secretariat(user: AnyUser) -> bool:
+    return is_secretariat(user) and has_mfa(user)
+
+
+def can_act_as_jury_member(user: AnyUser) -> bool:
+    return is_jury_member(user) and has_mfa(user)
+
+
+def has_confirmed_email(user: AnyUser) -> bool:
+    if not _active(user):
+        return False
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()

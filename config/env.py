@@ -82,6 +82,17 @@ class Env:
             )
         return value
 
+    def rate(self, name: str, default: str) -> str:
+        """A request rate such as ``120/minute`` (per second, minute, hour or day)."""
+        value = self.raw(name) or default
+        count, _, period = value.partition("/")
+        if not (count.isdigit() and period[:1] in {"s", "m", "h", "d"}):
+            raise ImproperlyConfigured(
+                f"{name}={value!r} is not a rate: write it as a number of requests per "
+                "second, minute, hour or day, such as 120/minute."
+            )
+        return value
+
     def database(self, name: str, default: str) -> dict[str, Any]:
         value = self.raw(name) or default
         try:

@@ -6,14 +6,20 @@ from django.urls import include, path
 from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config import schema  # noqa: F401  (registers the session token scheme)
+
 api_v1 = [
+    path("", include("accounts.api.urls")),
     path("", include("awards.api.urls")),
+    path("", include("voting.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("", include("frontend.urls")),
 ]

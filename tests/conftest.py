@@ -1,9 +1,47 @@
 import pytest
+from django.core.cache import cache
+
+from config.celery import app as celery_app
+from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate limits and throttles count in the cache: each test starts from zero.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks(request):
+    """Tasks run in-process, even when CELERY_BROKER_URL names a real broker; tests
+    marked ``real_worker`` send them to the broker instead."""
+    if request.node.get_closest_marker("real_worker"):
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def admin_user(db):
+    """The secretariat as the admin sees it: superuser, Secretariat, MFA set up."""
+    return UserFactory(
+        email="secretariat@example.org",
+        is_staff=True,
+        is_superuser=True,
+        email_confirmed=True,
+        mfa=True,
+        roles=["Secretariat"],
+    )
 
 
 @pytest.fixture

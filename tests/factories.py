@@ -1,4 +1,7 @@
 import factory
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import User
@@ -11,10 +14,42 @@ PASSWORD = "correct horse battery"
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     name = factory.Faker("name")
     password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def email_confirmed(user, create, confirmed, **kwargs):
+        """``UserFactory(email_confirmed=True)``: the address is confirmed."""
+        if create and confirmed:
+            email_confirm(user)
+
+    @factory.post_generation
+    def mfa(user, create, enabled, **kwargs):
+        """``UserFactory(mfa=True)``: an authenticator app is set up."""
+        if create and enabled:
+            mfa_activate(user)
+
+    @factory.post_generation
+    def roles(user, create, names, **kwargs):
+        """``UserFactory(roles=["Jury"])``: the account is in these role groups."""
+        if create and names:
+            user.groups.add(*Group.objects.filter(name__in=names))
+
+
+def email_confirm(user: User) -> None:
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+
+
+def mfa_activate(user: User) -> str:
+    """Set up TOTP for ``user``; returns the secret, to compute codes with."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
 
 
 class EditionFactory(factory.django.DjangoModelFactory):

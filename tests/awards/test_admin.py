@@ -125,7 +125,7 @@ def test_project_changelist_query_count_does_not_grow_with_rows(
     ProjectFactory.create_batch(rows, category=category)
     admin_client.get("/admin/awards/project/")  # warm the session and content types
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = admin_client.get("/admin/awards/project/")
 
     assert len(response.context["cl"].result_list) == rows

@@ -1,0 +1,48 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from disposable_email_domains import blocklist
+from django import forms
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from accounts.services import email_queue
+
+DISPOSABLE_MESSAGE = (
+    "Addresses of disposable e-mail services cannot be used here: please sign up with an "
+    "address you will keep, so that you can confirm it and receive the results."
+)
+
+
+def email_domain_is_disposable(email: str) -> bool:
+    domain = email.rsplit("@", 1)[-1].strip().lower().rstrip(".")
+    # A subdomain of a disposable service is disposable too.
+    parts = domain.split(".")
+    return any(".".join(parts[i:]) in blocklist for i in range(len(parts) - 1))
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def clean_email(self, email: str) -> str:
+        email = super().clean_email(email)
+        if email_domain_is_disposable(email):
+            raise forms.ValidationError(DISPOSABLE_MESSAGE, code="disposable_email")
+        return email
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        context = {"site_name": settings.SITE_NAME, **context}
+        message = super().render_mail(template_prefix, email, context, headers)
+        if message.content_subtype != "html" and not getattr(message, "alternatives", None):
+            # Every mail has an HTML body: messages without a template of their own
+            # get the text in the site's mail layout.
+            message.attach_alternative(
+                render_to_string(
+                    "account/email/fallback_message.html",
+                    {**context, "text": message.body, "subject": message.subject},
+                ),
+                "text/html",
+            )
+        return message
+
+    def send_mail(self, template_prefix, email, context) -> None:
+        email_queue(message=self.render_mail(template_prefix, email, context))
+
+    def get_from_email(self) -> str:
+        return settings.DEFAULT_FROM_EMAIL

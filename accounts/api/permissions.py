@@ -1,0 +1,50 @@
+"""DRF permissions built on the role predicates of ``accounts.permissions``."""
+
+from rest_framework.permissions import BasePermission
+
+from accounts import permissions as roles
+from config.errors import NotAllowed
+
+
+class EmailNotVerified(NotAllowed):
+    code = "email_not_verified"
+    default_detail = "Confirm your e-mail address first: we sent you a link when you signed up."
+
+
+class MfaRequired(NotAllowed):
+    code = "mfa_required"
+    default_detail = "Your role needs two-factor authentication: set up an authenticator app first."
+
+
+class HasConfirmedEmail(BasePermission):
+    """Signed in with a confirmed e-mail address (what voting and submitting need)."""
+
+    def has_permission(self, request, view) -> bool:
+        if not request.user or not request.user.is_authenticated:
+            return False  # DRF answers 401
+        if not roles.has_confirmed_email(request.user):
+            raise EmailNotVerified()
+        return True
+
+
+class _Role(BasePermission):
+    is_member = staticmethod(lambda user: False)
+
+    def has_permission(self, request, view) -> bool:
+        if not request.user or not request.user.is_authenticated:
+            return False
+        if not self.is_member(request.user):
+            return False
+        if not roles.has_mfa(request.user):
+            raise MfaRequired()
+        return True
+
+
+class IsSecretariat(_Role):
+    message = "Only the secretariat can do this."
+    is_member = staticmethod(roles.is_secretariat)
+
+
+class IsJuryMember(_Role):
+    message = "Only members of the Expert Group can do this."
+    is_member = staticmethod(roles.is_jury_member)

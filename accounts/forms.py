@@ -1,0 +1,41 @@
+from django import forms
+from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
+
+from accounts.models import StakeholderType, User
+
+
+class SignupProfileForm(forms.Form):
+    """What sign-up asks beyond e-mail and password, on the page and in the API alike."""
+
+    name = forms.CharField(max_length=150, label="Full name")
+    country = LazyTypedChoiceField(choices=countries)
+    organisation = forms.CharField(max_length=200, required=False)
+    stakeholder_type = forms.ChoiceField(
+        choices=[("", "—"), *StakeholderType.choices], required=False
+    )
+
+    def signup(self, request, user: User) -> None:
+        for field in ("name", "country", "organisation", "stakeholder_type"):
+            setattr(user, field, self.cleaned_data[field])
+        user.save(update_fields=["name", "country", "organisation", "stakeholder_type"])
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["name", "country", "organisation", "stakeholder_type"]
+        labels = {"name": "Full name"}
+
+
+class AccountDeleteForm(forms.Form):
+    confirm = forms.CharField(
+        label="Type DELETE to confirm",
+        help_text="Your account is deleted at once and cannot be brought back.",
+    )
+
+    def clean_confirm(self) -> str:
+        value = self.cleaned_data["confirm"]
+        if value.strip() != "DELETE":
+            raise forms.ValidationError("Type DELETE, in capital letters, to delete your account.")
+        return value

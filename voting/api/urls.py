@@ -1,0 +1,7 @@
+from django.urls import path
+
+from voting.api import views
+
+urlpatterns = [
+    path("editions/<int:year>/ballot/", views.BallotView.as_view(), name="ballot"),
+]

@@ -1,0 +1,40 @@
+from typing import Any
+
+from django.dispatch import receiver
+
+from accounts.models import User
+from accounts.signals import account_deleting, personal_data_requested
+from awards.phases import Phase
+from awards.selectors import edition_current_phase
+from voting.models import Vote
+
+
+@receiver(personal_data_requested, dispatch_uid="voting-personal-data")
+def votes_for_download(sender, *, user: User, **kwargs) -> tuple[str, list[dict[str, Any]]]:
+    votes = (
+        Vote.objects.filter(voter=user)
+        .select_related("edition", "category", "nominee")
+        .order_by("edition__year", "category__number")
+    )
+    return "votes", [
+        {
+            "edition": vote.edition.year,
+            "category": vote.category.number,
+            "category_title": vote.category.title,
+            "nominee": vote.nominee_id,
+            "nominee_title": vote.nominee.title,
+            "cast_at": vote.cast_at.isoformat(),
+            "changed_at": vote.changed_at.isoformat(),
+        }
+        for vote in votes
+    ]
+
+
+@receiver(account_deleting, dispatch_uid="voting-account-deleting")
+def votes_follow_deleted_account(sender, *, user: User, **kwargs) -> None:
+    """While an edition's voting is open a deleted account's votes are withdrawn; once
+    it has closed they stay, detached from the person (the foreign key empties)."""
+    editions = {vote.edition for vote in Vote.objects.filter(voter=user).select_related("edition")}
+    open_editions = [e for e in editions if edition_current_phase(edition=e) == Phase.VOTING]
+    if open_editions:
+        Vote.objects.filter(voter=user, edition__in=open_editions).delete()
