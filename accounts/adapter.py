@@ -1,4 +1,7 @@
+from types import SimpleNamespace
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from disposable_email_domains import blocklist
 from django import forms
 from django.conf import settings
@@ -42,7 +45,14 @@ class AccountAdapter(DefaultAccountAdapter):
         return message
 
     def send_mail(self, template_prefix, email, context) -> None:
-        email_queue(message=self.render_mail(template_prefix, email, context))
+        # As allauth's own send_mail, but the message goes out through the e-mail task
+        # once the transaction commits, and the site is named after SITE_NAME.
+        request = allauth_context.request
+        site = SimpleNamespace(
+            name=settings.SITE_NAME, domain=request.get_host() if request else ""
+        )
+        full_context = {"request": request, "email": email, "current_site": site, **context}
+        email_queue(message=self.render_mail(template_prefix, email, full_context))
 
     def get_from_email(self) -> str:
         return settings.DEFAULT_FROM_EMAIL

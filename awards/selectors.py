@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from awards.models import ActionLine, Category, Edition
+from awards.models import ActionLine, Category, Edition, Project, ProjectStatus
 from awards.phases import Phase, PhaseWindow
 
 
@@ -105,3 +105,34 @@ def categories_by_action_line(*, edition: Edition) -> list[ActionLineGroup]:
         groups.values(),
         key=lambda g: (g.action_line is None, g.action_line.position if g.action_line else 0),
     )
+
+
+@dataclass(frozen=True)
+class CategoryStatistics:
+    number: int
+    title: str
+    by_status: dict[str, int]
+
+
+def edition_project_statistics(*, edition: Edition) -> list[CategoryStatistics]:
+    """Projects of an edition counted by status, per category, in one query."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = (
+        Project.objects.filter(edition=edition)
+        .values("category_id", "status")
+        .annotate(total=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        counts.setdefault(row["category_id"], {})[row["status"]] = row["total"]
+    return [
+        CategoryStatistics(
+            number=category.number,
+            title=category.title,
+            by_status={
+                status: counts.get(category.pk, {}).get(status, 0)
+                for status in ProjectStatus.values
+            },
+        )
+        for category in Category.objects.filter(edition=edition).order_by("number")
+    ]

@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts.models import User
 from awards.models import ActionLine, Category, Edition, Project, ProjectStatus, Region
 from awards.phases import Phase, timeline_around
+from voting.models import Vote
 
 PASSWORD = "correct horse battery"
 
@@ -99,3 +100,13 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     website = "https://example.org/"
     short_description = factory.Faker("paragraph", nb_sentences=12)
     status = ProjectStatus.NOMINEE
+
+
+class VoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Vote
+
+    nominee = factory.SubFactory(ProjectFactory)
+    category = factory.SelfAttribute("nominee.category")
+    edition = factory.SelfAttribute("nominee.edition")
+    voter = factory.SubFactory(UserFactory, email_confirmed=True)

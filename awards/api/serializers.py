@@ -80,3 +80,11 @@ class CategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = Category
         fields = ["number", "title", "action_line", "is_special"]
+
+
+class CategoryStatisticsSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+    by_status = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Projects per status."
+    )

@@ -1,15 +1,25 @@
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from accounts.api.permissions import IsSecretariat
 from awards.api.serializers import (
     ActionLineSerializer,
     CategorySerializer,
+    CategoryStatisticsSerializer,
     EditionDetailSerializer,
     EditionSerializer,
 )
 from awards.models import Edition
-from awards.selectors import action_line_list, category_list, edition_get, edition_list
+from awards.selectors import (
+    action_line_list,
+    category_list,
+    edition_get,
+    edition_list,
+    edition_project_statistics,
+)
 
 YEAR = OpenApiParameter("year", int, OpenApiParameter.PATH, description="The edition's year.")
 
@@ -58,3 +68,14 @@ class CategoryList(generics.ListAPIView):
 
     def get_queryset(self):
         return category_list(edition=get_edition_or_404(self.kwargs["year"]))
+
+
+@extend_schema(parameters=[YEAR], responses=CategoryStatisticsSerializer(many=True))
+class EditionStatistics(APIView):
+    """For the secretariat: the edition's projects counted by status, per category."""
+
+    permission_classes = [IsSecretariat]
+
+    def get(self, request, year: int):
+        statistics = edition_project_statistics(edition=get_edition_or_404(year))
+        return Response(CategoryStatisticsSerializer(statistics, many=True).data)

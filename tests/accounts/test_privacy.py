@@ -1,0 +1,106 @@
+import pytest
+
+from accounts.models import User
+from accounts.services import account_delete, personal_data_export
+from awards.models import Project
+from awards.phases import Phase
+from tests.factories import (
+    CategoryFactory,
+    EditionFactory,
+    ProjectFactory,
+    UserFactory,
+    VoteFactory,
+)
+from voting.models import Vote
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def person():
+    return UserFactory(
+        email="ada@example.org", name="Ada Lovelace", organisation="Engines", email_confirmed=True
+    )
+
+
+def category_in(phase: Phase):
+    return CategoryFactory(edition=EditionFactory(phase=phase))
+
+
+def test_export_holds_the_persons_data(person):
+    project = ProjectFactory(submitted_by=person, title="Engines for all")
+    vote = VoteFactory(voter=person)
+
+    data = personal_data_export(user=person)
+
+    assert data["account"]["email"] == "ada@example.org"
+    assert data["account"]["name"] == "Ada Lovelace"
+    assert data["account"]["organisation"] == "Engines"
+    assert data["email_addresses"] == [
+        {"email": "ada@example.org", "verified": True, "primary": True}
+    ]
+    assert [p["title"] for p in data["projects"]] == ["Engines for all"]
+    assert data["projects"][0]["edition"] == project.edition.year
+    assert [v["nominee"] for v in data["votes"]] == [vote.nominee_id]
+
+
+def test_export_holds_nobody_elses_data(person):
+    someone = UserFactory(email="someone@example.org", name="Someone Else")
+    ProjectFactory(submitted_by=someone, title="Their project")
+    VoteFactory(voter=someone)
+
+    data = personal_data_export(user=person)
+
+    text = repr(data)
+    assert "someone@example.org" not in text
+    assert "Someone Else" not in text
+    assert "Their project" not in text
+    assert data["projects"] == []
+    assert data["votes"] == []
+
+
+def test_deletion_during_voting_withdraws_the_votes(person):
+    category = category_in(Phase.VOTING)
+    nominee = ProjectFactory(category=category)
+    VoteFactory(voter=person, nominee=nominee)
+    VoteFactory(nominee=nominee)  # someone else's vote stays
+
+    account_delete(user=person)
+
+    assert not User.objects.filter(email="ada@example.org").exists()
+    assert Vote.objects.filter(nominee=nominee).count() == 1
+    assert Vote.objects.get(nominee=nominee).voter is not None
+
+
+@pytest.mark.parametrize("phase", [Phase.CHAMPIONS, Phase.JURY, Phase.CEREMONY])
+def test_deletion_after_voting_keeps_the_votes_detached(person, phase):
+    nominee = ProjectFactory(category=category_in(phase))
+    VoteFactory(voter=person, nominee=nominee)
+
+    account_delete(user=person)
+
+    vote = Vote.objects.get(nominee=nominee)
+    assert vote.voter is None
+    assert Vote.objects.filter(nominee=nominee).count() == 1
+
+
+def test_deletion_keeps_submissions_with_the_organisation(person):
+    project = ProjectFactory(submitted_by=person, organisation_name="Engines")
+
+    account_delete(user=person)
+
+    project.refresh_from_db()
+    assert project.submitted_by is None
+    assert project.organisation_name == "Engines"
+    assert Project.objects.count() == 1
+
+
+def test_deletion_touches_only_the_open_editions_votes(person):
+    closed = ProjectFactory(category=category_in(Phase.JURY))
+    open_now = ProjectFactory(category=category_in(Phase.VOTING))
+    VoteFactory(voter=person, nominee=closed)
+    VoteFactory(voter=person, nominee=open_now)
+
+    account_delete(user=person)
+
+    assert list(Vote.objects.values_list("nominee", "voter")) == [(closed.pk, None)]
