@@ -21,6 +21,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -44,6 +48,9 @@ from awards.services import edition_categories_create_standard, edition_timeline
 DEMO_YEAR = 2020
 DEMO_TITLE = "WSIS Prizes 2020"
 DEMO_PASSWORD = "wsis-demo-2020"
+# The role accounts' authenticator secret (base32), public like the password: add it to
+# any authenticator app to log in as the demo secretariat or jury member.
+DEMO_TOTP_SECRET = "O5ZWS4ZNMRSW23ZNGIYDEMBNORXXI4BB"
 SECRETARIAT_EMAIL = "secretariat@wsis.example"
 JURY_EMAIL = "jury@wsis.example"
 
@@ -722,6 +729,7 @@ class DemoAccount:
     role: str
     email: str
     name: str
+    recovery_codes: tuple[str, ...] = ()
 
 
 SUBMITTERS: dict[Region, tuple[str, str, str]] = {
@@ -746,7 +754,22 @@ def _account_ensure(
         create_defaults={**fields, "password": password_hash, "email": email},
     )
     user.groups.add(*groups)
+    # Demo voters and submitters need a confirmed address, as real ones do.
+    EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).delete()
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
     return user
+
+
+def _mfa_ensure(user: User) -> list[str]:
+    """Give a role account two-factor authentication with the printed demo secret;
+    returns recovery codes it can still use at the prompt."""
+    Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
+    TOTP.activate(user, DEMO_TOTP_SECRET)
+    codes = Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).first()
+    recovery = RecoveryCodes(codes) if codes else RecoveryCodes.activate(user)
+    return recovery.get_unused_codes()[:2]
 
 
 def _accounts_ensure() -> tuple[list[DemoAccount], dict[Region, User]]:
@@ -755,7 +778,7 @@ def _accounts_ensure() -> tuple[list[DemoAccount], dict[Region, User]]:
     password_hash = make_password(DEMO_PASSWORD)
     secretariat_group, _ = Group.objects.get_or_create(name=SECRETARIAT_GROUP)
     jury_group, _ = Group.objects.get_or_create(name=JURY_GROUP)
-    _account_ensure(
+    secretariat = _account_ensure(
         email=SECRETARIAT_EMAIL,
         password_hash=password_hash,
         groups=[secretariat_group],
@@ -763,7 +786,7 @@ def _accounts_ensure() -> tuple[list[DemoAccount], dict[Region, User]]:
         is_staff=True,
         is_superuser=True,
     )
-    _account_ensure(
+    jury = _account_ensure(
         email=JURY_EMAIL,
         password_hash=password_hash,
         groups=[jury_group],
@@ -771,8 +794,18 @@ def _accounts_ensure() -> tuple[list[DemoAccount], dict[Region, User]]:
         stakeholder_type=StakeholderType.ACADEMIA,
     )
     accounts = [
-        DemoAccount(role="secretariat", email=SECRETARIAT_EMAIL, name="WSIS Prizes Secretariat"),
-        DemoAccount(role="jury", email=JURY_EMAIL, name="Demo Jury Member"),
+        DemoAccount(
+            role="secretariat",
+            email=SECRETARIAT_EMAIL,
+            name="WSIS Prizes Secretariat",
+            recovery_codes=tuple(_mfa_ensure(secretariat)),
+        ),
+        DemoAccount(
+            role="jury",
+            email=JURY_EMAIL,
+            name="Demo Jury Member",
+            recovery_codes=tuple(_mfa_ensure(jury)),
+        ),
     ]
     submitters: dict[Region, User] = {}
     for region, (email, name, country) in SUBMITTERS.items():

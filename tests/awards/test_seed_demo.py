@@ -1,16 +1,25 @@
+import re
 from collections import Counter
 from io import StringIO
 from urllib.parse import urlsplit
 
 import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
-from accounts.permissions import is_jury_member, is_secretariat
+from accounts.permissions import has_confirmed_email, is_jury_member, is_secretariat
 from awards.demo import (
     COUNTRIES_BY_REGION,
     DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
     JURY_EMAIL,
     SECRETARIAT_EMAIL,
     demo_catalogue,
@@ -231,6 +240,38 @@ def test_seed_demo_gives_the_secretariat_and_the_jury_their_roles():
     assert is_jury_member(jury)
     assert not is_secretariat(jury)
     assert not jury.is_staff
+
+
+def test_seed_demo_accounts_have_confirmed_addresses():
+    seed()
+
+    demo_accounts = User.objects.filter(email__endswith="wsis.example")
+    assert demo_accounts.count() == 8
+    assert all(has_confirmed_email(user) for user in demo_accounts)
+
+
+def test_seed_demo_role_accounts_pass_two_factor_with_the_printed_code(client):
+    output = seed()
+    code = re.search(rf"{re.escape(SECRETARIAT_EMAIL)}\s+(\d{{8}}),", output).group(1)
+
+    logged_in = client.post(
+        "/accounts/login/", {"login": SECRETARIAT_EMAIL, "password": DEMO_PASSWORD}
+    )
+    assert logged_in["Location"] == "/accounts/2fa/authenticate/"
+    authenticated = client.post("/accounts/2fa/authenticate/", {"code": code})
+
+    assert authenticated.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_seed_demo_role_accounts_accept_the_printed_authenticator_secret(client):
+    output = seed()
+
+    assert DEMO_TOTP_SECRET in output
+    jury = User.objects.get(email=JURY_EMAIL)
+    totp = TOTP(Authenticator.objects.get(user=jury, type=Authenticator.Type.TOTP))
+    counter = next(yield_hotp_counters_from_time())
+    assert totp.validate_code(format_hotp_value(hotp_value(DEMO_TOTP_SECRET, counter)))
 
 
 def test_seed_demo_again_restores_a_changed_demo_password():

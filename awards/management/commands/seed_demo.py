@@ -4,6 +4,7 @@ from awards.demo import (
     DEFAULT_NOMINEES_PER_CATEGORY,
     DEFAULT_PHASE,
     DEMO_PHASES,
+    DEMO_TOTP_SECRET,
     MAX_NOMINEES_PER_CATEGORY,
     MIN_NOMINEES_PER_CATEGORY,
     PUBLISHED,
@@ -85,6 +86,14 @@ class Command(BaseCommand):
             "",
             f"Accounts (password for all: {summary.password}):",
             *(f"  {account.email:<{width}}  {account.role}" for account in summary.accounts),
+            "",
+            "Two-factor authentication (secretariat and jury): add the secret "
+            f"{DEMO_TOTP_SECRET} to an authenticator app, or enter a recovery code:",
+            *(
+                f"  {account.email:<{width}}  {', '.join(account.recovery_codes)}"
+                for account in summary.accounts
+                if account.recovery_codes
+            ),
             "",
             f"Site:     {BASE_URL}/",
             f"Admin:    {BASE_URL}/admin/",
