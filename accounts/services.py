@@ -6,6 +6,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 
@@ -38,6 +39,16 @@ def email_queue(*, message: EmailMessage) -> str:
         )
     )
     return message_id
+
+
+def email_send_templated(*, to: str, template_prefix: str, context: dict[str, Any]) -> str:
+    """Render ``<template_prefix>_subject.txt``, ``_message.txt`` and ``_message.html``
+    (the layout of every mail of the site) and queue the mail after commit."""
+    from allauth.account.adapter import get_adapter
+
+    adapter = get_adapter()
+    context = {"site_name": settings.SITE_NAME, **context}
+    return email_queue(message=adapter.render_mail(template_prefix, to, context))
 
 
 def personal_data_export(*, user: User) -> dict[str, Any]:

@@ -43,6 +43,7 @@ from awards.models import (
     SustainableDevelopmentGoal,
 )
 from awards.phases import PHASE_ORDER, Phase, timeline_around
+from awards.rules import SHORT_DESCRIPTION_MAX_WORDS, SHORT_DESCRIPTION_MIN_WORDS, word_count
 from awards.services import edition_categories_create_standard, edition_timeline_set
 
 DEMO_YEAR = 2020
@@ -66,9 +67,6 @@ MAX_NOMINEES_PER_CATEGORY = 40
 # Projects per category that never become nominees: they are rejected at nomination
 # (one of them is still a draft while submission is open).
 EXTRA_PROJECTS_PER_CATEGORY = 2
-
-SHORT_DESCRIPTION_MIN_WORDS = 150
-SHORT_DESCRIPTION_MAX_WORDS = 200
 
 
 # --- Text pools --------------------------------------------------------------------
@@ -567,10 +565,6 @@ class DemoProject:
     submitted_after: float  # share of the submission window elapsed when it was submitted
     popularity: int
     merit: int
-
-
-def word_count(text: str) -> int:
-    return len(text.split())
 
 
 def _country_name(code: str) -> str:

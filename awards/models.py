@@ -1,3 +1,4 @@
+import uuid
 from itertools import pairwise
 
 from django.conf import settings
@@ -6,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower, Trim
+from django.utils import timezone
 from django_countries.fields import CountryField
 
 from accounts.models import StakeholderType
@@ -206,6 +208,20 @@ class ProjectStatus(models.TextChoices):
     WINNER = "winner", "Winner"
 
 
+class ProjectStage(models.TextChoices):
+    OPERATIONAL = "operational", "Operational"
+    MAJOR_PHASE_COMPLETED = "major_phase_completed", "At the end of a major phase"
+    IN_DEVELOPMENT = "in_development", "Still in development"
+
+
+def project_file_path(instance: models.Model, filename: str) -> str:
+    # The name comes from the checked content (see awards.files), never from the
+    # uploader: only the extension of ``filename`` is kept.
+    project = instance if isinstance(instance, Project) else instance.project
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"projects/{project.edition_id}/{project.pk}/{uuid.uuid4().hex}.{extension}"
+
+
 class Project(models.Model):
     """A project submitted to an edition under one category."""
 
@@ -220,7 +236,7 @@ class Project(models.Model):
         help_text="The account that submits it; emptied if that account is deleted.",
     )
     title = models.CharField(max_length=255)
-    organisation_name = models.CharField("organisation", max_length=255)
+    organisation_name = models.CharField("organisation", max_length=255, blank=True)
     stakeholder_type = models.CharField(max_length=32, choices=StakeholderType.choices, blank=True)
     country = CountryField(blank=True)
     region = models.CharField("ITU region", max_length=16, choices=Region.choices, blank=True)
@@ -236,6 +252,16 @@ class Project(models.Model):
     partnerships = models.TextField(blank=True)
     challenges = models.TextField(blank=True)
     outlook = models.TextField("future outlook", blank=True)
+    stage = models.CharField(
+        "project stage", max_length=32, choices=ProjectStage.choices, blank=True
+    )
+    logo = models.ImageField(upload_to=project_file_path, blank=True)
+    document = models.FileField(
+        "PDF document", upload_to=project_file_path, blank=True, help_text="Optional."
+    )
+    decision_reason = models.TextField(
+        blank=True, help_text="Why the secretariat rejected it: the submitter reads this."
+    )
     status = models.CharField(
         max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT
     )
@@ -260,6 +286,16 @@ class Project(models.Model):
                     "This organisation already has a project in this category."
                 ),
             ),
+            models.UniqueConstraint(
+                Lower(Trim("organisation_name")),
+                Lower(Trim("title")),
+                F("edition"),
+                condition=~Q(status="draft"),
+                name="project_submitted_once_per_edition",
+                violation_error_message=(
+                    "This organisation has already submitted a project with this title."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=ProjectStatus.values), name="project_status_valid"
             ),
@@ -267,3 +303,72 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_public(self) -> bool:
+        """Accepted as a nominee (champions and winners are nominees too)."""
+        return self.status in PUBLIC_STATUSES
+
+
+PUBLIC_STATUSES = (ProjectStatus.NOMINEE, ProjectStatus.CHAMPION, ProjectStatus.WINNER)
+MAX_PROJECT_IMAGES = 5
+
+
+class ProjectImage(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(upload_to=project_file_path)
+    position = models.PositiveSmallIntegerField()
+    caption = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["project", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "position"], name="project_image_position_unique"
+            ),
+            # Positions 1 to 5 and unique: the database holds at most five images.
+            models.CheckConstraint(
+                condition=Q(position__gte=1, position__lte=MAX_PROJECT_IMAGES),
+                name="project_image_at_most_five",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Image {self.position} of {self.project}"
+
+
+class ProjectEventKind(models.TextChoices):
+    DRAFTED = "drafted", "Drafted"
+    SUBMITTED = "submitted", "Submitted"
+    ACCEPTED = "accepted", "Accepted as nominee"
+    REJECTED = "rejected", "Rejected"
+    CHAMPION = "champion", "Became a Champion"
+    WINNER = "winner", "Became the Winner"
+
+
+class ProjectEvent(models.Model):
+    """The append-only history of a project: who changed its state, when and why."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=ProjectEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="project_events",
+    )
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["project", "at", "pk"]
+        indexes = [models.Index(fields=["project", "at"], name="project_event_project_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.project}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("The project history is append-only: events are never changed.")
+        super().save(*args, **kwargs)

@@ -21,8 +21,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """Answer every refusal as ``{"detail", "code"}``, field errors under ``errors``."""
     if isinstance(exc, DomainError):
         data = {"detail": exc.detail, "code": exc.code}
-        if exc.field:
-            data["errors"] = {exc.field: [exc.detail]}
+        if exc.errors:
+            data["errors"] = exc.errors
         return Response(data, status=exc.status_code)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()

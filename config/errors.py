@@ -10,9 +10,17 @@ class DomainError(Exception):
     status_code = 400
     default_detail = "The request cannot be carried out."
 
-    def __init__(self, detail: str | None = None, *, field: str | None = None) -> None:
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        field: str | None = None,
+        errors: dict[str, list[str]] | None = None,
+    ) -> None:
         self.detail = detail or self.default_detail
-        self.field = field
+        self.errors = dict(errors or {})
+        if field:
+            self.errors.setdefault(field, []).append(self.detail)
         super().__init__(self.detail)
 
 
@@ -26,3 +34,9 @@ class NotFound(DomainError):
     code = "not_found"
     status_code = 404
     default_detail = "Not found."
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    status_code = 409
+    default_detail = "This cannot be done in the current state."

@@ -5,7 +5,16 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import User
-from awards.models import ActionLine, Category, Edition, Project, ProjectStatus, Region
+from awards.models import (
+    ActionLine,
+    Category,
+    Edition,
+    Project,
+    ProjectStage,
+    ProjectStatus,
+    Region,
+    SustainableDevelopmentGoal,
+)
 from awards.phases import Phase, timeline_around
 from voting.models import Vote
 
@@ -63,7 +72,7 @@ class EditionFactory(factory.django.DjangoModelFactory):
     class Params:
         phase = Phase.VOTING
 
-    year = factory.Sequence(lambda n: 2030 + n)
+    year = factory.Sequence(lambda n: 2030 + n % 70)
     title = factory.LazyAttribute(lambda o: f"WSIS Prizes {o.year}")
 
     @classmethod
@@ -86,8 +95,11 @@ class CategoryFactory(factory.django.DjangoModelFactory):
 
 
 class ProjectFactory(factory.django.DjangoModelFactory):
+    """A complete project (it meets every submission rule), a nominee by default."""
+
     class Meta:
         model = Project
+        skip_postgeneration_save = True
 
     category = factory.SubFactory(CategoryFactory)
     edition = factory.SelfAttribute("category.edition")
@@ -98,8 +110,39 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     country = "KE"
     region = Region.AFRICA
     website = "https://example.org/"
-    short_description = factory.Faker("paragraph", nb_sentences=12)
+    short_description = factory.LazyFunction(lambda: words(160))
+    linkage = "It serves Action Line C3 and SDGs 4 and 9."
+    impact = "Twelve thousand people reached in two years."
+    partnerships = "The ministry of education and three universities."
+    challenges = "Connectivity in rural districts."
+    outlook = "Extension to two neighbouring countries."
+    stage = ProjectStage.OPERATIONAL
     status = ProjectStatus.NOMINEE
+
+    @factory.post_generation
+    def sdgs(project, create, numbers, **kwargs):
+        """``ProjectFactory(sdgs=[4, 9])``; by default SDG 9."""
+        if create:
+            project.sdgs.set(SustainableDevelopmentGoal.objects.filter(number__in=numbers or [9]))
+
+
+def words(count: int) -> str:
+    """A text of exactly ``count`` words."""
+    vocabulary = [
+        "people",
+        "learn",
+        "online",
+        "with",
+        "open",
+        "tools",
+        "built",
+        "by",
+        "local",
+        "teams",
+        "for",
+        "everyone",
+    ]
+    return " ".join(vocabulary[i % len(vocabulary)] for i in range(count)).capitalize() + "."
 
 
 class VoteFactory(factory.django.DjangoModelFactory):

@@ -1,4 +1,4 @@
-"""Writes of the awards app: every state change of editions, categories and projects."""
+"""Edition set-up: the timeline and the standard categories."""
 
 from collections.abc import Mapping
 from datetime import datetime

@@ -1,0 +1,107 @@
+"""The rules a project must meet to be submitted (DESIGN.md, phase 1), checked all at
+once so that the submitter sees every problem, each on its field."""
+
+from collections import defaultdict
+
+from django.db.models import QuerySet
+from django.db.models.functions import Lower, Trim
+
+from awards.models import Project, ProjectStage, ProjectStatus
+
+SHORT_DESCRIPTION_MIN_WORDS = 150
+SHORT_DESCRIPTION_MAX_WORDS = 200
+
+REQUIRED_FIELDS = (
+    "title",
+    "organisation_name",
+    "stakeholder_type",
+    "country",
+    "region",
+    "short_description",
+    "linkage",
+    "impact",
+    "partnerships",
+    "challenges",
+    "outlook",
+    "stage",
+)
+REQUIRED = "This is needed to submit the project."
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def normalised(text: str) -> str:
+    """How names and titles are compared: ignoring case and surrounding spaces, as the
+    database's unique indexes do."""
+    return text.strip().lower()
+
+
+def _same(queryset: QuerySet[Project], **values: str) -> QuerySet[Project]:
+    keys = {f"{field}_key": Lower(Trim(field)) for field in values}
+    return queryset.annotate(**keys).filter(
+        **{f"{field}_key": normalised(value) for field, value in values.items()}
+    )
+
+
+def submission_problems(project: Project) -> dict[str, list[str]]:
+    """Every rule ``project`` fails, by field; empty when it may be submitted."""
+    problems: dict[str, list[str]] = defaultdict(list)
+    for field in REQUIRED_FIELDS:
+        if not str(getattr(project, field) or "").strip():
+            problems[field].append(REQUIRED)
+    if not project.sdgs.exists():
+        problems["sdgs"].append("Link the project to at least one Sustainable Development Goal.")
+
+    words = word_count(project.short_description)
+    if words and not SHORT_DESCRIPTION_MIN_WORDS <= words <= SHORT_DESCRIPTION_MAX_WORDS:
+        problems["short_description"].append(
+            f"The short description has {words} words: it needs "
+            f"{SHORT_DESCRIPTION_MIN_WORDS} to {SHORT_DESCRIPTION_MAX_WORDS}."
+        )
+    if project.stage == ProjectStage.IN_DEVELOPMENT:
+        problems["stage"].append(
+            "Only projects that are operational or at the end of a major phase are eligible."
+        )
+
+    others = Project.objects.exclude(pk=project.pk).exclude(status=ProjectStatus.DRAFT)
+    organisation = project.organisation_name.strip()
+    title = project.title.strip()
+    if (
+        organisation
+        and _same(
+            others.filter(edition_id=project.edition_id, category_id=project.category_id),
+            organisation_name=organisation,
+        ).exists()
+    ):
+        problems["organisation_name"].append(
+            f"{organisation} already has a project in this category: an organisation may "
+            "submit one project per category."
+        )
+    if organisation and title:
+        if _same(
+            others.filter(edition_id=project.edition_id),
+            organisation_name=organisation,
+            title=title,
+        ).exists():
+            problems["title"].append(
+                "This project has already been submitted to this edition by the same organisation."
+            )
+        past_win = (
+            _same(
+                Project.objects.filter(
+                    status=ProjectStatus.WINNER, edition__year__lt=project.edition.year
+                ),
+                organisation_name=organisation,
+                title=title,
+            )
+            .select_related("edition")
+            .first()
+        )
+        if past_win:
+            problems["title"].append(
+                f"This project won a WSIS Prize in {past_win.edition.year}: previous winners "
+                "are not eligible."
+            )
+    return dict(problems)

@@ -1,0 +1,57 @@
+"""Writes of the awards app: every state change, one function each."""
+
+from awards.services.editions import (
+    STANDARD_CATEGORIES,
+    edition_categories_create_standard,
+    edition_timeline_set,
+)
+from awards.services.nomination import (
+    BulkResult,
+    NominationClosed,
+    ReasonRequired,
+    nomination_accept,
+    nomination_accept_many,
+    nomination_reject,
+)
+from awards.services.projects import (
+    ProjectInvalid,
+    ProjectNotEditable,
+    SubmissionClosed,
+    SubmissionInvalid,
+    TooManyImages,
+    WrongCategory,
+    project_create,
+    project_delete,
+    project_document_set,
+    project_image_remove,
+    project_images_add,
+    project_logo_set,
+    project_submit,
+    project_update,
+)
+
+__all__ = [
+    "STANDARD_CATEGORIES",
+    "BulkResult",
+    "NominationClosed",
+    "ProjectInvalid",
+    "ProjectNotEditable",
+    "ReasonRequired",
+    "SubmissionClosed",
+    "SubmissionInvalid",
+    "TooManyImages",
+    "WrongCategory",
+    "edition_categories_create_standard",
+    "edition_timeline_set",
+    "nomination_accept",
+    "nomination_accept_many",
+    "nomination_reject",
+    "project_create",
+    "project_delete",
+    "project_document_set",
+    "project_image_remove",
+    "project_images_add",
+    "project_logo_set",
+    "project_submit",
+    "project_update",
+]

@@ -1,0 +1,110 @@
+"""The secretariat's side of phase 2: accepting submissions as nominees or rejecting
+them with a reason the submitter reads."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.errors import MfaRequired
+from accounts.models import User
+from accounts.permissions import has_mfa, is_secretariat
+from accounts.services import email_send_templated
+from awards.models import Project
+from awards.phases import Phase
+from awards.selectors import edition_current_phase
+from awards.workflow import ACCEPT, REJECT, InvalidTransition, project_transition
+from config.errors import DomainError, NotAllowed
+
+# Decisions may start as soon as projects come in, and stop when voting opens: the
+# nominees are what the public votes on.
+REVIEW_PHASES = (Phase.SUBMISSION, Phase.NOMINATION)
+
+
+class NominationClosed(NotAllowed):
+    code = "nomination_closed"
+    default_detail = (
+        "Nomination decisions can be taken only during the submission and nomination phases."
+    )
+
+
+class ReasonRequired(DomainError):
+    code = "reason_required"
+    default_detail = "Write the reason for the rejection: the submitter will read it."
+
+
+def _require_secretariat(user: User) -> None:
+    if not is_secretariat(user):
+        raise NotAllowed("Only the secretariat takes nomination decisions.")
+    if not has_mfa(user):
+        raise MfaRequired()
+
+
+def _locked(project: Project, at: datetime) -> Project:
+    locked = Project.objects.select_for_update().select_related("edition").get(pk=project.pk)
+    if edition_current_phase(edition=locked.edition, at=at) not in REVIEW_PHASES:
+        raise NominationClosed()
+    return locked
+
+
+def _tell_submitter(project: Project, template: str) -> None:
+    if project.submitted_by_id and project.submitted_by.email:
+        email_send_templated(
+            to=project.submitted_by.email,
+            template_prefix=f"awards/email/{template}",
+            context={"user": project.submitted_by, "project": project},
+        )
+
+
+@transaction.atomic
+def nomination_accept(*, project: Project, by: User, at: datetime | None = None) -> Project:
+    """Accept a submitted project as a nominee (or reverse a rejection)."""
+    at = at or timezone.now()
+    _require_secretariat(by)
+    project = _locked(project, at)
+    project_transition(project=project, transition=ACCEPT, actor=by, at=at, decision_reason="")
+    _tell_submitter(project, "project_accepted")
+    return project
+
+
+@transaction.atomic
+def nomination_reject(
+    *, project: Project, by: User, reason: str, at: datetime | None = None
+) -> Project:
+    """Reject a submitted project (or a nominee, while nomination is open) with a reason
+    the submitter reads."""
+    at = at or timezone.now()
+    _require_secretariat(by)
+    reason = reason.strip()
+    if not reason:
+        raise ReasonRequired(field="reason")
+    project = _locked(project, at)
+    project_transition(
+        project=project, transition=REJECT, actor=by, at=at, note=reason, decision_reason=reason
+    )
+    _tell_submitter(project, "project_rejected")
+    return project
+
+
+@dataclass
+class BulkResult:
+    accepted: list[Project] = field(default_factory=list)
+    skipped: list[tuple[Project, str]] = field(default_factory=list)
+
+
+def nomination_accept_many(
+    *, projects: Iterable[Project], by: User, at: datetime | None = None
+) -> BulkResult:
+    """Accept several projects; each is decided on its own, and those that cannot be
+    accepted (already decided, say) are reported rather than stopping the rest."""
+    at = at or timezone.now()
+    _require_secretariat(by)
+    result = BulkResult()
+    for project in projects:
+        try:
+            result.accepted.append(nomination_accept(project=project, by=by, at=at))
+        except (InvalidTransition, NominationClosed) as refusal:
+            result.skipped.append((project, refusal.detail))
+    return result

@@ -1,0 +1,83 @@
+"""The project state machine: draft -> submitted -> nominee / rejected -> champion ->
+winner. This module owns the allowed transitions; every change of a project's status
+goes through ``project_transition``."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from accounts.models import User
+from awards.models import Project, ProjectEvent, ProjectEventKind, ProjectStatus
+from config.errors import Conflict
+
+S = ProjectStatus
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset[str]
+    target: str
+    event: str
+    outcome: str  # what the project would do, for the refusal: "be submitted"
+
+
+SUBMIT = Transition(
+    "submit", frozenset({S.DRAFT}), S.SUBMITTED, ProjectEventKind.SUBMITTED, "be submitted"
+)
+# The secretariat may reverse its own decision while the nomination is open.
+ACCEPT = Transition(
+    "accept",
+    frozenset({S.SUBMITTED, S.REJECTED}),
+    S.NOMINEE,
+    ProjectEventKind.ACCEPTED,
+    "be accepted as a nominee",
+)
+REJECT = Transition(
+    "reject",
+    frozenset({S.SUBMITTED, S.NOMINEE}),
+    S.REJECTED,
+    ProjectEventKind.REJECTED,
+    "be rejected",
+)
+SHORTLIST = Transition(
+    "shortlist", frozenset({S.NOMINEE}), S.CHAMPION, ProjectEventKind.CHAMPION, "become a Champion"
+)
+CROWN = Transition(
+    "crown", frozenset({S.CHAMPION}), S.WINNER, ProjectEventKind.WINNER, "become the Winner"
+)
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+
+
+def project_transition(
+    *,
+    project: Project,
+    transition: Transition,
+    actor: User | None,
+    at: datetime,
+    note: str = "",
+    **changes: Any,
+) -> Project:
+    """Move ``project`` along ``transition`` and record it in the history.
+
+    The update is conditional on the current status, so of two concurrent attempts
+    only one succeeds; the other is refused as an invalid transition.
+    """
+    moved = Project.objects.filter(pk=project.pk, status__in=transition.sources).update(
+        status=transition.target, updated_at=at, **changes
+    )
+    if moved != 1:
+        current = Project.objects.filter(pk=project.pk).values_list("status", flat=True).first()
+        label = ProjectStatus(current).label.lower() if current else "deleted"
+        raise InvalidTransition(f"A {label} project cannot {transition.outcome}.")
+    ProjectEvent.objects.create(
+        project=project, kind=transition.event, actor=actor, at=at, note=note
+    )
+    project.status = transition.target
+    project.updated_at = at
+    for field, value in changes.items():
+        setattr(project, field, value)
+    return project

@@ -1,0 +1,190 @@
+import io
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from awards.files import FileRefused
+from awards.models import ProjectImage
+from awards.services import (
+    ProjectNotEditable,
+    TooManyImages,
+    project_document_set,
+    project_image_remove,
+    project_images_add,
+    project_logo_set,
+    project_submit,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def stored_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+def image_bytes(fmt: str = "PNG", size=(40, 30)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (20, 90, 160)).save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+def upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content)
+
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+@pytest.mark.parametrize("fmt, extension", [("JPEG", "jpg"), ("PNG", "png"), ("WEBP", "webp")])
+def test_images_of_each_format_are_kept_named_after_their_content(draft, media, fmt, extension):
+    images = project_images_add(
+        project=draft, by=draft.submitted_by, uploads=[upload("photo.bin", image_bytes(fmt))]
+    )
+
+    assert images[0].image.name.endswith(f".{extension}")
+    assert "photo" not in images[0].image.name
+    assert len(stored_files(media)) == 1
+
+
+def test_png_renamed_to_pdf_is_refused_as_document(draft, media):
+    with pytest.raises(FileRefused) as refused:
+        project_document_set(
+            project=draft, by=draft.submitted_by, upload=upload("report.pdf", image_bytes())
+        )
+
+    assert refused.value.errors == {"document": ["report.pdf is not a PDF document."]}
+    draft.refresh_from_db()
+    assert not draft.document
+    assert stored_files(media) == []
+
+
+def test_text_file_renamed_to_jpg_is_refused(draft, media):
+    with pytest.raises(FileRefused) as refused:
+        project_images_add(
+            project=draft, by=draft.submitted_by, uploads=[upload("photo.jpg", b"just text\n")]
+        )
+
+    assert refused.value.errors == {"images": ["photo.jpg is not a JPEG, PNG or WebP image."]}
+    assert stored_files(media) == []
+
+
+def test_gif_is_refused_even_though_it_is_an_image(draft, media):
+    with pytest.raises(FileRefused) as refused:
+        project_logo_set(
+            project=draft, by=draft.submitted_by, upload=upload("logo.png", image_bytes("GIF"))
+        )
+
+    assert "is a GIF image: use JPEG, PNG or WebP" in refused.value.detail
+    assert stored_files(media) == []
+
+
+def test_image_over_5_mb_is_refused(draft, media):
+    big = image_bytes() + b"\0" * (5 * 1024 * 1024)
+
+    with pytest.raises(FileRefused) as refused:
+        project_images_add(project=draft, by=draft.submitted_by, uploads=[upload("big.png", big)])
+
+    assert "images may be 5 MB at most" in refused.value.detail
+    assert stored_files(media) == []
+
+
+def test_pdf_over_10_mb_is_refused(draft, media):
+    big = PDF + b"\0" * (10 * 1024 * 1024)
+
+    with pytest.raises(FileRefused) as refused:
+        project_document_set(project=draft, by=draft.submitted_by, upload=upload("big.pdf", big))
+
+    assert "the PDF may be 10 MB at most" in refused.value.detail
+    assert stored_files(media) == []
+
+
+def test_a_sixth_image_is_refused_and_none_of_the_batch_kept(draft, media):
+    project_images_add(
+        project=draft,
+        by=draft.submitted_by,
+        uploads=[upload(f"{n}.png", image_bytes()) for n in range(3)],
+    )
+
+    with pytest.raises(TooManyImages) as refused:
+        project_images_add(
+            project=draft,
+            by=draft.submitted_by,
+            uploads=[upload(f"more{n}.png", image_bytes()) for n in range(3)],
+        )
+
+    assert "may have 5 images: it has 3, and 3 more would be too many" in refused.value.detail
+    assert draft.images.count() == 3
+    assert len(stored_files(media)) == 3
+
+
+def test_one_bad_file_in_a_batch_keeps_none(draft, media):
+    with pytest.raises(FileRefused):
+        project_images_add(
+            project=draft,
+            by=draft.submitted_by,
+            uploads=[upload("good.png", image_bytes()), upload("bad.jpg", b"not an image")],
+        )
+
+    assert draft.images.count() == 0
+    assert stored_files(media) == []
+
+
+def test_pdf_is_kept_and_replaced(draft, media, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        project_document_set(project=draft, by=draft.submitted_by, upload=upload("a.pdf", PDF))
+        first = stored_files(media)
+        project_document_set(project=draft, by=draft.submitted_by, upload=upload("b.pdf", PDF))
+
+    assert len(first) == 1
+    assert len(stored_files(media)) == 1
+    assert stored_files(media) != first
+    draft.refresh_from_db()
+    assert draft.document.name.endswith(".pdf")
+
+
+def test_logo_replacement_removes_the_old_file(draft, media, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        project_logo_set(
+            project=draft, by=draft.submitted_by, upload=upload("a.png", image_bytes())
+        )
+        project_logo_set(
+            project=draft, by=draft.submitted_by, upload=upload("b.jpg", image_bytes("JPEG"))
+        )
+
+    files = stored_files(media)
+    assert len(files) == 1
+    assert files[0].suffix == ".jpg"
+
+
+def test_removing_an_image_frees_its_place(draft, media, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first, _ = project_images_add(
+            project=draft,
+            by=draft.submitted_by,
+            uploads=[upload("1.png", image_bytes()), upload("2.png", image_bytes())],
+        )
+        project_image_remove(project=draft, by=draft.submitted_by, image_id=first.pk)
+        project_images_add(
+            project=draft, by=draft.submitted_by, uploads=[upload("3.png", image_bytes())]
+        )
+
+    assert sorted(ProjectImage.objects.values_list("position", flat=True)) == [1, 2]
+    assert len(stored_files(media)) == 2
+
+
+def test_files_of_a_submitted_project_cannot_change(draft, media):
+    project_submit(project=draft, by=draft.submitted_by)
+
+    with pytest.raises(ProjectNotEditable):
+        project_images_add(
+            project=draft, by=draft.submitted_by, uploads=[upload("1.png", image_bytes())]
+        )
+    assert stored_files(media) == []
