@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_countries",
+    "django_filters",
     "allauth",
     "allauth.account",
     "allauth.mfa",

@@ -1,7 +1,19 @@
+from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from awards.models import ActionLine, Category, Edition, TieRule
+from accounts.models import StakeholderType
+from awards.models import (
+    ActionLine,
+    Category,
+    Edition,
+    Project,
+    ProjectEvent,
+    ProjectImage,
+    ProjectStage,
+    Region,
+    TieRule,
+)
 from awards.phases import Phase
 from awards.selectors import edition_current_phase
 
@@ -88,3 +100,133 @@ class CategoryStatisticsSerializer(serializers.Serializer):
     by_status = serializers.DictField(
         child=serializers.IntegerField(), help_text="Projects per status."
     )
+
+
+# --- Projects ------------------------------------------------------------------------
+
+
+class ProjectImageSerializer(serializers.ModelSerializer):
+    url = serializers.FileField(source="image", read_only=True, use_url=True)
+
+    class Meta:
+        model = ProjectImage
+        fields = ["id", "position", "url"]
+
+
+class SdgNumbersField(serializers.ListField):
+    child = serializers.IntegerField(min_value=1, max_value=17)
+
+
+class NomineeSerializer(serializers.ModelSerializer):
+    """A nominee as the public sees it: never the submitter's contact data, and never
+    the outcome (champions and winners are shown as nominees until the results are
+    published)."""
+
+    category = serializers.IntegerField(source="category.number", read_only=True)
+    category_title = serializers.CharField(source="category.title", read_only=True)
+    country = serializers.CharField(source="country.code", read_only=True)
+    sdgs = serializers.SerializerMethodField()
+    logo = serializers.FileField(read_only=True, use_url=True)
+    images = ProjectImageSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "category",
+            "category_title",
+            "title",
+            "organisation_name",
+            "stakeholder_type",
+            "country",
+            "region",
+            "website",
+            "short_description",
+            "sdgs",
+            "logo",
+            "images",
+        ]
+
+    @extend_schema_field(SdgNumbersField)
+    def get_sdgs(self, project: Project) -> list[int]:
+        return sorted(goal.number for goal in project.sdgs.all())
+
+
+class NomineeDetailSerializer(NomineeSerializer):
+    document = serializers.FileField(read_only=True, use_url=True)
+
+    class Meta(NomineeSerializer.Meta):
+        fields = [
+            *NomineeSerializer.Meta.fields,
+            "linkage",
+            "impact",
+            "partnerships",
+            "challenges",
+            "outlook",
+            "document",
+        ]
+
+
+class ProjectEventSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = ProjectEvent
+        fields = ["kind", "title", "at", "note"]
+
+
+class MyProjectSerializer(NomineeDetailSerializer):
+    """The owner's view of a project: everything, with its status and history."""
+
+    status_title = serializers.CharField(source="get_status_display", read_only=True)
+    history = ProjectEventSerializer(source="events", many=True, read_only=True)
+
+    class Meta(NomineeDetailSerializer.Meta):
+        fields = [
+            *NomineeDetailSerializer.Meta.fields,
+            "stage",
+            "status",
+            "status_title",
+            "decision_reason",
+            "history",
+            "created_at",
+            "updated_at",
+            "submitted_at",
+        ]
+
+
+class MyProjectWriteSerializer(serializers.Serializer):
+    """What a submitter may send for a draft; every field optional but the category on
+    creation. The contest's rules are checked when the draft is submitted."""
+
+    category = serializers.IntegerField(min_value=1, required=False)
+    title = serializers.CharField(max_length=255, required=False)
+    organisation_name = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    stakeholder_type = serializers.ChoiceField(
+        choices=StakeholderType.choices, required=False, allow_blank=True
+    )
+    country = serializers.CharField(max_length=2, required=False, allow_blank=True)
+    region = serializers.ChoiceField(choices=Region.choices, required=False, allow_blank=True)
+    website = serializers.URLField(required=False, allow_blank=True)
+    short_description = serializers.CharField(required=False, allow_blank=True)
+    linkage = serializers.CharField(required=False, allow_blank=True)
+    impact = serializers.CharField(required=False, allow_blank=True)
+    partnerships = serializers.CharField(required=False, allow_blank=True)
+    challenges = serializers.CharField(required=False, allow_blank=True)
+    outlook = serializers.CharField(required=False, allow_blank=True)
+    stage = serializers.ChoiceField(choices=ProjectStage.choices, required=False, allow_blank=True)
+    sdgs = SdgNumbersField(required=False)
+
+    def validate_country(self, value: str) -> str:
+        value = value.upper()
+        if value and value not in countries:
+            raise serializers.ValidationError(f"{value} is not an ISO 3166 country code.")
+        return value
+
+
+class FileUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class ImagesUploadSerializer(serializers.Serializer):
+    images = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=5)

@@ -1,24 +1,51 @@
 from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.permissions import IsSecretariat
+from awards.api.filters import NomineeFilter
 from awards.api.serializers import (
     ActionLineSerializer,
     CategorySerializer,
     CategoryStatisticsSerializer,
     EditionDetailSerializer,
     EditionSerializer,
+    FileUploadSerializer,
+    ImagesUploadSerializer,
+    MyProjectSerializer,
+    MyProjectWriteSerializer,
+    NomineeDetailSerializer,
+    NomineeSerializer,
 )
-from awards.models import Edition
+from awards.models import Category, Edition, Project
 from awards.selectors import (
     action_line_list,
     category_list,
     edition_get,
     edition_list,
     edition_project_statistics,
+    nominee_get,
+    nominee_list,
+    nominees_in_voter_order,
+    nominees_search,
+    project_get_for_owner,
+    project_list_for_owner,
+)
+from awards.services import (
+    WrongCategory,
+    project_create,
+    project_delete,
+    project_document_set,
+    project_image_remove,
+    project_images_add,
+    project_logo_set,
+    project_submit,
+    project_update,
 )
 
 YEAR = OpenApiParameter("year", int, OpenApiParameter.PATH, description="The edition's year.")
@@ -79,3 +106,221 @@ class EditionStatistics(APIView):
     def get(self, request, year: int):
         statistics = edition_project_statistics(edition=get_edition_or_404(year))
         return Response(CategoryStatisticsSerializer(statistics, many=True).data)
+
+
+# --- The owner's projects ------------------------------------------------------------
+
+PROJECT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The project's id.")
+
+
+def _category_or_refuse(edition: Edition, number: int) -> Category:
+    category = Category.objects.filter(edition=edition, number=number).first()
+    if category is None:
+        raise WrongCategory(f"This edition has no category {number}.", field="category")
+    return category
+
+
+def _split(validated: dict) -> tuple[dict, int | None, list[int] | None]:
+    data = dict(validated)
+    return data, data.pop("category", None), data.pop("sdgs", None)
+
+
+class _OwnProject(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def project(self) -> Project:
+        edition = get_edition_or_404(self.kwargs["year"])
+        project = project_get_for_owner(
+            edition=edition, owner=self.request.user, pk=self.kwargs["pk"]
+        )
+        if project is None:
+            raise Http404
+        return project
+
+    def answer(self, project: Project, status: int = 200) -> Response:
+        fresh = project_get_for_owner(
+            edition=project.edition, owner=self.request.user, pk=project.pk
+        )
+        return Response(MyProjectSerializer(fresh, context={"request": self.request}).data, status)
+
+
+@extend_schema(parameters=[YEAR])
+class MyProjectList(generics.ListAPIView):
+    """My projects in an edition, drafts included, each with its status and history."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = MyProjectSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema only wants the model
+            return Project.objects.none()
+        edition = get_edition_or_404(self.kwargs["year"])
+        return project_list_for_owner(edition=edition, owner=self.request.user)
+
+    @extend_schema(request=MyProjectWriteSerializer, responses={201: MyProjectSerializer})
+    def post(self, request, year: int):
+        """Start a draft in a category; it may be saved incomplete."""
+        edition = get_edition_or_404(year)
+        incoming = MyProjectWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data, number, sdgs = _split(incoming.validated_data)
+        if number is None:
+            raise WrongCategory("Choose the project's category.", field="category")
+        project = project_create(
+            edition=edition,
+            category=_category_or_refuse(edition, number),
+            by=request.user,
+            data=data,
+            sdgs=sdgs,
+        )
+        return _OwnProject(request=request, kwargs=self.kwargs).answer(project, 201)
+
+
+@extend_schema(parameters=[YEAR, PROJECT_ID])
+class MyProjectDetail(_OwnProject):
+    serializer_class = MyProjectSerializer
+
+    def get(self, request, year: int, pk: int):
+        """One of my projects."""
+        return self.answer(self.project())
+
+    @extend_schema(request=MyProjectWriteSerializer, responses=MyProjectSerializer)
+    def patch(self, request, year: int, pk: int):
+        """Change a draft: only the fields sent."""
+        project = self.project()
+        incoming = MyProjectWriteSerializer(data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        data, number, sdgs = _split(incoming.validated_data)
+        category = _category_or_refuse(project.edition, number) if number else None
+        project_update(project=project, by=request.user, data=data, sdgs=sdgs, category=category)
+        return self.answer(project)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, year: int, pk: int):
+        """Throw away a draft."""
+        project_delete(project=self.project(), by=request.user)
+        return Response(status=204)
+
+
+@extend_schema(parameters=[YEAR, PROJECT_ID])
+class MyProjectSubmit(_OwnProject):
+    serializer_class = MyProjectSerializer
+
+    @extend_schema(request=None, responses=MyProjectSerializer)
+    def post(self, request, year: int, pk: int):
+        """Submit a draft. Every rule it fails is reported at once, under ``errors`` by
+        field, with the code ``submission_invalid``."""
+        return self.answer(project_submit(project=self.project(), by=request.user))
+
+
+@extend_schema(parameters=[YEAR, PROJECT_ID])
+class MyProjectLogo(_OwnProject):
+    parser_classes = [MultiPartParser]
+    serializer_class = MyProjectSerializer
+
+    @extend_schema(request=FileUploadSerializer, responses=MyProjectSerializer)
+    def put(self, request, year: int, pk: int):
+        """Set or replace the logo (JPEG, PNG or WebP, 5 MB at most), as ``file``."""
+        project = self.project()
+        incoming = FileUploadSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        project_logo_set(project=project, by=request.user, upload=incoming.validated_data["file"])
+        return self.answer(project)
+
+
+@extend_schema(parameters=[YEAR, PROJECT_ID])
+class MyProjectDocument(_OwnProject):
+    parser_classes = [MultiPartParser]
+    serializer_class = MyProjectSerializer
+
+    @extend_schema(request=FileUploadSerializer, responses=MyProjectSerializer)
+    def put(self, request, year: int, pk: int):
+        """Attach or replace the optional PDF (10 MB at most), as ``file``."""
+        project = self.project()
+        incoming = FileUploadSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        project_document_set(
+            project=project, by=request.user, upload=incoming.validated_data["file"]
+        )
+        return self.answer(project)
+
+    @extend_schema(responses=MyProjectSerializer)
+    def delete(self, request, year: int, pk: int):
+        """Remove the PDF."""
+        project = self.project()
+        project_document_set(project=project, by=request.user, upload=None)
+        return self.answer(project)
+
+
+@extend_schema(parameters=[YEAR, PROJECT_ID])
+class MyProjectImages(_OwnProject):
+    parser_classes = [MultiPartParser]
+    serializer_class = MyProjectSerializer
+
+    @extend_schema(request=ImagesUploadSerializer, responses={201: MyProjectSerializer})
+    def post(self, request, year: int, pk: int):
+        """Add images (JPEG, PNG or WebP, 5 MB each, 5 in all), as ``images``. If one is
+        refused, none is kept."""
+        project = self.project()
+        incoming = ImagesUploadSerializer(data={"images": request.FILES.getlist("images")})
+        incoming.is_valid(raise_exception=True)
+        project_images_add(
+            project=project, by=request.user, uploads=incoming.validated_data["images"]
+        )
+        return self.answer(project, 201)
+
+
+@extend_schema(
+    parameters=[YEAR, PROJECT_ID, OpenApiParameter("image_id", int, OpenApiParameter.PATH)]
+)
+class MyProjectImage(_OwnProject):
+    serializer_class = MyProjectSerializer
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, year: int, pk: int, image_id: int):
+        """Remove one image."""
+        project_image_remove(project=self.project(), by=request.user, image_id=image_id)
+        return Response(status=204)
+
+
+# --- Nominees ------------------------------------------------------------------------
+
+
+@extend_schema(
+    parameters=[
+        YEAR,
+        OpenApiParameter(
+            "search", str, description="Words to find in title, organisation and short description."
+        ),
+    ]
+)
+class NomineeList(generics.ListAPIView):
+    """The nominees of an edition (accepted projects only, public fields only). During
+    voting each signed-in voter gets them in an order of their own, stable across visits."""
+
+    serializer_class = NomineeSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = NomineeFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema only wants the model
+            return Project.objects.none()
+        edition = get_edition_or_404(self.kwargs["year"])
+        nominees = nominees_search(
+            nominee_list(edition=edition), self.request.query_params.get("search", "")
+        )
+        voter = self.request.user if self.request.user.is_authenticated else None
+        return nominees_in_voter_order(nominees, edition=edition, voter=voter)
+
+
+@extend_schema(parameters=[YEAR, PROJECT_ID])
+class NomineeDetail(generics.RetrieveAPIView):
+    """One nominee: its public fields."""
+
+    serializer_class = NomineeDetailSerializer
+
+    def get_object(self) -> Project:
+        nominee = nominee_get(edition=get_edition_or_404(self.kwargs["year"]), pk=self.kwargs["pk"])
+        if nominee is None:
+            raise Http404
+        return nominee
