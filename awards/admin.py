@@ -1,17 +1,28 @@
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.shortcuts import render
 
+from awards.exports import download
 from awards.models import (
     ActionLine,
     Category,
     Edition,
     Project,
+    ProjectEvent,
+    ProjectImage,
     SustainableDevelopmentGoal,
 )
 from awards.phases import PHASE_ORDER, closes_field, opens_field
 from awards.selectors import edition_timeline_state
-from awards.services import edition_categories_create_standard
+from awards.services import (
+    edition_categories_create_standard,
+    nomination_accept_many,
+    nomination_reject,
+)
+from config.errors import DomainError
 
 
 @admin.register(ActionLine)
@@ -103,6 +114,39 @@ class CategoryAdmin(admin.ModelAdmin):
         return category.project_total
 
 
+class ProjectEventInline(admin.TabularInline):
+    """The append-only history: shown, never edited."""
+
+    model = ProjectEvent
+    fields = ["at", "kind", "actor", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ProjectImageInline(admin.TabularInline):
+    model = ProjectImage
+    fields = ["position", "image", "caption"]
+    readonly_fields = ["position", "image"]
+    extra = 0
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class RejectionForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text="The submitters read this reason.",
+    )
+
+
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
     list_display = [
@@ -127,9 +171,14 @@ class ProjectAdmin(admin.ModelAdmin):
     autocomplete_fields = ["submitted_by", "category"]
     filter_horizontal = ["sdgs"]
     date_hierarchy = "submitted_at"
-    readonly_fields = ["created_at", "updated_at", "submitted_at"]
+    # The status changes only through the nomination services (the actions below), so
+    # that every decision is checked and recorded in the history.
+    readonly_fields = ["status", "decision_reason", "created_at", "updated_at", "submitted_at"]
+    inlines = [ProjectImageInline, ProjectEventInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    actions = ["accept_as_nominees", "reject_with_reason", "export_csv", "export_xlsx"]
     fieldsets = [
-        (None, {"fields": ["edition", "category", "title", "status"]}),
+        (None, {"fields": ["edition", "category", "title", "status", "decision_reason"]}),
         (
             "Organisation",
             {
@@ -142,10 +191,72 @@ class ProjectAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("What voters read", {"fields": ["short_description"]}),
+        ("What voters read", {"fields": ["short_description", "logo"]}),
         (
             "Details",
-            {"fields": ["sdgs", "linkage", "impact", "partnerships", "challenges", "outlook"]},
+            {
+                "fields": [
+                    "stage",
+                    "sdgs",
+                    "linkage",
+                    "impact",
+                    "partnerships",
+                    "challenges",
+                    "outlook",
+                    "document",
+                ]
+            },
         ),
         ("Dates", {"fields": ["created_at", "updated_at", "submitted_at"]}),
     ]
+
+    @admin.action(description="Accept selected submissions as nominees")
+    def accept_as_nominees(self, request: HttpRequest, queryset: QuerySet[Project]):
+        try:
+            result = nomination_accept_many(projects=queryset, by=request.user)
+        except DomainError as refusal:
+            self.message_user(request, refusal.detail, messages.ERROR)
+            return
+        if result.accepted:
+            self.message_user(
+                request, f"{len(result.accepted)} accepted as nominees.", messages.SUCCESS
+            )
+        for project, why in result.skipped:
+            self.message_user(request, f"{project}: {why}", messages.WARNING)
+
+    @admin.action(description="Reject selected submissions, with a reason…")
+    def reject_with_reason(self, request: HttpRequest, queryset: QuerySet[Project]):
+        form = RejectionForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            rejected = 0
+            for project in queryset:
+                try:
+                    nomination_reject(
+                        project=project, by=request.user, reason=form.cleaned_data["reason"]
+                    )
+                    rejected += 1
+                except DomainError as refusal:
+                    self.message_user(request, f"{project}: {refusal.detail}", messages.WARNING)
+            if rejected:
+                self.message_user(request, f"{rejected} rejected.", messages.SUCCESS)
+            return None
+        return render(
+            request,
+            "admin/awards/project/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Reject submissions",
+                "projects": queryset,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description="Export selected submissions as CSV")
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[Project]):
+        return download(queryset, kind="csv", name="wsis-prizes-submissions")
+
+    @admin.action(description="Export selected submissions as XLSX")
+    def export_xlsx(self, request: HttpRequest, queryset: QuerySet[Project]):
+        return download(queryset, kind="xlsx", name="wsis-prizes-submissions")

@@ -1,0 +1,89 @@
+"""The submissions of an edition as a table, for the secretariat: CSV and XLSX."""
+
+import csv
+import io
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from openpyxl import Workbook
+
+from awards.models import Edition, Project
+
+COLUMNS = [
+    ("id", lambda p: p.pk),
+    ("category", lambda p: p.category.number),
+    ("category title", lambda p: p.category.title),
+    ("title", lambda p: p.title),
+    ("organisation", lambda p: p.organisation_name),
+    ("stakeholder type", lambda p: p.get_stakeholder_type_display()),
+    ("country", lambda p: p.country.code),
+    ("country name", lambda p: p.country.name),
+    ("ITU region", lambda p: p.get_region_display()),
+    ("website", lambda p: p.website),
+    ("status", lambda p: p.get_status_display()),
+    ("submitted at", lambda p: p.submitted_at.isoformat() if p.submitted_at else ""),
+    ("submitter", lambda p: p.submitted_by.name if p.submitted_by else ""),
+    ("submitter e-mail", lambda p: p.submitted_by.email if p.submitted_by else ""),
+    ("SDGs", lambda p: " ".join(str(g.number) for g in p.sdgs.all())),
+    ("project stage", lambda p: p.get_stage_display()),
+    ("short description", lambda p: p.short_description),
+    ("linkage", lambda p: p.linkage),
+    ("impact", lambda p: p.impact),
+    ("partnerships", lambda p: p.partnerships),
+    ("challenges", lambda p: p.challenges),
+    ("outlook", lambda p: p.outlook),
+    ("decision reason", lambda p: p.decision_reason),
+]
+
+
+def _formula_safe(value: object) -> object:
+    # A cell starting with = + - @ would run as a formula in a spreadsheet.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def submissions_of(*, edition: Edition) -> QuerySet[Project]:
+    """An edition's submissions: every project but the drafts."""
+    return Project.objects.filter(edition=edition).exclude(status="draft")
+
+
+def submissions_rows(projects: QuerySet[Project]) -> Iterator[list[object]]:
+    projects = (
+        projects.select_related("category", "submitted_by")
+        .prefetch_related("sdgs")
+        .order_by("category__number", "title", "pk")
+    )
+    yield [name for name, _ in COLUMNS]
+    for project in projects.iterator(chunk_size=500):
+        yield [_formula_safe(value(project)) for _, value in COLUMNS]
+
+
+def submissions_csv(projects: QuerySet[Project]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(submissions_rows(projects))
+    return buffer.getvalue()
+
+
+def submissions_xlsx(projects: QuerySet[Project]) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="Submissions")
+    for row in submissions_rows(projects):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def download(projects: QuerySet[Project], *, kind: str, name: str) -> HttpResponse:
+    """The projects as a CSV or XLSX file to download."""
+    if kind == "xlsx":
+        response = HttpResponse(submissions_xlsx(projects), content_type=XLSX)
+    else:
+        response = HttpResponse(submissions_csv(projects), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
