@@ -1,6 +1,9 @@
 """Writes of the accounts app: e-mail, the personal data export and account deletion."""
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 from typing import Any
 
@@ -14,11 +17,25 @@ from accounts.models import User
 from accounts.signals import account_deleting, personal_data_requested
 from accounts.tasks import email_send
 
+_emails_held: ContextVar[bool] = ContextVar("emails_held", default=False)
+
+
+@contextmanager
+def emails_held() -> Iterator[None]:
+    """Send no e-mail from the block: for demo data made through the real services."""
+    token = _emails_held.set(True)
+    try:
+        yield
+    finally:
+        _emails_held.reset(token)
+
 
 def email_queue(*, message: EmailMessage) -> str:
     """Send ``message`` through the e-mail task once the current transaction commits,
     so that no mail goes out for work that is rolled back. Returns the message id."""
     message_id = uuid.uuid4().hex
+    if _emails_held.get():
+        return message_id
     html = None
     if isinstance(message, EmailMultiAlternatives):
         html = next(

@@ -14,11 +14,12 @@ one function each, so that the real voting, jury and results services can replac
 stage without touching the rest.
 """
 
+import io
 import random
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 
 from allauth.account.models import EmailAddress
@@ -27,24 +28,37 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django_countries import countries
+from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import StakeholderType, User
 from accounts.permissions import JURY_GROUP, SECRETARIAT_GROUP
+from accounts.services import emails_held
 from awards.models import (
     Category,
     Edition,
     Project,
+    ProjectStage,
     ProjectStatus,
     Region,
     SustainableDevelopmentGoal,
 )
 from awards.phases import PHASE_ORDER, Phase, timeline_around
 from awards.rules import SHORT_DESCRIPTION_MAX_WORDS, SHORT_DESCRIPTION_MIN_WORDS, word_count
-from awards.services import edition_categories_create_standard, edition_timeline_set
+from awards.services import (
+    edition_categories_create_standard,
+    edition_timeline_set,
+    nomination_accept,
+    nomination_reject,
+    project_create,
+    project_logo_set,
+    project_submit,
+)
+from awards.workflow import CROWN, SHORTLIST, project_transition
 
 DEMO_YEAR = 2020
 DEMO_TITLE = "WSIS Prizes 2020"
@@ -766,7 +780,7 @@ def _mfa_ensure(user: User) -> list[str]:
     return recovery.get_unused_codes()[:2]
 
 
-def _accounts_ensure() -> tuple[list[DemoAccount], dict[Region, User]]:
+def _accounts_ensure() -> tuple[list[DemoAccount], dict[Region, User], User]:
     # One hash for every demo account: hashing is deliberately slow, the password is
     # public anyway.
     password_hash = make_password(DEMO_PASSWORD)
@@ -807,7 +821,7 @@ def _accounts_ensure() -> tuple[list[DemoAccount], dict[Region, User]]:
             email=email, password_hash=password_hash, name=name, country=country
         )
         accounts.append(DemoAccount(role="submitter", email=email, name=name))
-    return accounts, submitters
+    return accounts, submitters, secretariat
 
 
 # --- Edition and projects ----------------------------------------------------------
@@ -824,11 +838,29 @@ def _edition_ensure(*, current: Phase, now: datetime) -> Edition:
     return edition_timeline_set(edition=edition, times=times)
 
 
-@dataclass
-class SeededProject:
-    project: Project
+# --- Projects: a plan per catalogue entry, carried out through the real services -----
+
+# The path of every project through the contest; a rejected one leaves it at "rejected".
+PATH = (
+    ProjectStatus.DRAFT,
+    ProjectStatus.SUBMITTED,
+    ProjectStatus.NOMINEE,
+    ProjectStatus.CHAMPION,
+    ProjectStatus.WINNER,
+)
+REJECTED_PATH = (ProjectStatus.DRAFT, ProjectStatus.SUBMITTED, ProjectStatus.REJECTED)
+
+
+@dataclass(frozen=True)
+class PlannedProject:
     seed: DemoProject
-    eligible: bool  # on the nominee track; the others are rejected at nomination
+    category: Category
+    submitter: User
+    target: str  # the status the phase calls for
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return REJECTED_PATH if self.target == ProjectStatus.REJECTED else PATH
 
 
 @dataclass(frozen=True)
@@ -836,6 +868,37 @@ class _ProjectChanges:
     created: int
     updated: int
     removed: int
+
+
+def _targets(
+    seeds: Sequence[DemoProject], *, phase: str, nominees_per_category: int, champions: int
+) -> dict[int, str]:
+    """The status each project of one category has reached in ``phase``, by slot."""
+    current = Phase.CEREMONY if phase == PUBLISHED else Phase(phase)
+    targets: dict[int, str] = {}
+    for seed in seeds:
+        eligible = seed.slot < nominees_per_category
+        if current == Phase.SUBMISSION:
+            # While submission is open, every third project is still a draft.
+            targets[seed.slot] = (
+                ProjectStatus.DRAFT if seed.slot % 3 == 2 else ProjectStatus.SUBMITTED
+            )
+        elif current == Phase.NOMINATION and seed.slot % 2 == 1:
+            targets[seed.slot] = ProjectStatus.SUBMITTED  # still awaiting its review
+        else:
+            targets[seed.slot] = ProjectStatus.NOMINEE if eligible else ProjectStatus.REJECTED
+    if _phase_reached(current, Phase.JURY):
+        # The most popular nominees become Champions (the catalogue's popularity stands
+        # in for the votes until the voting app records standings), and once the
+        # results are out the jury's favourite among them is the Winner.
+        nominees = [s for s in seeds if targets[s.slot] == ProjectStatus.NOMINEE]
+        ranked = sorted(nominees, key=lambda s: (-s.popularity, s.slot))[:champions]
+        for seed in ranked:
+            targets[seed.slot] = ProjectStatus.CHAMPION
+        if phase == PUBLISHED and ranked:
+            best = max(ranked, key=lambda s: (s.merit, -s.slot))
+            targets[best.slot] = ProjectStatus.WINNER
+    return targets
 
 
 def _linkage(
@@ -852,125 +915,187 @@ def _linkage(
     )
 
 
+def _logo(seed: DemoProject) -> SimpleUploadedFile:
+    """A plain square logo with the organisation's initials."""
+    rng = random.Random(seed.organisation.name)
+    colour = tuple(rng.randrange(40, 160) for _ in range(3))
+    image = Image.new("RGB", (240, 240), colour)
+    initials = "".join(word[0] for word in seed.organisation.name.split()[:3]).upper()
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=96)
+    draw.text((120, 120), initials, fill=(255, 255, 255), font=font, anchor="mm")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return SimpleUploadedFile("logo.png", buffer.getvalue())
+
+
+class _Clock:
+    """Moments inside each phase's window, for the services that check them."""
+
+    def __init__(self, edition: Edition, now: datetime) -> None:
+        self.edition = edition
+        self.now = now
+
+    def _within(self, opens: datetime, closes: datetime, share: float) -> datetime:
+        end = min(closes, self.now)
+        return opens + (end - opens) * share
+
+    def drafted(self, seed: DemoProject) -> datetime:
+        e = self.edition
+        return self._within(e.submission_opens_at, e.submission_closes_at, seed.submitted_after / 2)
+
+    def submitted(self, seed: DemoProject) -> datetime:
+        e = self.edition
+        return self._within(e.submission_opens_at, e.submission_closes_at, seed.submitted_after)
+
+    def decided(self, seed: DemoProject) -> datetime:
+        e = self.edition
+        return self._within(e.nomination_opens_at, e.nomination_closes_at, 0.1 + seed.slot / 100)
+
+    def shortlisted(self) -> datetime:
+        return self.edition.champions_opens_at + timedelta(hours=1)
+
+    def crowned(self) -> datetime:
+        return self.edition.jury_closes_at - timedelta(hours=1)
+
+
+def _create(plan: PlannedProject, clock: _Clock, goals: dict[int, SustainableDevelopmentGoal]):
+    seed, organisation = plan.seed, plan.seed.organisation
+    sdgs = [goals[number] for number in seed.sdg_numbers]
+    at = clock.drafted(seed)
+    project = project_create(
+        edition=plan.category.edition,
+        category=plan.category,
+        by=plan.submitter,
+        at=at,
+        sdgs=seed.sdg_numbers,
+        data={
+            "title": seed.title,
+            "organisation_name": organisation.name,
+            "stakeholder_type": organisation.stakeholder_type,
+            "country": organisation.country,
+            "region": organisation.region,
+            "website": seed.website,
+            "short_description": seed.short_description,
+            "linkage": _linkage(seed, plan.category, sdgs),
+            "impact": seed.impact,
+            "partnerships": seed.partnerships,
+            "challenges": seed.challenges,
+            "outlook": seed.outlook,
+            "stage": ProjectStage.OPERATIONAL,
+        },
+    )
+    return project_logo_set(project=project, by=plan.submitter, upload=_logo(seed), at=at)
+
+
+def _advance(project: Project, plan: PlannedProject, clock: _Clock, secretariat: User) -> None:
+    """Move ``project`` forward along its path to the plan's target, step by step."""
+    path = plan.path
+    for status in path[path.index(project.status) + 1 : path.index(plan.target) + 1]:
+        if status == ProjectStatus.SUBMITTED:
+            project_submit(project=project, by=plan.submitter, at=clock.submitted(plan.seed))
+        elif status == ProjectStatus.NOMINEE:
+            nomination_accept(project=project, by=secretariat, at=clock.decided(plan.seed))
+        elif status == ProjectStatus.REJECTED:
+            nomination_reject(
+                project=project,
+                by=secretariat,
+                reason=REJECTION_REASON,
+                at=clock.decided(plan.seed),
+            )
+        elif status == ProjectStatus.CHAMPION:
+            project_transition(
+                project=project, transition=SHORTLIST, actor=None, at=clock.shortlisted()
+            )
+        elif status == ProjectStatus.WINNER:
+            project_transition(
+                project=project, transition=CROWN, actor=secretariat, at=clock.crowned()
+            )
+
+
+REJECTION_REASON = (
+    "The project is not yet operational at the scale the submission describes: it may "
+    "apply again next year."
+)
+
+
+def _discard(projects: Iterable[Project]) -> int:
+    """Delete demo projects with their files (the demo's own housekeeping)."""
+    projects = list(projects)
+    for project in projects:
+        for file in [project.logo, project.document, *(i.image for i in project.images.all())]:
+            if file:
+                file.storage.delete(file.name)
+    _, deleted = Project.objects.filter(pk__in=[p.pk for p in projects]).delete()
+    return deleted.get(Project._meta.label, 0)
+
+
 def _projects_ensure(
     *,
     edition: Edition,
     categories: Sequence[Category],
     submitters: dict[Region, User],
+    secretariat: User,
+    phase: str,
     nominees_per_category: int,
-) -> tuple[list[SeededProject], _ProjectChanges]:
-    """Create or update the demo projects as fresh drafts, for the stages to move on.
+    now: datetime,
+) -> _ProjectChanges:
+    """Bring every demo project to the status the phase calls for, through the same
+    services as the site: forward only, as the contest moves. A project that would
+    have to go back (the demo set to an earlier phase) is made again from its draft.
 
     Other projects of the demo submitters in the demo edition go: a previous run made
-    them with a larger size (or an older catalogue), and left in place they would keep
-    statuses from another phase.
+    them with a larger size (or an older catalogue).
     """
     goals = {goal.number: goal for goal in SustainableDevelopmentGoal.objects.all()}
     catalogue = demo_catalogue()
-    size = nominees_per_category + EXTRA_PROJECTS_PER_CATEGORY
-    seeded: list[SeededProject] = []
+    clock = _Clock(edition, now)
+    existing = {
+        (p.category_id, p.organisation_name): p
+        for p in Project.objects.filter(edition=edition, submitted_by__in=submitters.values())
+    }
+    kept: set[int] = set()
     created = updated = 0
     for category in categories:
-        for seed in catalogue[category.number][:size]:
-            sdgs = [goals[number] for number in seed.sdg_numbers]
-            organisation = seed.organisation
-            project, was_created = Project.objects.update_or_create(
-                edition=edition,
+        seeds = catalogue[category.number][: nominees_per_category + EXTRA_PROJECTS_PER_CATEGORY]
+        targets = _targets(
+            seeds,
+            phase=phase,
+            nominees_per_category=nominees_per_category,
+            champions=edition.champions_per_category,
+        )
+        for seed in seeds:
+            plan = PlannedProject(
+                seed=seed,
                 category=category,
-                organisation_name=organisation.name,
-                defaults={
-                    "submitted_by": submitters[organisation.region],
-                    "title": seed.title,
-                    "stakeholder_type": organisation.stakeholder_type,
-                    "country": organisation.country,
-                    "region": organisation.region,
-                    "website": seed.website,
-                    "short_description": seed.short_description,
-                    "linkage": _linkage(seed, category, sdgs),
-                    "impact": seed.impact,
-                    "partnerships": seed.partnerships,
-                    "challenges": seed.challenges,
-                    "outlook": seed.outlook,
-                    "status": ProjectStatus.DRAFT,
-                    "submitted_at": None,
-                },
+                submitter=submitters[seed.organisation.region],
+                target=targets[seed.slot],
             )
-            project.sdgs.set(sdgs)
-            created += was_created
-            updated += not was_created
-            seeded.append(
-                SeededProject(
-                    project=project, seed=seed, eligible=seed.slot < nominees_per_category
-                )
-            )
-    _, deleted = (
-        Project.objects.filter(edition=edition, submitted_by__in=submitters.values())
-        .exclude(pk__in=[item.project.pk for item in seeded])
-        .delete()
+            project = existing.get((category.pk, seed.organisation.name))
+            if project is not None and (
+                project.title != seed.title
+                or project.status not in plan.path
+                or plan.path.index(project.status) > plan.path.index(plan.target)
+            ):
+                _discard([project])
+                project = None
+            if project is None:
+                project = _create(plan, clock, goals)
+                created += 1
+            else:
+                updated += 1
+            _advance(project, plan, clock, secretariat)
+            kept.add(project.pk)
+    removed = _discard(
+        Project.objects.filter(edition=edition, submitted_by__in=submitters.values()).exclude(
+            pk__in=kept
+        )
     )
-    removed = deleted.get(Project._meta.label, 0)
-    return seeded, _ProjectChanges(created=created, updated=updated, removed=removed)
+    return _ProjectChanges(created=created, updated=updated, removed=removed)
 
 
-# --- Stages: one per step of the contest, each replacing what a real service will do --
-
-
-def _save_statuses(projects: Iterable[Project]) -> None:
-    Project.objects.bulk_update(list(projects), ["status", "submitted_at"])
-
-
-def stage_submission(
-    *, edition: Edition, seeded: Sequence[SeededProject], now: datetime, closed: bool
-) -> None:
-    """Submitters submit their projects; while submission is open, every third one is
-    still a draft. Once it has closed, every demo project was submitted in time."""
-    window_end = edition.submission_closes_at if closed else now
-    window = window_end - edition.submission_opens_at
-    for item in seeded:
-        if not closed and item.seed.slot % 3 == 2:
-            continue
-        item.project.status = ProjectStatus.SUBMITTED
-        item.project.submitted_at = edition.submission_opens_at + window * item.seed.submitted_after
-    _save_statuses(item.project for item in seeded)
-
-
-def stage_nomination(*, seeded: Sequence[SeededProject], closed: bool) -> None:
-    """The secretariat accepts the eligible submissions and rejects the others; while
-    nomination is open, every other submission still awaits its review."""
-    for item in seeded:
-        if item.project.status != ProjectStatus.SUBMITTED:
-            continue
-        if not closed and item.seed.slot % 2 == 1:
-            continue
-        item.project.status = ProjectStatus.NOMINEE if item.eligible else ProjectStatus.REJECTED
-    _save_statuses(item.project for item in seeded)
-
-
-def _by_category(seeded: Iterable[SeededProject], status: str) -> dict[int, list[SeededProject]]:
-    groups: dict[int, list[SeededProject]] = defaultdict(list)
-    for item in seeded:
-        if item.project.status == status:
-            groups[item.project.category_id].append(item)
-    return groups
-
-
-def stage_champions(*, edition: Edition, seeded: Sequence[SeededProject]) -> None:
-    """The most popular nominees of each category become Champions (the catalogue's
-    popularity stands in for the votes until the voting app records standings)."""
-    for nominees in _by_category(seeded, ProjectStatus.NOMINEE).values():
-        ranked = sorted(nominees, key=lambda item: (-item.seed.popularity, item.seed.slot))
-        for item in ranked[: edition.champions_per_category]:
-            item.project.status = ProjectStatus.CHAMPION
-    _save_statuses(item.project for item in seeded)
-
-
-def stage_winners(*, seeded: Sequence[SeededProject]) -> None:
-    """The jury picks one Winner per category among its Champions, on merit rather than
-    votes."""
-    for champions in _by_category(seeded, ProjectStatus.CHAMPION).values():
-        best = max(champions, key=lambda item: (item.seed.merit, -item.seed.slot))
-        best.project.status = ProjectStatus.WINNER
-    _save_statuses(item.project for item in seeded)
+def _phase_reached(current: Phase, phase: Phase) -> bool:
+    return PHASE_ORDER.index(current) >= PHASE_ORDER.index(phase)
 
 
 # --- Entry point -------------------------------------------------------------------
@@ -988,10 +1113,6 @@ class DemoSummary:
     projects_removed: int
     accounts: list[DemoAccount]
     password: str
-
-
-def _phase_reached(current: Phase, phase: Phase) -> bool:
-    return PHASE_ORDER.index(current) >= PHASE_ORDER.index(phase)
 
 
 @transaction.atomic
@@ -1017,21 +1138,17 @@ def demo_seed(
 
     edition = _edition_ensure(current=current, now=now)
     categories = edition_categories_create_standard(edition=edition)
-    accounts, submitters = _accounts_ensure()
-    seeded, changes = _projects_ensure(
-        edition=edition,
-        categories=categories,
-        submitters=submitters,
-        nominees_per_category=nominees_per_category,
-    )
-
-    stage_submission(edition=edition, seeded=seeded, now=now, closed=current != Phase.SUBMISSION)
-    if _phase_reached(current, Phase.NOMINATION):
-        stage_nomination(seeded=seeded, closed=current != Phase.NOMINATION)
-    if _phase_reached(current, Phase.JURY):
-        stage_champions(edition=edition, seeded=seeded)
-    if phase == PUBLISHED:
-        stage_winners(seeded=seeded)
+    accounts, submitters, secretariat = _accounts_ensure()
+    with emails_held():
+        changes = _projects_ensure(
+            edition=edition,
+            categories=categories,
+            submitters=submitters,
+            secretariat=secretariat,
+            phase=phase,
+            nominees_per_category=nominees_per_category,
+            now=now,
+        )
 
     statuses = Counter(Project.objects.filter(edition=edition).values_list("status", flat=True))
     return DemoSummary(
