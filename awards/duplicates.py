@@ -4,7 +4,6 @@ titles that say nearly the same thing, or the same organisation with the same we
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from itertools import combinations
 from urllib.parse import urlsplit
 
@@ -33,7 +32,7 @@ STOPWORDS = frozenset(
         "via",
     ]
 )
-SIMILAR_TITLES = 0.85
+SIMILAR_TITLES = 0.75
 # A word found in more titles than this share does not make two titles worth comparing.
 COMMON_WORD_SHARE = 0.1
 
@@ -50,20 +49,19 @@ def _title_words(title: str) -> tuple[str, ...]:
     return tuple(word for word in words if word not in STOPWORDS)
 
 
-def _host(website: str) -> str:
-    host = urlsplit(website.strip().lower()).hostname or ""
-    return host.removeprefix("www.")
+def _site(website: str) -> str:
+    """The project's web address without scheme, "www." or trailing slash: an
+    organisation's projects in several categories have addresses of their own."""
+    parts = urlsplit(website.strip().lower())
+    host = (parts.hostname or "").removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}" if host else ""
 
 
 def _similar(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Titles that share nearly all their words, in any order."""
     if not a or not b:
         return False
-    if set(a) == set(b):
-        return True
-    shared = len(set(a) & set(b)) / len(set(a) | set(b))
-    return shared >= SIMILAR_TITLES or (
-        SequenceMatcher(None, " ".join(a), " ".join(b)).ratio() >= SIMILAR_TITLES
-    )
+    return len(set(a) & set(b)) / len(set(a) | set(b)) >= SIMILAR_TITLES
 
 
 def probable_duplicates(*, edition: Edition) -> dict[int, list[Duplicate]]:
@@ -83,9 +81,9 @@ def probable_duplicates(*, edition: Edition) -> dict[int, list[Duplicate]]:
 
     by_organisation_site: dict[tuple[str, str], list[int]] = defaultdict(list)
     for project in projects:
-        host = _host(project["website"])
-        if host:
-            by_organisation_site[(normalised(project["organisation_name"]), host)].append(
+        site = _site(project["website"])
+        if site:
+            by_organisation_site[(normalised(project["organisation_name"]), site)].append(
                 project["pk"]
             )
     for same in by_organisation_site.values():

@@ -31,12 +31,12 @@ def test_similar_titles_are_flagged_both_ways(category):
 
 def test_same_organisation_and_website_is_flagged(category):
     a = ProjectFactory(
-        category=category, organisation_name="Acme", website="https://www.acme.example/x"
+        category=category, organisation_name="Acme", website="https://www.acme.example/x/"
     )
     b = ProjectFactory(
         category=CategoryFactory(edition=category.edition, number=4),
         organisation_name="ACME ",
-        website="http://acme.example/",
+        website="http://acme.example/x",
         title="Something unrelated",
     )
 
@@ -54,5 +54,26 @@ def test_different_projects_and_drafts_are_not_flagged(category):
 def test_other_editions_do_not_count(category):
     ProjectFactory(category=category, title="Solar schools")
     ProjectFactory(category=CategoryFactory(number=3), title="Solar schools")
+
+    assert flagged(category.edition) == {}
+
+
+def test_one_organisation_in_several_categories_is_not_a_duplicate(category):
+    ProjectFactory(
+        category=category, organisation_name="Acme", website="https://acme.example/schools/"
+    )
+    ProjectFactory(
+        category=CategoryFactory(edition=category.edition, number=4),
+        organisation_name="Acme",
+        website="https://acme.example/clinics/",
+        title="Something unrelated",
+    )
+
+    assert flagged(category.edition) == {}
+
+
+def test_titles_that_differ_by_a_name_are_not_flagged(category):
+    ProjectFactory(category=category, title="AmaniBridge Open Consultation Platform")
+    ProjectFactory(category=category, title="DeltaBridge Open Consultation Platform")
 
     assert flagged(category.edition) == {}
