@@ -219,3 +219,13 @@ def nominees_in_voter_order(
     return queryset.annotate(voter_rank=Mod(F("id") * multiplier + seed, _ORDER_MODULUS)).order_by(
         "voter_rank", "pk"
     )
+
+
+def submission_list(*, edition: Edition) -> QuerySet[Project]:
+    """The secretariat's queue: an edition's submissions (no drafts), oldest first."""
+    return (
+        Project.objects.filter(edition=edition)
+        .exclude(status=ProjectStatus.DRAFT)
+        .select_related("category", "submitted_by")
+        .order_by("submitted_at", "pk")
+    )

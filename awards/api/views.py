@@ -8,7 +8,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.permissions import IsSecretariat
-from awards.api.filters import NomineeFilter
 from awards.api.serializers import (
     ActionLineSerializer,
     CategorySerializer,
@@ -22,6 +21,7 @@ from awards.api.serializers import (
     NomineeDetailSerializer,
     NomineeSerializer,
 )
+from awards.filters import NomineeFilter
 from awards.models import Category, Edition, Project
 from awards.selectors import (
     action_line_list,

@@ -1,0 +1,45 @@
+"""Filters of project lists, shared by the pages and the API (django-filter)."""
+
+import django_filters
+from django.db.models import QuerySet
+from django_countries import countries
+
+from accounts.models import StakeholderType
+from awards.models import Project, ProjectStatus, Region
+from awards.selectors import nominees_search
+
+
+class _ProjectFilter(django_filters.FilterSet):
+    category = django_filters.NumberFilter(
+        field_name="category__number", label="Category", help_text="The category's number."
+    )
+    region = django_filters.ChoiceFilter(choices=Region.choices, label="ITU region")
+    stakeholder_type = django_filters.ChoiceFilter(
+        choices=StakeholderType.choices, label="Stakeholder type"
+    )
+    country = django_filters.ChoiceFilter(
+        choices=list(countries), help_text="An ISO 3166 country code."
+    )
+
+    class Meta:
+        model = Project
+        fields = ["category", "region", "stakeholder_type", "country"]
+
+
+class NomineeFilter(_ProjectFilter):
+    pass
+
+
+class SubmissionFilter(_ProjectFilter):
+    """The secretariat's nomination queue: every submission (no drafts), any status."""
+
+    status = django_filters.ChoiceFilter(
+        choices=[c for c in ProjectStatus.choices if c[0] != ProjectStatus.DRAFT]
+    )
+    search = django_filters.CharFilter(method="search_text", label="Search")
+
+    class Meta(_ProjectFilter.Meta):
+        fields = [*_ProjectFilter.Meta.fields, "status", "search"]
+
+    def search_text(self, queryset: QuerySet[Project], name: str, value: str):
+        return nominees_search(queryset, value)
