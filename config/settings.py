@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_countries",
     "django_filters",
+    # Before allauth, so that the site's templates override django-allauth's.
+    "frontend",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -47,7 +49,6 @@ INSTALLED_APPS = [
     "accounts",
     "awards",
     "voting",
-    "frontend",
 ]
 
 MIDDLEWARE = [

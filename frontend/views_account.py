@@ -1,0 +1,69 @@
+"""The person's own account pages: profile, personal data download, account deletion.
+
+E-mail, password and two-factor authentication are django-allauth's pages, framed by
+the same side menu (``frontend/account.html``).
+"""
+
+import copy
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.forms import AccountDeleteForm, ProfileForm
+from accounts.permissions import has_mfa
+from accounts.services import account_delete, personal_data_export
+
+DATA_FILENAME = "wsis-prizes-my-data.json"
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    # A ModelForm writes the submitted values onto its instance even when they are
+    # refused: edit a copy, so that the header keeps showing the saved name.
+    form = ProfileForm(request.POST or None, instance=copy.copy(request.user))
+    if request.method == "POST" and form.is_valid():
+        form.save(commit=False).save(update_fields=ProfileForm.Meta.fields)
+        messages.success(request, "Your profile has been saved.")
+        return redirect("frontend:profile")
+    return render(
+        request,
+        "frontend/account/profile.html",
+        {"form": form, "mfa_enabled": has_mfa(request.user)},
+    )
+
+
+@login_required
+@never_cache
+@require_GET
+def profile_data(request: HttpRequest) -> HttpResponse:
+    data = personal_data_export(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+        content_type="application/json",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{DATA_FILENAME}"'
+    return response
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def profile_delete(request: HttpRequest) -> HttpResponse:
+    form = AccountDeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        account_delete(user=request.user)
+        # Only once the account is gone: should the deletion fail, the person is still
+        # logged in and can try again.
+        logout(request)
+        messages.success(request, "Your account has been deleted.")
+        return redirect("frontend:home")
+    return render(request, "frontend/account/delete.html", {"form": form})
