@@ -1,15 +1,29 @@
 from django import forms
-from django_countries import countries
-from django_countries.fields import LazyTypedChoiceField
 
 from accounts.models import StakeholderType, User
+
+
+def _country_field() -> forms.Field:
+    # The model's form field starts with an empty choice, so that no country is
+    # preselected; a person must pick theirs.
+    return User._meta.get_field("country").formfield(required=True)
 
 
 class SignupProfileForm(forms.Form):
     """What sign-up asks beyond e-mail and password, on the page and in the API alike."""
 
+    field_order = [
+        "name",
+        "country",
+        "organisation",
+        "stakeholder_type",
+        "email",
+        "password1",
+        "password2",
+    ]
+
     name = forms.CharField(max_length=150, label="Full name")
-    country = LazyTypedChoiceField(choices=countries)
+    country = _country_field()
     organisation = forms.CharField(max_length=200, required=False)
     stakeholder_type = forms.ChoiceField(
         choices=[("", "—"), *StakeholderType.choices], required=False
@@ -26,6 +40,10 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["name", "country", "organisation", "stakeholder_type"]
         labels = {"name": "Full name"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].required = True  # as at sign-up
 
 
 class AccountDeleteForm(forms.Form):

@@ -68,6 +68,21 @@ def email_send_templated(*, to: str, template_prefix: str, context: dict[str, An
     return email_queue(message=adapter.render_mail(template_prefix, to, context))
 
 
+PROFILE_FIELDS = ("name", "country", "organisation", "stakeholder_type")
+
+
+@transaction.atomic
+def profile_update(*, user: User, data: dict[str, Any]) -> User:
+    """Change a person's own profile: name, country, organisation, stakeholder type."""
+    unknown = set(data) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not profile fields: {', '.join(sorted(unknown))}")
+    for field, value in data.items():
+        setattr(user, field, value)
+    user.save(update_fields=list(data))
+    return user
+
+
 def personal_data_export(*, user: User) -> dict[str, Any]:
     """Everything the platform holds about ``user``, for the person to download."""
     addresses = EmailAddress.objects.filter(user=user).order_by("email")

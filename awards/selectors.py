@@ -229,3 +229,18 @@ def submission_list(*, edition: Edition) -> QuerySet[Project]:
         .select_related("category", "submitted_by")
         .order_by("submitted_at", "pk")
     )
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: ProjectStatus
+    count: int
+
+
+def edition_status_counts(*, edition: Edition) -> list[StatusCount]:
+    """Every status of the project state machine, in its order, with how many of the
+    edition's projects are in it (zeros included), in one aggregate query."""
+    totals = Project.objects.filter(edition=edition).aggregate(
+        **{status.value: Count("pk", filter=Q(status=status)) for status in ProjectStatus}
+    )
+    return [StatusCount(status=status, count=totals[status.value]) for status in ProjectStatus]

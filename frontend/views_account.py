@@ -7,6 +7,7 @@ the same side menu (``frontend/account.html``).
 import copy
 import json
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.forms import AccountDeleteForm, ProfileForm
 from accounts.permissions import has_mfa
-from accounts.services import account_delete, personal_data_export
+from accounts.services import account_delete, personal_data_export, profile_update
 
 DATA_FILENAME = "wsis-prizes-my-data.json"
 
@@ -31,7 +32,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     # refused: edit a copy, so that the header keeps showing the saved name.
     form = ProfileForm(request.POST or None, instance=copy.copy(request.user))
     if request.method == "POST" and form.is_valid():
-        form.save(commit=False).save(update_fields=ProfileForm.Meta.fields)
+        profile_update(user=request.user, data=form.cleaned_data)
         messages.success(request, "Your profile has been saved.")
         return redirect("frontend:profile")
     return render(
@@ -44,6 +45,9 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @require_GET
+# The password is asked again before the person's data leaves the site or the account
+# goes: a session left open on a shared computer must not be enough.
+@reauthentication_required
 def profile_data(request: HttpRequest) -> HttpResponse:
     data = personal_data_export(user=request.user)
     response = HttpResponse(
@@ -57,6 +61,7 @@ def profile_data(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
+@reauthentication_required
 def profile_delete(request: HttpRequest) -> HttpResponse:
     form = AccountDeleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -59,6 +59,14 @@ SIGNUP_DATA = {
 }
 
 
+def _log_in_with_password_just_given(client, user) -> None:
+    """Logged in, and the password given again just now, as deleting the account and
+    downloading the data ask."""
+    client.force_login(user)
+    reauthenticated = client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    assert reauthenticated.status_code == 302
+
+
 def _logged_in_user_id(client) -> int | None:
     value = client.session.get(SESSION_KEY)
     return int(value) if value is not None else None
@@ -418,7 +426,7 @@ def test_profile_data_downloads_the_owners_data_only(client):
     edition = EditionFactory()
     ProjectFactory(submitted_by=me, title="Solar schools", category__edition=edition)
     ProjectFactory(submitted_by=other, title="Kofi's telehealth", category__edition=edition)
-    client.force_login(me)
+    _log_in_with_password_just_given(client, me)
 
     response = client.get(PROFILE_DATA)
 
@@ -434,6 +442,20 @@ def test_profile_data_downloads_the_owners_data_only(client):
     assert "kofi" not in body.lower()
 
 
+@pytest.mark.parametrize("path", [PROFILE_DATA, PROFILE_DELETE])
+def test_profile_data_and_delete_ask_for_the_password_again(client, path):
+    user = UserFactory()
+    client.force_login(user)
+
+    response = (
+        client.post(path, {"confirm": "DELETE"}) if path == PROFILE_DELETE else client.get(path)
+    )
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/reauthenticate/")
+    assert User.objects.filter(pk=user.pk).exists()
+
+
 def test_profile_delete_sends_anonymous_visitors_to_log_in(client):
     response = client.get(PROFILE_DELETE)
 
@@ -442,7 +464,7 @@ def test_profile_delete_sends_anonymous_visitors_to_log_in(client):
 
 
 def test_profile_delete_page_explains_what_happens(client):
-    client.force_login(UserFactory())
+    _log_in_with_password_just_given(client, UserFactory())
 
     response = client.get(PROFILE_DELETE)
 
@@ -456,7 +478,7 @@ def test_profile_delete_page_explains_what_happens(client):
 
 def test_profile_delete_with_a_wrong_confirmation_deletes_nothing(client):
     user = UserFactory()
-    client.force_login(user)
+    _log_in_with_password_just_given(client, user)
 
     response = client.post(PROFILE_DELETE, {"confirm": "delete"})
 
@@ -470,7 +492,7 @@ def test_profile_delete_with_a_wrong_confirmation_deletes_nothing(client):
 def test_profile_delete_with_delete_removes_the_account_and_logs_out(client):
     user = UserFactory()
     project = ProjectFactory(submitted_by=user)
-    client.force_login(user)
+    _log_in_with_password_just_given(client, user)
 
     response = client.post(PROFILE_DELETE, {"confirm": "DELETE"}, follow=True)
 
