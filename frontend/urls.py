@@ -1,14 +1,16 @@
-from django.urls import path
+from django.urls import include, path
 
-from frontend import views, views_account, views_roles
+from frontend.views import account, home, roles
 
 app_name = "frontend"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("editions/<int:year>/", views.edition_detail, name="edition"),
-    path("profile/", views_account.profile, name="profile"),
-    path("profile/data.json", views_account.profile_data, name="profile-data"),
-    path("profile/delete/", views_account.profile_delete, name="profile-delete"),
-    path("secretariat/", views_roles.secretariat, name="secretariat"),
-    path("jury/", views_roles.jury, name="jury"),
+    path("", home.home, name="home"),
+    path("editions/<int:year>/", home.edition_detail, name="edition"),
+    path("profile/", account.profile, name="profile"),
+    path("profile/data.json", account.profile_data, name="profile-data"),
+    path("profile/delete/", account.profile_delete, name="profile-delete"),
+    path("secretariat/", roles.secretariat, name="secretariat"),
+    path("jury/", roles.jury, name="jury"),
+    path("", include("frontend.urls_submitter")),
+    path("", include("frontend.urls_secretariat")),
 ]
