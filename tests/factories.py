@@ -153,3 +153,5 @@ class VoteFactory(factory.django.DjangoModelFactory):
     category = factory.SelfAttribute("nominee.category")
     edition = factory.SelfAttribute("nominee.edition")
     voter = factory.SubFactory(UserFactory, email_confirmed=True)
+    cast_at = factory.LazyFunction(timezone.now)
+    changed_at = factory.SelfAttribute("cast_at")

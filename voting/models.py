@@ -1,12 +1,17 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+
+TALLY_SHARDS = 16
 
 
 class Vote(models.Model):
     """A voter's choice of one nominee in one category of an edition.
 
-    ``voter`` is emptied when the account is deleted after voting has closed, so that
-    published results stay reproducible without pointing at a person.
+    Written by ``voting.services`` with one upsert; the database keeps the tallies
+    from these rows by triggers (``voting.triggers``). ``voter`` is emptied when the
+    account is deleted after voting has closed, so that results stay reproducible
+    without pointing at a person.
     """
 
     edition = models.ForeignKey("awards.Edition", on_delete=models.PROTECT, related_name="votes")
@@ -19,16 +24,93 @@ class Vote(models.Model):
         blank=True,
         related_name="votes",
     )
-    cast_at = models.DateTimeField(auto_now_add=True)
-    changed_at = models.DateTimeField(auto_now=True)
+    cast_at = models.DateTimeField()
+    changed_at = models.DateTimeField()
+    # What a fraud reviewer needs, and no more: the network, not the address.
+    network = models.CharField(max_length=64, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    invalidated_at = models.DateTimeField(null=True, blank=True)
+    invalidated_reason = models.TextField(blank=True)
+    invalidated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["voter", "category"], name="vote_one_per_voter_per_category"
             ),
+            models.CheckConstraint(
+                condition=Q(changed_at__gte=models.F("cast_at")), name="vote_changed_after_cast"
+            ),
         ]
-        indexes = [models.Index(fields=["edition", "voter"], name="vote_edition_voter")]
+        indexes = [
+            models.Index(fields=["edition", "voter"], name="vote_edition_voter"),
+            models.Index(fields=["nominee"], name="vote_nominee"),
+            models.Index(fields=["edition", "network"], name="vote_edition_network"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.voter_id or 'former voter'} → {self.nominee_id} in {self.category_id}"
+
+    @property
+    def is_valid(self) -> bool:
+        return self.invalidated_at is None
+
+
+class VoteAction(models.TextChoices):
+    CAST = "cast", "Cast"
+    CHANGED = "changed", "Changed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    INVALIDATED = "invalidated", "Invalidated"
+
+
+class VoteEvent(models.Model):
+    """The append-only history of every cast, change, withdrawal and invalidation."""
+
+    edition = models.ForeignKey("awards.Edition", on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey("awards.Category", on_delete=models.PROTECT, related_name="+")
+    nominee = models.ForeignKey("awards.Project", on_delete=models.PROTECT, related_name="+")
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="vote_events",
+    )
+    action = models.CharField(max_length=16, choices=VoteAction.choices)
+    at = models.DateTimeField()
+    network = models.CharField(max_length=64, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["edition", "at"], name="vote_event_edition_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.nominee_id} in {self.category_id}"
+
+
+class Tally(models.Model):
+    """Valid votes of one nominee, split over shards so that concurrent votes for the
+    same nominee rarely wait for each other. Kept by the database (triggers on votes);
+    the standings are the sums over the shards."""
+
+    edition = models.ForeignKey("awards.Edition", on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey("awards.Category", on_delete=models.CASCADE, related_name="+")
+    nominee = models.ForeignKey("awards.Project", on_delete=models.CASCADE, related_name="+")
+    shard = models.PositiveSmallIntegerField()
+    votes = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["nominee", "shard"], name="tally_one_per_shard"),
+        ]
+        indexes = [models.Index(fields=["edition", "category"], name="tally_edition_category")]
+
+    def __str__(self) -> str:
+        return f"{self.nominee_id}#{self.shard}: {self.votes}"

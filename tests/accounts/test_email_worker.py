@@ -33,7 +33,7 @@ def worker():
         yield
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_signup_confirmation_goes_through_the_broker_and_worker(worker):
     # A transactional test: the sign-up commits, so the task is queued on commit as in
     # production, crosses the broker and is sent by the worker.

@@ -12,3 +12,12 @@ class BallotSerializer(serializers.Serializer):
         source="is_complete", help_text="Whether every category has a vote."
     )
     category_count = serializers.IntegerField()
+
+
+class VoteRequestSerializer(serializers.Serializer):
+    nominee = serializers.IntegerField(min_value=1, help_text="The nominee's id.")
+
+
+class VoteSerializer(serializers.Serializer):
+    category = serializers.IntegerField()
+    nominee = serializers.IntegerField()

@@ -1,11 +1,19 @@
-from drf_spectacular.utils import extend_schema
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.permissions import HasConfirmedEmail
 from awards.api.views import YEAR, get_edition_or_404
-from voting.api.serializers import BallotSerializer
+from awards.models import Category
+from voting.api.serializers import BallotSerializer, VoteRequestSerializer, VoteSerializer
+from voting.network import request_network
 from voting.selectors import ballot_get
+from voting.services import Outcome, ballot_cast, ballot_withdraw
+
+CATEGORY = OpenApiParameter(
+    "category", int, OpenApiParameter.PATH, description="The category's number."
+)
 
 
 @extend_schema(parameters=[YEAR])
@@ -19,3 +27,53 @@ class BallotView(APIView):
     def get(self, request, year: int):
         edition = get_edition_or_404(year)
         return Response(BallotSerializer(ballot_get(edition=edition, voter=request.user)).data)
+
+
+@extend_schema(parameters=[YEAR, CATEGORY])
+class BallotCategoryView(APIView):
+    """My vote in one category."""
+
+    permission_classes = [HasConfirmedEmail]
+    serializer_class = VoteSerializer
+
+    def _category(self, year: int, number: int) -> Category:
+        edition = get_edition_or_404(year)
+        category = Category.objects.filter(edition=edition, number=number).first()
+        if category is None:
+            raise Http404
+        return category
+
+    @extend_schema(
+        request=VoteRequestSerializer, responses={200: VoteSerializer, 201: VoteSerializer}
+    )
+    def put(self, request, year: int, category: int):
+        """Cast or change my vote in this category: 201 when new, 200 when changed or
+        the same. Repeating the request never makes a second vote."""
+        chosen = self._category(year, category)
+        incoming = VoteRequestSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        cast = ballot_cast(
+            edition=chosen.edition,
+            category=chosen,
+            voter=request.user,
+            nominee_id=incoming.validated_data["nominee"],
+            network=request_network(request),
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+        return Response(
+            {"category": category, "nominee": cast.nominee_id},
+            status=201 if cast.outcome == Outcome.CREATED else 200,
+        )
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, year: int, category: int):
+        """Withdraw my vote in this category."""
+        chosen = self._category(year, category)
+        ballot_withdraw(
+            edition=chosen.edition,
+            category=chosen,
+            voter=request.user,
+            network=request_network(request),
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+        return Response(status=204)

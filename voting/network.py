@@ -1,0 +1,20 @@
+import ipaddress
+
+from django.http import HttpRequest
+
+
+def network_of(address: str) -> str:
+    """The network a vote came from, not the address: a /24 for IPv4, a /48 for IPv6
+    (what one household, office or campus usually shares)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return ""
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def request_network(request: HttpRequest) -> str:
+    # REMOTE_ADDR is the peer: behind a proxy, the proxy must set it (for instance
+    # gunicorn's --forwarded-allow-ips), never a header the client controls.
+    return network_of(request.META.get("REMOTE_ADDR", ""))

@@ -1,0 +1,186 @@
+"""Writes of the voting app: casting, changing and withdrawing votes (DESIGN.md,
+phase 3). One vote per voter per category is a unique constraint, written with a
+single upsert: no interleaving of requests can make a second vote."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.errors import EmailNotVerified
+from accounts.models import User
+from accounts.permissions import has_confirmed_email
+from awards.models import PUBLIC_STATUSES, Category, Edition, Project
+from awards.phases import Phase
+from awards.selectors import edition_current_phase
+from config.errors import DomainError, NotAllowed
+from voting.models import VoteAction, VoteEvent
+
+
+class VotingClosed(NotAllowed):
+    code = "voting_closed"
+    default_detail = "Public online voting is not open: votes cannot be cast or changed now."
+
+
+class NotANominee(DomainError):
+    code = "not_a_nominee"
+    default_detail = "This is not an accepted nominee of this edition."
+
+
+class WrongCategory(DomainError):
+    code = "wrong_category"
+    default_detail = "This nominee competes in another category."
+
+
+class Outcome(StrEnum):
+    CREATED = "created"
+    CHANGED = "changed"
+    SAME = "same"
+
+
+@dataclass(frozen=True)
+class Cast:
+    outcome: Outcome
+    nominee_id: int
+
+
+def _require_voting_open(edition: Edition, at: datetime) -> None:
+    if edition_current_phase(edition=edition, at=at) != Phase.VOTING:
+        raise VotingClosed()
+
+
+def _require_voter(voter: User) -> None:
+    if not has_confirmed_email(voter):
+        raise EmailNotVerified()
+
+
+def _check_nominee(*, edition: Edition, category: Category, nominee_id: int) -> None:
+    row = (
+        Project.objects.filter(pk=nominee_id, edition=edition, status__in=PUBLIC_STATUSES)
+        .values_list("category_id", flat=True)
+        .first()
+    )
+    if row is None:
+        raise NotANominee(field="nominee")
+    if row != category.pk:
+        raise WrongCategory(field="nominee")
+
+
+_UPSERT = """
+INSERT INTO voting_vote
+    (edition_id, category_id, nominee_id, voter_id, cast_at, changed_at, network,
+     user_agent, invalidated_reason)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, '')
+ON CONFLICT (voter_id, category_id) DO UPDATE SET
+    nominee_id = EXCLUDED.nominee_id,
+    changed_at = EXCLUDED.changed_at,
+    network = EXCLUDED.network,
+    user_agent = EXCLUDED.user_agent
+WHERE voting_vote.nominee_id <> EXCLUDED.nominee_id
+RETURNING cast_at = changed_at
+"""
+
+
+def _event(
+    *,
+    edition: Edition,
+    category: Category,
+    nominee_id: int,
+    voter: User | None,
+    action: str,
+    at: datetime,
+    network: str = "",
+    user_agent: str = "",
+    note: str = "",
+) -> None:
+    VoteEvent.objects.create(
+        edition=edition,
+        category=category,
+        nominee_id=nominee_id,
+        voter=voter,
+        action=action,
+        at=at,
+        network=network,
+        user_agent=user_agent,
+        note=note,
+    )
+
+
+@transaction.atomic
+def ballot_cast(
+    *,
+    edition: Edition,
+    category: Category,
+    voter: User,
+    nominee_id: int,
+    network: str = "",
+    user_agent: str = "",
+    at: datetime | None = None,
+) -> Cast:
+    """Vote for ``nominee_id`` in ``category``, or change the vote there to it.
+    Repeating it changes nothing."""
+    at = at or timezone.now()
+    _require_voter(voter)
+    _require_voting_open(edition, at)
+    _check_nominee(edition=edition, category=category, nominee_id=nominee_id)
+    moment = connection.ops.adapt_datetimefield_value(at)
+    user_agent = user_agent[:300]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _UPSERT,
+            [edition.pk, category.pk, nominee_id, voter.pk, moment, moment, network, user_agent],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return Cast(outcome=Outcome.SAME, nominee_id=nominee_id)
+    outcome = Outcome.CREATED if row[0] else Outcome.CHANGED
+    _event(
+        edition=edition,
+        category=category,
+        nominee_id=nominee_id,
+        voter=voter,
+        action=VoteAction.CAST if outcome == Outcome.CREATED else VoteAction.CHANGED,
+        at=at,
+        network=network,
+        user_agent=user_agent,
+    )
+    return Cast(outcome=outcome, nominee_id=nominee_id)
+
+
+@transaction.atomic
+def ballot_withdraw(
+    *,
+    edition: Edition,
+    category: Category,
+    voter: User,
+    network: str = "",
+    user_agent: str = "",
+    at: datetime | None = None,
+) -> bool:
+    """Withdraw the vote in ``category``; True if there was one. An invalidated vote
+    stays on record for the fraud report (it counts for nothing already)."""
+    at = at or timezone.now()
+    _require_voter(voter)
+    _require_voting_open(edition, at)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM voting_vote WHERE voter_id = %s AND category_id = %s "
+            "AND invalidated_at IS NULL RETURNING nominee_id",
+            [voter.pk, category.pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    _event(
+        edition=edition,
+        category=category,
+        nominee_id=row[0],
+        voter=voter,
+        action=VoteAction.WITHDRAWN,
+        at=at,
+        network=network,
+        user_agent=user_agent[:300],
+    )
+    return True
