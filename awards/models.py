@@ -102,6 +102,14 @@ class Edition(models.Model):
     tie_rule = models.CharField(
         "ties at the cut", max_length=32, choices=TieRule.choices, default=TieRule.INCLUDE_ALL
     )
+    public_standings = models.BooleanField(
+        "live standings public",
+        default=False,
+        help_text="Show the vote counts to the public while voting is open.",
+    )
+    standings_recorded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the final valid standings were recorded."
+    )
 
     class Meta:
         ordering = ["-year"]
@@ -343,6 +351,7 @@ class ProjectEventKind(models.TextChoices):
     ACCEPTED = "accepted", "Accepted as nominee"
     REJECTED = "rejected", "Rejected"
     CHAMPION = "champion", "Became a Champion"
+    CHAMPION_WITHDRAWN = "champion_withdrawn", "No longer a Champion after a recount"
     WINNER = "winner", "Became the Winner"
 
 
@@ -350,7 +359,7 @@ class ProjectEvent(models.Model):
     """The append-only history of a project: who changed its state, when and why."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=16, choices=ProjectEventKind.choices)
+    kind = models.CharField(max_length=32, choices=ProjectEventKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -372,3 +381,51 @@ class ProjectEvent(models.Model):
         if self.pk is not None:
             raise ValueError("The project history is append-only: events are never changed.")
         super().save(*args, **kwargs)
+
+
+class Standing(models.Model):
+    """A nominee's final valid votes and rank in its category, recorded when voting
+    closes; jury, results and ceremony read these rather than the votes."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="standings")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="standings")
+    nominee = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="standing")
+    votes = models.PositiveIntegerField()
+    rank = models.PositiveSmallIntegerField()
+    is_champion = models.BooleanField(default=False)
+    tied_at_cut = models.BooleanField(
+        default=False, help_text="Tied with others at the Champions' cut: the jury is told."
+    )
+
+    class Meta:
+        ordering = ["category__number", "rank", "nominee__title"]
+        indexes = [models.Index(fields=["edition", "category"], name="standing_edition_category")]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.nominee} ({self.votes})"
+
+
+class ExclusionReason(models.TextChoices):
+    INVALIDATED = "invalidated", "Invalidated by the secretariat"
+    INCOMPLETE_BALLOT = "incomplete_ballot", "Incomplete ballot"
+
+
+class Exclusion(models.Model):
+    """The exclusion report: how many votes of a category did not count, and why (no
+    personal data)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="exclusions")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="exclusions")
+    reason = models.CharField(max_length=32, choices=ExclusionReason.choices)
+    votes = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["category__number", "reason"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "reason"], name="exclusion_one_per_category_reason"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.votes} {self.get_reason_display().lower()}"

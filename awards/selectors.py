@@ -68,6 +68,12 @@ def edition_current_phase(*, edition: Edition, at: datetime | None = None) -> Ph
     return edition_timeline_state(edition=edition, at=at).phase
 
 
+def edition_phase_is_over(*, edition: Edition, phase: Phase, at: datetime | None = None) -> bool:
+    """Whether ``phase`` of the edition has closed at ``at``."""
+    moment = at or timezone.now()
+    return next(w for w in edition.timeline if w.phase == phase).closes_at <= moment
+
+
 def edition_list() -> QuerySet[Edition]:
     return Edition.objects.order_by("-year")
 

@@ -43,6 +43,14 @@ REJECT = Transition(
 SHORTLIST = Transition(
     "shortlist", frozenset({S.NOMINEE}), S.CHAMPION, ProjectEventKind.CHAMPION, "become a Champion"
 )
+# When the Champions are computed again (after votes were invalidated), one may drop out.
+UNSHORTLIST = Transition(
+    "unshortlist",
+    frozenset({S.CHAMPION}),
+    S.NOMINEE,
+    ProjectEventKind.CHAMPION_WITHDRAWN,
+    "return to the nominees",
+)
 CROWN = Transition(
     "crown", frozenset({S.CHAMPION}), S.WINNER, ProjectEventKind.WINNER, "become the Winner"
 )

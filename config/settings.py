@@ -198,6 +198,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "champions-when-voting-closes": {
+        "task": "voting.tasks.champions_when_voting_closes",
+        "schedule": 60.0,
+    },
+}
 
 # Security. The production defaults are those `manage.py check --deploy` asks for.
 SECURE_PROXY_SSL_HEADER = (

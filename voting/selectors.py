@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Sum
 
 from accounts.models import User
-from awards.models import Edition
+from awards.models import Edition, ExclusionReason
 from voting.models import Tally, Vote
 
 
@@ -70,3 +70,49 @@ def tally_differences(*, edition: Edition) -> dict[int, tuple[int, int]]:
         for nominee in set(tallied) | set(counted)
         if tallied.get(nominee, 0) != counted.get(nominee, 0)
     }
+
+
+@dataclass(frozen=True)
+class ValidCount:
+    votes: dict[int, int]  # valid votes by nominee id
+    exclusions: dict[tuple[int, str], int]  # votes not counted, by (category id, reason)
+
+
+def valid_count(*, edition: Edition) -> ValidCount:
+    """The valid votes of an edition: without the votes the secretariat invalidated and,
+    where the edition requires complete ballots, without the votes of ballots that
+    lack a category; with how many were left out, and why, per category."""
+    votes = Vote.objects.filter(edition=edition)
+    exclusions: dict[tuple[int, str], int] = {}
+    for category_id, total in (
+        votes.filter(invalidated_at__isnull=False)
+        .values_list("category_id")
+        .annotate(total=Count("id"))
+        .order_by()
+    ):
+        exclusions[(category_id, ExclusionReason.INVALIDATED)] = total
+    counted = votes.filter(invalidated_at__isnull=True)
+    if edition.complete_ballot_required:
+        complete = (
+            counted.values("voter_id")
+            .annotate(categories=Count("category_id", distinct=True))
+            .filter(categories=edition.categories.count())
+            .values("voter_id")
+        )
+        incomplete = counted.exclude(voter_id__in=complete)
+        for category_id, total in (
+            incomplete.values_list("category_id").annotate(total=Count("id")).order_by()
+        ):
+            exclusions[(category_id, ExclusionReason.INCOMPLETE_BALLOT)] = total
+        counted = counted.filter(voter_id__in=complete)
+    totals = counted.values_list("nominee_id").annotate(total=Count("id")).order_by()
+    return ValidCount(votes=dict(totals), exclusions=exclusions)
+
+
+def ballot_counts_if_closed_now(*, edition: Edition, voter: User) -> bool:
+    """Whether the voter's votes would count if voting closed now (the complete-ballot
+    rule; always True for editions without it)."""
+    if not edition.complete_ballot_required:
+        return True
+    voted = Vote.objects.filter(edition=edition, voter=voter).count()
+    return voted >= edition.categories.count()

@@ -7,16 +7,19 @@ from datetime import datetime
 from enum import StrEnum
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.errors import EmailNotVerified
+from accounts.errors import EmailNotVerified, MfaRequired
 from accounts.models import User
-from accounts.permissions import has_confirmed_email
+from accounts.permissions import has_confirmed_email, has_mfa, is_secretariat
 from awards.models import PUBLIC_STATUSES, Category, Edition, Project
 from awards.phases import Phase
 from awards.selectors import edition_current_phase
+from awards.services import standings_record
 from config.errors import DomainError, NotAllowed
-from voting.models import VoteAction, VoteEvent
+from voting.models import Vote, VoteAction, VoteEvent
+from voting.selectors import valid_count
 
 
 class VotingClosed(NotAllowed):
@@ -184,3 +187,76 @@ def ballot_withdraw(
         user_agent=user_agent[:300],
     )
     return True
+
+
+# --- Fraud review --------------------------------------------------------------------
+
+
+class ReasonRequired(DomainError):
+    code = "reason_required"
+    default_detail = "Write why these votes are invalidated: the record keeps it."
+
+
+def _require_secretariat(user: User) -> None:
+    if not is_secretariat(user):
+        raise NotAllowed("Only the secretariat invalidates votes.")
+    if not has_mfa(user):
+        raise MfaRequired()
+
+
+@transaction.atomic
+def votes_invalidate(
+    *, votes: QuerySet[Vote], by: User, reason: str, at: datetime | None = None
+) -> int:
+    """Invalidate votes with a written reason; they leave the valid counts (the tallies
+    follow by trigger) and the history records it. Returns how many changed."""
+    at = at or timezone.now()
+    _require_secretariat(by)
+    reason = reason.strip()
+    if not reason:
+        raise ReasonRequired(field="reason")
+    chosen = list(
+        votes.select_for_update()
+        .filter(invalidated_at__isnull=True)
+        .values_list("pk", "edition_id", "category_id", "nominee_id", "voter_id")
+    )
+    Vote.objects.filter(pk__in=[row[0] for row in chosen]).update(
+        invalidated_at=at, invalidated_reason=reason, invalidated_by=by
+    )
+    VoteEvent.objects.bulk_create(
+        VoteEvent(
+            edition_id=edition_id,
+            category_id=category_id,
+            nominee_id=nominee_id,
+            voter_id=voter_id,
+            action=VoteAction.INVALIDATED,
+            at=at,
+            note=reason,
+        )
+        for _, edition_id, category_id, nominee_id, voter_id in chosen
+    )
+    return len(chosen)
+
+
+def account_votes_invalidate(
+    *, edition: Edition, voter: User, by: User, reason: str, at: datetime | None = None
+) -> int:
+    """Invalidate every vote of one account in an edition."""
+    return votes_invalidate(
+        votes=Vote.objects.filter(edition=edition, voter=voter), by=by, reason=reason, at=at
+    )
+
+
+# --- The close of voting -------------------------------------------------------------
+
+
+def champions_compute(
+    *, edition: Edition, by: User | None = None, at: datetime | None = None
+) -> list:
+    """Count the valid votes and record the final standings, the Champions and the
+    exclusion report in ``awards``. Safe to run again: the same votes give the same
+    result."""
+    counted = valid_count(edition=edition)
+    return standings_record(
+        edition=edition, votes=counted.votes, exclusions=counted.exclusions, by=by, at=at
+    )

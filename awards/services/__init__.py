@@ -29,6 +29,12 @@ from awards.services.projects import (
     project_submit,
     project_update,
 )
+from awards.services.results import (
+    VotingStillOpen,
+    WinnersAlreadyChosen,
+    champions_pick,
+    standings_record,
+)
 
 __all__ = [
     "STANDARD_CATEGORIES",
@@ -40,7 +46,10 @@ __all__ = [
     "SubmissionClosed",
     "SubmissionInvalid",
     "TooManyImages",
+    "VotingStillOpen",
+    "WinnersAlreadyChosen",
     "WrongCategory",
+    "champions_pick",
     "edition_categories_create_standard",
     "edition_timeline_set",
     "nomination_accept",
@@ -54,4 +63,5 @@ __all__ = [
     "project_logo_set",
     "project_submit",
     "project_update",
+    "standings_record",
 ]

@@ -1,0 +1,25 @@
+from celery import shared_task
+from django.utils import timezone
+
+from awards.models import Edition, ProjectStatus
+from voting.services import champions_compute
+
+
+@shared_task
+def champions_when_voting_closes() -> list[int]:
+    """Run by Celery beat every minute: record the Champions of every edition whose
+    voting has closed and whose standings are not recorded yet. Running it twice
+    changes nothing."""
+    done = []
+    due = Edition.objects.filter(
+        voting_closes_at__lte=timezone.now(), standings_recorded_at__isnull=True
+    ).exclude(projects__status=ProjectStatus.WINNER)
+    for edition_id in due.values_list("pk", flat=True).distinct():
+        champions_compute_for(edition_id=edition_id)
+        done.append(edition_id)
+    return done
+
+
+@shared_task
+def champions_compute_for(*, edition_id: int) -> None:
+    champions_compute(edition=Edition.objects.get(pk=edition_id))
