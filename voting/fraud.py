@@ -1,0 +1,144 @@
+"""Signals of suspicious voting, for the secretariat to review (never acted on
+automatically): each flag carries its evidence and the votes or accounts it concerns.
+
+- many new accounts from one network voting for the same nominee within minutes;
+- several accounts whose e-mails are variants of one mailbox (plus-addressing, dots);
+- bursts of votes faster than a person clicks.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import F
+from django.db.models.expressions import Window
+from django.db.models.functions import Lag
+
+from awards.models import Edition
+from voting.models import Vote, VoteAction, VoteEvent
+
+NEW_ACCOUNT_AGE = timedelta(days=2)
+CLUSTER_WINDOW = timedelta(minutes=10)
+CLUSTER_MIN_ACCOUNTS = 5
+BURST_VOTES = 5
+BURST_WITHIN = timedelta(seconds=3)
+# Providers that ignore dots in the local part of an address.
+DOTLESS_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+
+
+@dataclass
+class Flag:
+    kind: str
+    title: str
+    evidence: str
+    vote_ids: list[int] = field(default_factory=list)
+    voter_ids: list[int] = field(default_factory=list)
+
+
+def mailbox_of(email: str) -> str:
+    """The mailbox an address delivers to: without +tags, and without dots where the
+    provider ignores them."""
+    local, _, domain = email.lower().strip().partition("@")
+    local = local.split("+", 1)[0]
+    if domain in DOTLESS_DOMAINS:
+        local = local.replace(".", "")
+        domain = "gmail.com"
+    return f"{local}@{domain}"
+
+
+def _new_account_clusters(edition: Edition) -> list[Flag]:
+    votes = (
+        Vote.objects.filter(
+            edition=edition,
+            invalidated_at__isnull=True,
+            voter__date_joined__gt=F("cast_at") - NEW_ACCOUNT_AGE,
+        )
+        .exclude(network="")
+        .order_by("network", "nominee_id", "cast_at")
+        .values_list("pk", "network", "nominee_id", "voter_id", "cast_at", "nominee__title")
+    )
+    groups: dict[tuple[str, int], list[tuple]] = defaultdict(list)
+    for row in votes:
+        groups[(row[1], row[2])].append(row)
+    flags = []
+    for (network, _nominee), rows in groups.items():
+        start, best = 0, (0, 0)
+        for end in range(len(rows)):
+            while rows[end][4] - rows[start][4] > CLUSTER_WINDOW:
+                start += 1
+            if end - start + 1 > best[1] - best[0]:
+                best = (start, end + 1)
+        cluster = rows[best[0] : best[1]]
+        if len({row[3] for row in cluster}) >= CLUSTER_MIN_ACCOUNTS:
+            minutes = (cluster[-1][4] - cluster[0][4]).total_seconds() / 60
+            flags.append(
+                Flag(
+                    kind="new_accounts_one_network",
+                    title=f"{len(cluster)} new accounts from {network} voted for “{cluster[0][5]}”",
+                    evidence=f"Accounts less than {NEW_ACCOUNT_AGE.days} days old, all "
+                    f"within {minutes:.0f} minutes.",
+                    vote_ids=[row[0] for row in cluster],
+                    voter_ids=sorted({row[3] for row in cluster}),
+                )
+            )
+    return flags
+
+
+def _mailbox_variants(edition: Edition) -> list[Flag]:
+    voters = (
+        Vote.objects.filter(edition=edition, voter__isnull=False)
+        .values_list("voter_id", "voter__email")
+        .distinct()
+    )
+    by_mailbox: dict[str, dict[int, str]] = defaultdict(dict)
+    for voter_id, email in voters:
+        by_mailbox[mailbox_of(email)][voter_id] = email
+    return [
+        Flag(
+            kind="mailbox_variants",
+            title=f"{len(accounts)} accounts share the mailbox {mailbox}",
+            evidence="Addresses: " + ", ".join(sorted(accounts.values())),
+            voter_ids=sorted(accounts),
+        )
+        for mailbox, accounts in sorted(by_mailbox.items())
+        if len(accounts) > 1
+    ]
+
+
+def _bursts(edition: Edition) -> list[Flag]:
+    # For each vote, the time of the vote BURST_VOTES - 1 before it by the same voter:
+    # if that is less than BURST_WITHIN ago, the voter clicked faster than a person.
+    events = (
+        VoteEvent.objects.filter(
+            edition=edition,
+            voter__isnull=False,
+            action__in=[VoteAction.CAST, VoteAction.CHANGED],
+        )
+        .annotate(
+            earlier=Window(
+                Lag("at", offset=BURST_VOTES - 1),
+                partition_by=[F("voter_id")],
+                order_by=[F("at").asc(), F("pk").asc()],
+            )
+        )
+        .filter(earlier__gt=F("at") - BURST_WITHIN)
+        .values_list("voter_id", "voter__email", "at")
+    )
+    fastest: dict[int, tuple[str, int]] = {}
+    for voter_id, email, _at in events:
+        count = fastest.get(voter_id, (email, 0))[1] + 1
+        fastest[voter_id] = (email, count)
+    return [
+        Flag(
+            kind="burst",
+            title=f"{email} voted faster than a person clicks",
+            evidence=f"{BURST_VOTES} votes within {BURST_WITHIN.seconds} seconds, "
+            f"{count} time{'s' if count > 1 else ''}.",
+            voter_ids=[voter_id],
+        )
+        for voter_id, (email, count) in sorted(fastest.items())
+    ]
+
+
+def fraud_flags(*, edition: Edition) -> list[Flag]:
+    return [*_new_account_clusters(edition), *_mailbox_variants(edition), *_bursts(edition)]
