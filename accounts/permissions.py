@@ -70,4 +70,10 @@ def can_act_as_jury_member(user: AnyUser) -> bool:
 def has_confirmed_email(user: AnyUser) -> bool:
     if not _active(user):
         return False
-    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+    cached = getattr(user, "_email_confirmed", None)
+    if cached is None:
+        cached = EmailAddress.objects.filter(
+            user=user, email__iexact=user.email, verified=True
+        ).exists()
+        user._email_confirmed = cached
+    return cached

@@ -65,9 +65,18 @@ class EditionAdmin(admin.ModelAdmin):
         ],
         (
             "Voting rules",
-            {"fields": ["complete_ballot_required", "champions_per_category", "tie_rule"]},
+            {
+                "fields": [
+                    "complete_ballot_required",
+                    "champions_per_category",
+                    "tie_rule",
+                    "public_standings",
+                    "standings_recorded_at",
+                ]
+            },
         ),
     ]
+    readonly_fields = ["standings_recorded_at"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Edition]:
         return super().get_queryset(request).annotate(category_total=Count("categories"))

@@ -3,6 +3,7 @@ from django.core.cache import cache
 
 from config.celery import app as celery_app
 from tests.factories import UserFactory
+from voting.catalogue import voting_catalogue_clear
 
 
 @pytest.fixture(autouse=True)
@@ -16,6 +17,13 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_voting_catalogue():
+    # The vote endpoint keeps each edition's nominees in memory for a few seconds;
+    # every test builds its own.
+    voting_catalogue_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -38,7 +38,7 @@ def test_app_signs_up_confirms_logs_in_and_calls_the_api(
 
     verified = app_client.post(f"{APP}/auth/email/verify", {"key": key})
     assert verified.status_code == 200
-    assert has_confirmed_email(user)
+    assert has_confirmed_email(User.objects.get(pk=user.pk))
 
     app_client.token = None
     logged_in = app_client.login()

@@ -72,7 +72,10 @@ def test_edition_change_refuses_overlapping_phases_with_a_message(admin_client):
         for key, value in response.context["adminform"].form.initial.items()
         if not key.endswith("_at")
     }
-    for phase_field in [f.name for f in Edition._meta.fields if f.name.endswith("_at")]:
+    timeline = [
+        f.name for f in Edition._meta.fields if f.name.endswith(("_opens_at", "_closes_at"))
+    ]
+    for phase_field in timeline:
         moment = getattr(edition, phase_field)
         data[f"{phase_field}_0"] = moment.strftime("%Y-%m-%d")
         data[f"{phase_field}_1"] = moment.strftime("%H:%M:%S")

@@ -164,7 +164,7 @@ def test_signup_confirmation_link_shows_a_page_then_confirms_on_post(
     response = client.post(link, follow=True)
 
     assert response.status_code == 200
-    assert has_confirmed_email(user)
+    assert has_confirmed_email(User.objects.get(pk=user.pk))
     assert "You have confirmed nadia@example.org" in text(page(response))
     assert _banner(response) == []
 

@@ -7,6 +7,7 @@ from accounts.api.permissions import HasConfirmedEmail
 from awards.api.views import YEAR, get_edition_or_404
 from awards.models import Category
 from voting.api.serializers import BallotSerializer, VoteRequestSerializer, VoteSerializer
+from voting.catalogue import voting_catalogue
 from voting.network import request_network
 from voting.selectors import ballot_get
 from voting.services import Outcome, ballot_cast, ballot_withdraw
@@ -37,11 +38,11 @@ class BallotCategoryView(APIView):
     serializer_class = VoteSerializer
 
     def _category(self, year: int, number: int) -> Category:
-        edition = get_edition_or_404(year)
-        category = Category.objects.filter(edition=edition, number=number).first()
-        if category is None:
+        catalogue = voting_catalogue(year=year)
+        entry = catalogue.categories.get(number) if catalogue else None
+        if entry is None:
             raise Http404
-        return category
+        return entry.category
 
     @extend_schema(
         request=VoteRequestSerializer, responses={200: VoteSerializer, 201: VoteSerializer}

@@ -1,0 +1,71 @@
+"""What the vote endpoint needs to know about an edition, kept in memory for a few
+seconds: every vote of the rush would otherwise ask the database the same questions.
+
+The nominees cannot change while voting is open (nomination decisions stop when it
+opens), and a timeline change reaches every process within ``TTL`` seconds.
+"""
+
+import threading
+import time
+from dataclasses import dataclass
+
+from awards.models import PUBLIC_STATUSES, Category, Edition, Project
+
+TTL = 5.0
+
+
+@dataclass(frozen=True)
+class CategoryEntry:
+    category: Category
+    nominees: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    edition: Edition
+    categories: dict[int, CategoryEntry]  # by number
+    nominee_categories: dict[int, int]  # nominee id -> category number
+
+
+_cache: dict[int, tuple[float, Catalogue | None]] = {}
+_lock = threading.Lock()
+
+
+def _load(year: int) -> Catalogue | None:
+    edition = Edition.objects.filter(year=year).first()
+    if edition is None:
+        return None
+    categories = {c.pk: c for c in Category.objects.filter(edition=edition)}
+    for category in categories.values():
+        category.edition = edition  # spares a query per use
+    members: dict[int, set[int]] = {pk: set() for pk in categories}
+    nominee_categories = {}
+    for nominee_id, category_id in Project.objects.filter(
+        edition=edition, status__in=PUBLIC_STATUSES
+    ).values_list("pk", "category_id"):
+        members[category_id].add(nominee_id)
+        nominee_categories[nominee_id] = categories[category_id].number
+    return Catalogue(
+        edition=edition,
+        categories={
+            c.number: CategoryEntry(category=c, nominees=frozenset(members[pk]))
+            for pk, c in categories.items()
+        },
+        nominee_categories=nominee_categories,
+    )
+
+
+def voting_catalogue(*, year: int) -> Catalogue | None:
+    now = time.monotonic()
+    cached = _cache.get(year)
+    if cached and cached[0] > now:
+        return cached[1]
+    catalogue = _load(year)
+    with _lock:
+        _cache[year] = (now + TTL, catalogue)
+    return catalogue
+
+
+def voting_catalogue_clear() -> None:
+    with _lock:
+        _cache.clear()
