@@ -7,6 +7,8 @@ loads, so this module must not import DRF's views.
 from typing import Any
 
 from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
+from allauth.headless.internal import sessionkit
+from allauth.headless.tokens.strategies import sessions as allauth_sessions
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
@@ -43,3 +45,11 @@ class AccountThrottle(_RatesFromSettings, UserRateThrottle):
         if not request.user or not request.user.is_authenticated:
             return None  # anonymous requests have their own throttle
         return super().get_cache_key(request, view)
+
+
+class SessionTokenStrategy(allauth_sessions.SessionTokenStrategy):
+    """allauth's session tokens, looked up with one read instead of two (it asks
+    whether the session exists, then loads it): every API request pays for this."""
+
+    def lookup_session(self, session_token: str):
+        return sessionkit.lookup_session(session_token)

@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 
+from accounts.permissions import confirmed_emails_forget
 from config.celery import app as celery_app
 from tests.factories import UserFactory
 from voting.catalogue import voting_catalogue_clear
@@ -24,6 +25,7 @@ def _fresh_voting_catalogue():
     # The vote endpoint keeps each edition's nominees in memory for a few seconds;
     # every test builds its own.
     voting_catalogue_clear()
+    confirmed_emails_forget()
 
 
 @pytest.fixture(autouse=True)

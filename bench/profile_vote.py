@@ -1,0 +1,62 @@
+"""Where a vote's CPU goes: sends votes through the whole Django stack in-process
+(middleware, authentication, view, service, database) under pyinstrument, against the
+database the vote benchmark prepared (run bench/vote_bench.py first).
+
+    .venv/bin/python bench/profile_vote.py [--votes 2000]
+"""
+
+import argparse
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
+
+from vote_bench import ENV, OUT  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--votes", type=int, default=2000)
+    args = parser.parse_args()
+    os.environ.update(ENV)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.test import Client
+    from pyinstrument import Profiler
+
+    tokens = (OUT / "tokens.txt").read_text().split()
+    nominees = [line.split() for line in (OUT / "nominees.txt").read_text().splitlines()]
+    client = Client(SERVER_NAME="127.0.0.1")
+    rng = random.Random(1)
+
+    def vote(token: str) -> int:
+        category, nominee = rng.choice(nominees)
+        return client.put(
+            f"/api/v1/editions/2020/ballot/{category}/",
+            f'{{"nominee": {nominee}}}',
+            content_type="application/json",
+            HTTP_X_SESSION_TOKEN=token,
+        ).status_code
+
+    for token in tokens[:50]:  # warm up
+        vote(token)
+    profiler = Profiler(interval=0.0005)
+    start = time.process_time()
+    profiler.start()
+    # Each voter casts a few votes in a row, as in the benchmark.
+    statuses = [vote(tokens[50 + i // 6]) for i in range(args.votes)]
+    profiler.stop()
+    cpu = (time.process_time() - start) / args.votes * 1000
+    print(profiler.output_text(unicode=True, color=False, show_all=False))
+    print(f"{args.votes} votes, statuses {sorted(set(statuses))}: {cpu:.2f} ms of CPU per vote")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,375 @@
+"""The voting benchmark: votes per second through the real stack (gunicorn, Django,
+PostgreSQL), compared with pgbench doing the equivalent single-row upsert on the same
+machine in the same run, latency at 80% of the highest rate, and the time to read the
+standings at 2 million votes. See bench/README.md.
+
+    .venv/bin/python bench/vote_bench.py [--voters 100000] [--seconds 20]
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+DATABASE = "wsis_bench"
+PG = ["-h", "127.0.0.1", "-U", "postgres"]
+PORT = 8100
+ENV = {
+    "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
+    "DEBUG": "false",
+    "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SECURE_SSL_REDIRECT": "false",
+    "SESSION_COOKIE_SECURE": "false",
+    "CSRF_COOKIE_SECURE": "false",
+    "SECURE_HSTS_SECONDS": "0",
+    "CACHE_URL": "redis://127.0.0.1:6379/5",
+    "API_THROTTLE_ACCOUNT": "1000000/minute",
+    "API_THROTTLE_ANONYMOUS": "1000000/minute",
+    "LOG_LEVEL": "WARNING",
+    "DATABASE_POOL_MAX_SIZE": "8",
+}
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def run(*command: str, env: dict | None = None, capture: bool = False) -> str:
+    result = subprocess.run(
+        command, env={**os.environ, **(env or {})}, capture_output=capture, text=True, check=True
+    )
+    return result.stdout if capture else ""
+
+
+def psql(sql: str, database: str = "postgres") -> str:
+    return run("psql", *PG, "-d", database, "-tAqc", sql, capture=True).strip()
+
+
+def prepare_database() -> None:
+    psql(f"DROP DATABASE IF EXISTS {DATABASE}")
+    psql(f"CREATE DATABASE {DATABASE}")
+    run(sys.executable, "manage.py", "migrate", "-v0", env=ENV)
+
+
+def seed(voters: int, standings_votes: int) -> dict:
+    """Create the edition, voters with session tokens, and the files wrk reads."""
+    os.environ.update(ENV)
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.utils import timezone
+
+    from accounts.models import User
+    from awards.models import Edition, Project, ProjectStatus
+    from awards.phases import Phase, timeline_around
+    from awards.services import edition_categories_create_standard
+
+    now = timezone.now()
+    edition = Edition.objects.create(
+        year=2020,
+        title="WSIS Prizes 2020",
+        **timeline_around(current=Phase.VOTING, at=now, durations=_long_voting()),
+    )
+    categories = edition_categories_create_standard(edition=edition)
+    Project.objects.bulk_create(
+        Project(
+            edition=edition,
+            category=category,
+            title=f"Nominee {category.number}-{n}",
+            organisation_name=f"Organisation {category.number}-{n}",
+            status=ProjectStatus.NOMINEE,
+            submitted_at=now,
+        )
+        for category in categories
+        for n in range(20)
+    )
+    password = make_password("benchmark voter")
+    User.objects.bulk_create(
+        (
+            User(email=f"voter{n}@bench.example", name=f"Voter {n}", password=password)
+            for n in range(voters)
+        ),
+        batch_size=5000,
+    )
+    users = list(User.objects.order_by("pk").values_list("pk", "email"))
+    EmailAddress.objects.bulk_create(
+        (EmailAddress(user_id=pk, email=email, verified=True, primary=True) for pk, email in users),
+        batch_size=5000,
+    )
+    auth_hash = User(password=password).get_session_auth_hash()
+    store = SessionStore()
+    expires = now + timedelta(days=1)
+    tokens = []
+    sessions = []
+    for pk, _ in users:
+        key = os.urandom(20).hex()
+        tokens.append(key)
+        data = {
+            "_auth_user_id": str(pk),
+            "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
+            "_auth_user_hash": auth_hash,
+        }
+        sessions.append(
+            Session(session_key=key, session_data=store.encode(data), expire_date=expires)
+        )
+    Session.objects.bulk_create(sessions, batch_size=5000)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "tokens.txt").write_text("\n".join(tokens) + "\n")
+    nominees = Project.objects.filter(edition=edition).values_list("category__number", "pk")
+    (OUT / "nominees.txt").write_text("".join(f"{c} {p}\n" for c, p in nominees))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    connection.close()
+    return {"edition": edition.pk, "voters": len(users)}
+
+
+def _long_voting():
+    from awards.phases import DEFAULT_DURATIONS, Phase
+
+    return {**DEFAULT_DURATIONS, Phase.VOTING: timedelta(days=60)}
+
+
+def start_server(workers: int, threads: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--worker-class",
+            "gthread" if threads > 1 else "sync",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **ENV},
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/api/v1/editions/", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def wrk(seconds: int, connections: int, rate: float = 0) -> dict:
+    env = {
+        "BENCH_TOKENS": str(OUT / "tokens.txt"),
+        "BENCH_NOMINEES": str(OUT / "nominees.txt"),
+        "BENCH_RATE": str(rate),
+        "BENCH_CONNECTIONS": str(connections),
+    }
+    output = run(
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "5s",
+        "-s",
+        str(ROOT / "bench" / "vote.lua"),
+        f"http://127.0.0.1:{PORT}",
+        env=env,
+        capture=True,
+    )
+    found = re.search(
+        r"RESULT requests=(\d+) seconds=([\d.]+) errors=(\d+) p50=([\d.]+) p95=([\d.]+) "
+        r"p99=([\d.]+)",
+        output,
+    )
+    requests, elapsed, errors, p50, p95, p99 = found.groups()
+    return {
+        "rate": int(requests) / float(elapsed),
+        "requests": int(requests),
+        "errors": int(errors),
+        "p50_ms": float(p50),
+        "p95_ms": float(p95),
+        "p99_ms": float(p99),
+    }
+
+
+def pgbench(seconds: int, clients: int) -> float:
+    psql(
+        "DROP TABLE IF EXISTS bench_vote; CREATE TABLE bench_vote (id bigserial PRIMARY KEY, "
+        "voter_id bigint NOT NULL, category_id bigint NOT NULL, nominee_id bigint NOT NULL, "
+        "changed_at timestamptz NOT NULL, UNIQUE (voter_id, category_id))",
+        DATABASE,
+    )
+    output = run(
+        "pgbench",
+        *PG,
+        "-n",
+        "-c",
+        str(clients),
+        "-j",
+        "2",
+        "-T",
+        str(seconds),
+        "-f",
+        str(ROOT / "bench" / "pgbench_upsert.sql"),
+        DATABASE,
+        capture=True,
+    )
+    return float(re.search(r"tps = ([\d.]+)", output).group(1))
+
+
+def standings_at(total_votes: int, edition_id: int, voters: int) -> dict:
+    """Fill the votes table up to ``total_votes`` (in bulk, tallies rebuilt the same
+    way the triggers keep them) and time the standings read."""
+    from django.db import connection
+
+    from awards.models import Edition
+    from voting.models import TALLY_SHARDS
+    from voting.selectors import standings, tally_differences
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM voting_vote")
+        have = cursor.fetchone()[0]
+        missing = max(0, total_votes - have)
+        extra_voters = -(-missing // 18) - voters + 1
+        if extra_voters > 0:
+            cursor.execute(
+                "INSERT INTO accounts_user (password, is_superuser, is_staff, is_active, "
+                "date_joined, email, name, country, organisation, stakeholder_type) "
+                "SELECT '!', false, false, true, now(), 'extra' || g || '@bench.example', "
+                "'Extra', '', '', '' FROM generate_series(1, %s) g",
+                [extra_voters],
+            )
+        cursor.execute("ALTER TABLE voting_vote DISABLE TRIGGER USER")
+        cursor.execute(
+            """
+            INSERT INTO voting_vote (edition_id, category_id, nominee_id, voter_id, cast_at,
+                changed_at, network, user_agent, invalidated_reason)
+            SELECT %(edition)s, c.id, n.id, u.id, now(), now(), '', '', ''
+            FROM (SELECT id, row_number() OVER (ORDER BY id) AS r FROM accounts_user) u
+            CROSS JOIN awards_category c
+            JOIN LATERAL (
+                SELECT p.id FROM awards_project p WHERE p.category_id = c.id
+                ORDER BY p.id OFFSET ((u.r * 7 + c.number * 13) %% 20) LIMIT 1
+            ) n ON true
+            WHERE c.edition_id = %(edition)s
+            ON CONFLICT (voter_id, category_id) DO NOTHING
+            """,
+            {"edition": edition_id},
+        )
+        cursor.execute("ALTER TABLE voting_vote ENABLE TRIGGER USER")
+        cursor.execute("DELETE FROM voting_tally")
+        cursor.execute(
+            f"""
+            INSERT INTO voting_tally (edition_id, category_id, nominee_id, shard, votes)
+            SELECT edition_id, category_id, nominee_id, id % {TALLY_SHARDS}, count(*)
+            FROM voting_vote WHERE invalidated_at IS NULL
+            GROUP BY edition_id, category_id, nominee_id, id % {TALLY_SHARDS}
+            """
+        )
+        cursor.execute("ANALYZE")
+        cursor.execute("SELECT count(*) FROM voting_vote")
+        votes = cursor.fetchone()[0]
+    edition = Edition.objects.get(pk=edition_id)
+    timings = []
+    for _ in range(50):
+        start = time.perf_counter()
+        result = standings(edition=edition)
+        timings.append((time.perf_counter() - start) * 1000)
+    return {
+        "votes": votes,
+        "nominees": len(result),
+        "median_ms": statistics.median(timings),
+        "p95_ms": sorted(timings)[int(len(timings) * 0.95) - 1],
+        "exact": tally_differences(edition=edition) == {},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--voters", type=int, default=100_000)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--standings-votes", type=int, default=2_000_000)
+    args = parser.parse_args()
+    for tool in ("wrk", "pgbench", "psql"):
+        if not shutil.which(tool):
+            raise SystemExit(f"{tool} is needed: see bench/README.md")
+    os.chdir(ROOT)
+
+    say(f"Preparing {DATABASE} with {args.voters} voters…")
+    prepare_database()
+    seeded = seed(args.voters, args.standings_votes)
+
+    say(f"pgbench: single-row upsert, {args.seconds} s…")
+    pg_rate = pgbench(args.seconds, clients=8)
+
+    say(f"gunicorn: {args.workers} workers, {args.threads} threads each")
+    server = start_server(args.workers, args.threads)
+    try:
+        wrk(3, args.connections)  # warm up the workers and the pool
+        say(f"wrk: highest rate, {args.connections} connections, {args.seconds} s…")
+        top = wrk(args.seconds, args.connections)
+        target = 0.8 * top["rate"]
+        say(f"wrk: paced at 80% of it ({target:.0f} votes/s), {args.seconds} s…")
+        paced = wrk(args.seconds, args.connections, rate=target)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    say(f"Filling up to {args.standings_votes} votes and reading the standings…")
+    read = standings_at(args.standings_votes, seeded["edition"], seeded["voters"])
+
+    figures = {
+        "pgbench_upserts_per_s": round(pg_rate),
+        "votes_per_s": round(top["rate"]),
+        "ratio_to_pgbench": round(top["rate"] / pg_rate, 4),
+        "highest_rate": top,
+        "at_80_percent": paced,
+        "standings": read,
+        "setup": vars(args),
+    }
+    (OUT / "vote_bench.json").write_text(json.dumps(figures, indent=2))
+    say("")
+    say(f"pgbench upserts/s:            {pg_rate:10.0f}")
+    say(f"votes/s (highest):            {top['rate']:10.0f}   ({top['errors']} errors)")
+    say(f"ratio to pgbench:             {top['rate'] / pg_rate:10.1%}   (target ≥ 10%)")
+    say(
+        f"latency at highest, ms:       p50 {top['p50_ms']:.1f}  p95 {top['p95_ms']:.1f}  "
+        f"p99 {top['p99_ms']:.1f}"
+    )
+    say(
+        f"latency at 80% ({paced['rate']:.0f}/s), ms: p50 {paced['p50_ms']:.1f}  "
+        f"p95 {paced['p95_ms']:.1f}  p99 {paced['p99_ms']:.1f}   (target p99 ≤ 50)"
+    )
+    say(
+        f"standings read at {read['votes']} votes: median {read['median_ms']:.2f} ms, "
+        f"p95 {read['p95_ms']:.2f} ms (target < 10); tallies exact: {read['exact']}"
+    )
+
+
+if __name__ == "__main__":
+    main()
