@@ -1,0 +1,133 @@
+"""The public pages of the nominees: a category's gallery and a nominee's page.
+
+Only accepted projects are shown, with their public fields: never the submitter's
+contact data, and never the outcome (champions and winners are shown as nominees, as
+the API shows them, until the results are published).
+"""
+
+import django_filters
+from django import forms
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django_countries import countries
+
+from awards.filters import NomineeFilter
+from awards.models import Category, Edition, Project
+from awards.phases import Phase
+from awards.selectors import (
+    category_list,
+    edition_get,
+    edition_timeline_state,
+    nominee_get,
+    nominee_list,
+    nominees_in_voter_order,
+    nominees_search,
+)
+from frontend.current import current_edition
+
+NOMINEES_PER_PAGE = 24
+
+
+def edition_or_404(request: HttpRequest, year: int) -> Edition:
+    # The header loads the current edition anyway: reuse it when it is the one asked for.
+    current = current_edition(request).edition
+    if current is not None and current.year == year:
+        return current
+    edition = edition_get(year=year)
+    if edition is None:
+        raise Http404(f"There is no WSIS Prizes edition for {year}.")
+    return edition
+
+
+def _category_or_404(edition: Edition, number: int) -> Category:
+    category = category_list(edition=edition).filter(number=number).first()
+    if category is None:
+        raise Http404(f"{edition.title} has no category {number}.")
+    return category
+
+
+class GalleryFilter(NomineeFilter):
+    """The filters of a category page: the shared nominee filters (the category comes
+    from the address), a search box, and only the countries that have nominees there."""
+
+    search = django_filters.CharFilter(
+        method="search_text",
+        label="Search",
+        help_text="Words from the title, the organisation or the description.",
+        widget=forms.SearchInput,
+    )
+
+    def __init__(
+        self,
+        data: QueryDict,
+        *,
+        queryset: QuerySet[Project],
+        countries_shown: list[tuple[str, str]],
+    ) -> None:
+        super().__init__(data, queryset=queryset)
+        del self.filters["category"]
+        # Change the form's own fields, not the filters': a filter builds its field
+        # once and may have done so already (the API schema reads the shared ones).
+        fields = self.form.fields
+        fields["country"].choices = countries_shown
+        fields["country"].help_text = ""
+        for name, label in (
+            ("region", "All regions"),
+            ("stakeholder_type", "All stakeholder types"),
+            ("country", "All countries"),
+        ):
+            fields[name].empty_label = label
+            # Set the choices again, so that the widget lists them under this label.
+            fields[name].choices = fields[name].choices.choices
+
+    def search_text(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+        return nominees_search(queryset, value)
+
+
+def _countries_of(nominees: QuerySet[Project]) -> list[tuple[str, str]]:
+    codes = nominees.prefetch_related(None).order_by().values_list("country", flat=True).distinct()
+    return sorted(((code, countries.name(code)) for code in codes if code), key=lambda c: c[1])
+
+
+def _page_of(nominees: QuerySet[Project], number: str | None) -> Page:
+    # get_page, not page: a page number out of range or not a number shows the nearest
+    # page rather than an error.
+    return Paginator(nominees, NOMINEES_PER_PAGE).get_page(number)
+
+
+@require_GET
+def category(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    edition = edition_or_404(request, year)
+    category = _category_or_404(edition, number)
+    # The gallery shows neither the SDGs nor the images: spare their prefetches.
+    nominees = nominee_list(edition=edition).filter(category=category).prefetch_related(None)
+    filters = GalleryFilter(request.GET, queryset=nominees, countries_shown=_countries_of(nominees))
+    voter = request.user if request.user.is_authenticated else None
+    ordered = nominees_in_voter_order(filters.qs, edition=edition, voter=voter)
+    state = edition_timeline_state(edition=edition, at=current_edition(request).at)
+    return render(
+        request,
+        "frontend/nominees/category.html",
+        {
+            "edition": edition,
+            "category": category,
+            "filters": filters,
+            "filtered": any(filters.form.data.get(name) for name in filters.filters),
+            "page_obj": _page_of(ordered, request.GET.get("page")),
+            "voter_order": voter is not None and state.phase == Phase.VOTING,
+        },
+    )
+
+
+@require_GET
+def nominee(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    edition = edition_or_404(request, year)
+    project = nominee_get(edition=edition, pk=pk)
+    if project is None:
+        raise Http404("There is no such nominee in this edition.")
+    return render(
+        request, "frontend/nominees/nominee.html", {"edition": edition, "nominee": project}
+    )

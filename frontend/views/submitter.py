@@ -1,0 +1,520 @@
+"""The submitter's pages: my projects in an edition, a draft with its files and its
+submission, and the record of a submitted project with its history.
+
+Every change goes through the services of ``awards.services.projects``, which decide;
+a refusal comes back as a domain error and is shown on the field it concerns.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import confirmed_email_required
+from awards.files import MAX_DOCUMENT_BYTES, MAX_IMAGE_BYTES, MEGABYTE
+from awards.models import (
+    MAX_PROJECT_IMAGES,
+    Category,
+    Edition,
+    Project,
+    ProjectStatus,
+    SustainableDevelopmentGoal,
+)
+from awards.phases import Phase, PhaseWindow
+from awards.rules import (
+    REQUIRED_FIELDS,
+    SHORT_DESCRIPTION_MAX_WORDS,
+    SHORT_DESCRIPTION_MIN_WORDS,
+    word_count,
+)
+from awards.selectors import (
+    TimelineState,
+    category_list,
+    edition_timeline_state,
+    project_get_for_owner,
+    project_list_for_owner,
+)
+from awards.services import (
+    project_create,
+    project_delete,
+    project_document_set,
+    project_image_remove,
+    project_images_add,
+    project_logo_set,
+    project_submit,
+    project_update,
+)
+from awards.services.projects import EDITABLE_FIELDS
+from config.errors import DomainError, NotFound
+from frontend.current import current_edition
+from frontend.views.nominees import edition_or_404
+
+View = Callable[..., HttpResponse]
+
+IMAGE_TYPES = "image/jpeg,image/png,image/webp"
+
+# --- Forms -----------------------------------------------------------------------------
+
+
+class ProjectStartForm(forms.Form):
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.none(), empty_label="Choose a category"
+    )
+    title = forms.CharField(label="Project title", max_length=255)
+
+    def __init__(self, *args: Any, categories: QuerySet[Category], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
+
+
+HINTS = {
+    "organisation_name": "The organisation that runs the project: it need not be yours.",
+    "website": "The project's web address, if it has one.",
+    "sdgs": "Every goal the project contributes to: at least one.",
+    "linkage": "How the project serves the WSIS Action Lines and the goals chosen above.",
+    "impact": "What has changed for the people the project serves, with figures if you have them.",
+    "partnerships": "Who the project works with, and how.",
+    "challenges": "What stood in the project's way, and how it dealt with it.",
+    "outlook": "What comes next for the project.",
+    "stage": "Projects still in development cannot be submitted yet.",
+}
+BLANK_CHOICES = {
+    "stakeholder_type": "Choose a stakeholder type",
+    "country": "Choose a country",
+    "region": "Choose a region",
+    "stage": "Choose a stage",
+}
+TEXT_ROWS = {"short_description": 10}
+NEEDED_TO_SUBMIT = {*REQUIRED_FIELDS, "sdgs"}
+
+
+def _draft_field(name: str) -> forms.Field:
+    """The model's own form field (label, length, choices), with the page's hint."""
+    model_field = Project._meta.get_field(name)
+    extra = {"assume_scheme": "https"} if name == "website" else {}
+    field = model_field.formfield(required=name in NEEDED_TO_SUBMIT, **extra)
+    if name in HINTS:
+        field.help_text = HINTS[name]
+    if name in BLANK_CHOICES:
+        field.choices = [("", BLANK_CHOICES[name]), *list(field.choices)[1:]]
+    if isinstance(field.widget, forms.Textarea):
+        field.widget.attrs["rows"] = TEXT_ROWS.get(name, 5)
+        del field.widget.attrs["cols"]  # the width comes from the style sheet
+    return field
+
+
+class ProjectForm(forms.Form):
+    """Every field of a draft. A draft may be saved incomplete, so only the title is
+    needed to save; the fields the submission rules need are still marked as required
+    (no "(optional)" beside them) so that the form tells what submitting will ask."""
+
+    use_required_attribute = False
+
+    sdgs = forms.ModelMultipleChoiceField(
+        label="Sustainable Development Goals",
+        queryset=SustainableDevelopmentGoal.objects.order_by("number"),
+        to_field_name="number",
+        widget=forms.CheckboxSelectMultiple,
+        help_text=HINTS["sdgs"],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in EDITABLE_FIELDS:
+            self.fields[name] = _draft_field(name)
+        self.order_fields([*EDITABLE_FIELDS[:6], "stage", "short_description", "sdgs"])
+        source = self.data if self.is_bound else self.initial
+        words = word_count(str(source.get("short_description") or ""))
+        self.fields["short_description"].help_text = (
+            f"What voters read: {SHORT_DESCRIPTION_MIN_WORDS} to "
+            f"{SHORT_DESCRIPTION_MAX_WORDS} words. It has {words} word{'s' * (words != 1)} now."
+        )
+
+    @classmethod
+    def of(cls, project: Project) -> "ProjectForm":
+        initial = {name: getattr(project, name) for name in EDITABLE_FIELDS}
+        initial["country"] = project.country.code or ""
+        initial["sdgs"] = [goal.number for goal in project.sdgs.all()]
+        return cls(initial=initial)
+
+    def full_clean(self) -> None:
+        lenient = [name for name in NEEDED_TO_SUBMIT - {"title"} if self.fields[name].required]
+        for name in lenient:
+            self.fields[name].required = False
+        try:
+            super().full_clean()
+        finally:
+            for name in lenient:
+                self.fields[name].required = True
+
+    def project_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
+
+    def sdg_numbers(self) -> list[int]:
+        return [goal.number for goal in self.cleaned_data["sdgs"]]
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field, each checked as a FileField checks one."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list:
+        files = [file for file in (data if isinstance(data, list | tuple) else [data]) if file]
+        if not files:
+            super().clean(None, initial)  # refused as missing
+            return []
+        checked = []
+        for file in files:
+            checked.append(super().clean(file, initial))
+        return checked
+
+
+class LogoForm(forms.Form):
+    logo = forms.FileField(
+        label="Image file",
+        help_text=f"A JPEG, PNG or WebP image of {MAX_IMAGE_BYTES // MEGABYTE} MB at most, "
+        "shown beside the project's title.",
+        error_messages={"required": "Choose an image file for the logo."},
+        widget=forms.FileInput(attrs={"accept": IMAGE_TYPES}),
+    )
+
+
+class ImagesForm(forms.Form):
+    images = MultipleFileField(
+        label="Image files to add",
+        error_messages={"required": "Choose one or more image files."},
+        widget=MultipleFileInput(attrs={"accept": IMAGE_TYPES}),
+    )
+
+    def __init__(self, *args: Any, room: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["images"].help_text = (
+            f"JPEG, PNG or WebP, {MAX_IMAGE_BYTES // MEGABYTE} MB each, {MAX_PROJECT_IMAGES} "
+            f"in all: you can add {room} more. Choose several files at once if you like."
+        )
+
+
+class DocumentForm(forms.Form):
+    document = forms.FileField(
+        label="PDF file",
+        help_text=f"One PDF of {MAX_DOCUMENT_BYTES // MEGABYTE} MB at most, for readers who "
+        "want to know more.",
+        error_messages={"required": "Choose a PDF file."},
+        widget=forms.FileInput(attrs={"accept": "application/pdf"}),
+    )
+
+
+# --- Helpers ---------------------------------------------------------------------------
+
+
+def _writing_needs_confirmed_email(view: View) -> View:
+    """Anyone signed in may look; changing anything needs a confirmed e-mail address,
+    as submitting does (the refusal leads to the page that sends the confirmation)."""
+    gated = confirmed_email_required(view)
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST":
+            return gated(request, *args, **kwargs)
+        return view(request, *args, **kwargs)
+
+    return login_required(never_cache(guarded))
+
+
+def _own_project(request: HttpRequest, year: int, pk: int) -> Project:
+    """The person's project, or 404: another person's project is as good as absent."""
+    edition = edition_or_404(request, year)
+    project = project_get_for_owner(edition=edition, owner=request.user, pk=pk)
+    if project is None:
+        raise Http404("There is no such project among yours.")
+    return project
+
+
+def _timeline(request: HttpRequest, edition: Edition) -> TimelineState:
+    return edition_timeline_state(edition=edition, at=current_edition(request).at)
+
+
+def _submission_window(edition: Edition) -> PhaseWindow:
+    return next(window for window in edition.timeline if window.phase == Phase.SUBMISSION)
+
+
+def _submission_context(request: HttpRequest, edition: Edition) -> dict[str, Any]:
+    state = _timeline(request, edition)
+    return {
+        "submission": _submission_window(edition),
+        "submission_open": state.phase == Phase.SUBMISSION,
+        # Submission is the first phase: before anything has started, it is still ahead.
+        "submission_ahead": not state.has_started,
+    }
+
+
+def _refusal_onto(form: forms.Form, refusal: DomainError) -> None:
+    """Each message of a service's refusal on its field; what concerns no field of the
+    form, and the refusal's summary, above the form."""
+    messages_shown = {message for texts in refusal.errors.values() for message in texts}
+    if refusal.detail not in messages_shown:
+        form.add_error(None, refusal.detail)
+    for field, texts in refusal.errors.items():
+        form.add_error(field if field in form.fields else None, texts)
+
+
+def _back_to_project(request: HttpRequest, project: Project) -> HttpResponse:
+    return redirect("frontend:my-project", year=project.edition.year, pk=project.pk)
+
+
+def _refused(
+    request: HttpRequest, project: Project, refusal: DomainError, **bound_forms: forms.Form
+) -> HttpResponse:
+    """The project page again after a refusal: with the form and its errors when the
+    refusal concerns its fields, otherwise with the message above the page as it now
+    stands (closed, already submitted: the page shows why nothing can change)."""
+    if isinstance(refusal, NotFound):
+        raise Http404(refusal.detail)
+    if refusal.errors and bound_forms:
+        for form in bound_forms.values():
+            _refusal_onto(form, refusal)
+        return _project_page(
+            request, _own_project(request, project.edition.year, project.pk), **bound_forms
+        )
+    messages.error(request, refusal.detail)
+    return _back_to_project(request, project)
+
+
+def _editable(project: Project, submission: dict[str, Any]) -> bool:
+    """Whether the page offers to change the project (the services decide on each
+    change; this only spares the person forms that would be refused)."""
+    return project.status == ProjectStatus.DRAFT and submission["submission_open"]
+
+
+def _room(project: Project) -> int:
+    """How many more images the project may have (its images are prefetched)."""
+    return MAX_PROJECT_IMAGES - len(project.images.all())
+
+
+def _project_page(
+    request: HttpRequest, project: Project, **bound_forms: forms.Form
+) -> HttpResponse:
+    context = {
+        "edition": project.edition,
+        "project": project,
+        **_submission_context(request, project.edition),
+    }
+    if not _editable(project, context):
+        return render(request, "frontend/submitter/project.html", context)
+    room = _room(project)
+    forms_shown = {
+        "form": ProjectForm.of(project),
+        "logo_form": LogoForm(),
+        "images_form": ImagesForm(room=room),
+        "document_form": DocumentForm(),
+        **bound_forms,
+    }
+    return render(
+        request,
+        "frontend/submitter/project_edit.html",
+        {**context, **forms_shown, "room": room},
+    )
+
+
+# --- Views -----------------------------------------------------------------------------
+
+
+@_writing_needs_confirmed_email
+@require_http_methods(["GET", "POST"])
+def my_projects(request: HttpRequest, year: int) -> HttpResponse:
+    edition = edition_or_404(request, year)
+    form = ProjectStartForm(request.POST or None, categories=category_list(edition=edition))
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = project_create(
+                edition=edition,
+                category=form.cleaned_data["category"],
+                by=request.user,
+                data={"title": form.cleaned_data["title"]},
+            )
+        except DomainError as refusal:
+            if not refusal.errors:  # closed, say: the page shows why
+                messages.error(request, refusal.detail)
+                return redirect("frontend:my-projects", year=edition.year)
+            _refusal_onto(form, refusal)
+        else:
+            messages.success(
+                request,
+                f"Your draft “{project.title}” is saved. Fill in the rest at your pace, "
+                "then submit it.",
+            )
+            return redirect("frontend:my-project", year=edition.year, pk=project.pk)
+    # The list shows neither SDGs, images nor history: spare their prefetches.
+    projects = project_list_for_owner(edition=edition, owner=request.user).prefetch_related(None)
+    return render(
+        request,
+        "frontend/submitter/my_projects.html",
+        {
+            "edition": edition,
+            "projects": projects,
+            "form": form,
+            **_submission_context(request, edition),
+        },
+    )
+
+
+@_writing_needs_confirmed_email
+@require_http_methods(["GET", "POST"])
+def my_project(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    project = _own_project(request, year, pk)
+    if request.method == "GET":
+        return _project_page(request, project)
+    form = ProjectForm(request.POST)
+    if not form.is_valid():
+        return _project_page(request, project, form=form)
+    try:
+        project_update(
+            project=project, by=request.user, data=form.project_data(), sdgs=form.sdg_numbers()
+        )
+    except DomainError as refusal:
+        return _refused(request, project, refusal, form=form)
+    if request.POST.get("action") != "submit":
+        messages.success(request, "Your draft is saved.")
+        return _back_to_project(request, project)
+    try:
+        project_submit(project=project, by=request.user)
+    except DomainError as refusal:
+        messages.info(request, "Your changes are saved, but the project is still a draft.")
+        return _refused(request, project, refusal, form=form)
+    messages.success(
+        request,
+        "Your project is submitted. The secretariat will review it; this page shows its progress.",
+    )
+    return _back_to_project(request, project)
+
+
+def _draft_action(action: Callable[..., HttpResponse]) -> View:
+    """A change to one of the person's drafts, posted from its page (a GET, say after
+    reloading the page that showed a refusal, goes back to that page)."""
+
+    @_writing_needs_confirmed_email
+    @require_http_methods(["GET", "POST"])
+    @wraps(action)
+    def view(request: HttpRequest, year: int, pk: int, **kwargs: Any) -> HttpResponse:
+        project = _own_project(request, year, pk)
+        if request.method == "GET":
+            return _back_to_project(request, project)
+        return action(request, project, **kwargs)
+
+    return view
+
+
+def _change(
+    request: HttpRequest,
+    project: Project,
+    change: Callable[[], object],
+    *,
+    done: str,
+    **bound_forms: forms.Form,
+) -> HttpResponse:
+    try:
+        change()
+    except DomainError as refusal:
+        return _refused(request, project, refusal, **bound_forms)
+    messages.success(request, done)
+    return _back_to_project(request, project)
+
+
+@_draft_action
+def my_project_logo(request: HttpRequest, project: Project) -> HttpResponse:
+    form = LogoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _project_page(request, project, logo_form=form)
+    return _change(
+        request,
+        project,
+        lambda: project_logo_set(
+            project=project, by=request.user, upload=form.cleaned_data["logo"]
+        ),
+        done="The logo is saved.",
+        logo_form=form,
+    )
+
+
+@_draft_action
+def my_project_images(request: HttpRequest, project: Project) -> HttpResponse:
+    form = ImagesForm(request.POST, request.FILES, room=_room(project))
+    if not form.is_valid():
+        return _project_page(request, project, images_form=form)
+    uploads = form.cleaned_data["images"]
+    return _change(
+        request,
+        project,
+        lambda: project_images_add(project=project, by=request.user, uploads=uploads),
+        done=f"{len(uploads)} image{'s' * (len(uploads) != 1)} added.",
+        images_form=form,
+    )
+
+
+@_draft_action
+def my_project_image_remove(request: HttpRequest, project: Project, image_id: int) -> HttpResponse:
+    return _change(
+        request,
+        project,
+        lambda: project_image_remove(project=project, by=request.user, image_id=image_id),
+        done="The image is removed.",
+    )
+
+
+@_draft_action
+def my_project_document(request: HttpRequest, project: Project) -> HttpResponse:
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _project_page(request, project, document_form=form)
+    return _change(
+        request,
+        project,
+        lambda: project_document_set(
+            project=project, by=request.user, upload=form.cleaned_data["document"]
+        ),
+        done="The PDF document is saved.",
+        document_form=form,
+    )
+
+
+@_draft_action
+def my_project_document_remove(request: HttpRequest, project: Project) -> HttpResponse:
+    return _change(
+        request,
+        project,
+        lambda: project_document_set(project=project, by=request.user, upload=None),
+        done="The PDF document is removed.",
+    )
+
+
+@_writing_needs_confirmed_email
+@require_http_methods(["GET", "POST"])
+def my_project_delete(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    project = _own_project(request, year, pk)
+    if request.method == "GET":
+        if not _editable(project, _submission_context(request, project.edition)):
+            return _back_to_project(request, project)
+        return render(
+            request,
+            "frontend/submitter/project_delete.html",
+            {"edition": project.edition, "project": project},
+        )
+    try:
+        project_delete(project=project, by=request.user)
+    except DomainError as refusal:
+        return _refused(request, project, refusal)
+    messages.success(request, f"The draft “{project.title}” is deleted.")
+    return redirect("frontend:my-projects", year=project.edition.year)
