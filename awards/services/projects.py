@@ -101,6 +101,7 @@ def _locked_draft(project: Project, by: User, at: datetime) -> Project:
     locked = Project.objects.select_for_update().select_related("edition").get(pk=project.pk)
     if locked.submitted_by_id != by.pk:
         raise NotFound("No such project among yours.")
+    _require_submitter(by)
     _require_submission_open(locked.edition, at)
     if locked.status != ProjectStatus.DRAFT:
         raise ProjectNotEditable()
@@ -191,7 +192,6 @@ def project_delete(*, project: Project, by: User, at: datetime | None = None) ->
 def project_submit(*, project: Project, by: User, at: datetime | None = None) -> Project:
     """Submit a draft: every rule is checked and all failures are reported together."""
     at = _moment(at)
-    _require_submitter(by)
     project = _locked_draft(project, by, at)
     problems = submission_problems(project)
     if problems:
