@@ -70,7 +70,9 @@ def _check_nominee(*, edition: Edition, category: Category, nominee_id: int) -> 
 
 
 # One statement: inserts the vote, or changes it when the nominee differs (a repeat
-# returns no row). cast_at equals changed_at only on a fresh insert.
+# returns no row). Only a fresh insert has this request's moment as cast_at. Two
+# requests of one voter may commit in the other order than their moments: a change
+# never dates from before the vote it changes.
 _UPSERT = """
 INSERT INTO voting_vote
     (edition_id, category_id, nominee_id, voter_id, cast_at, changed_at, network,
@@ -79,11 +81,12 @@ VALUES (%(edition)s, %(category)s, %(nominee)s, %(voter)s, %(at)s, %(at)s, %(net
         %(user_agent)s, '')
 ON CONFLICT (voter_id, category_id) DO UPDATE SET
     nominee_id = EXCLUDED.nominee_id,
-    changed_at = EXCLUDED.changed_at,
+    changed_at = CASE WHEN EXCLUDED.changed_at > voting_vote.cast_at
+                      THEN EXCLUDED.changed_at ELSE voting_vote.cast_at END,
     network = EXCLUDED.network,
     user_agent = EXCLUDED.user_agent
 WHERE voting_vote.nominee_id <> EXCLUDED.nominee_id
-RETURNING cast_at = changed_at AS created
+RETURNING cast_at = %(at)s AS created
 """
 _EVENT = """
 INSERT INTO voting_voteevent

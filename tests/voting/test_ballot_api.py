@@ -183,3 +183,27 @@ def test_recount_command_agrees_with_the_tallies(voter_client, nominees, capsys)
     call_command("voting_recount", "2020")
 
     assert "every tally equals the recount" in capsys.readouterr().out
+
+
+def test_requests_committing_out_of_order_change_the_vote_cleanly(voter, nominees, edition):
+    """Two requests of one voter at nearly the same moment (a double click, an app
+    retry) may commit in the other order than the moments they were made at."""
+    category = nominees[1][0].category
+    now = timezone.now()
+
+    first = ballot_cast(
+        edition=edition, category=category, voter=voter, nominee_id=nominees[1][0].pk, at=now
+    )
+    earlier = ballot_cast(
+        edition=edition,
+        category=category,
+        voter=voter,
+        nominee_id=nominees[1][1].pk,
+        at=now - timedelta(milliseconds=3),
+    )
+
+    assert (first.outcome, earlier.outcome) == (Outcome.CREATED, Outcome.CHANGED)
+    stored = Vote.objects.get()
+    assert stored.nominee_id == nominees[1][1].pk
+    assert stored.changed_at >= stored.cast_at
+    assert list(VoteEvent.objects.values_list("action", flat=True)) == ["cast", "changed"]
