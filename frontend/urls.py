@@ -13,4 +13,6 @@ urlpatterns = [
     path("jury/", roles.jury, name="jury"),
     path("", include("frontend.urls_submitter")),
     path("", include("frontend.urls_secretariat")),
+    path("", include("frontend.urls_voting")),
+    path("", include("frontend.urls_review")),
 ]
