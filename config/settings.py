@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accounts",
     "awards",
     "voting",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,12 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    # Uploads (and the demo's logos) go to a folder of each test's own.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate limits and throttles count in the cache: each test starts from zero.
     cache.clear()

@@ -24,9 +24,3 @@ def category(open_edition):
 def draft(category, submitter):
     """A complete draft of ``submitter``'s, ready to submit."""
     return ProjectFactory(category=category, submitted_by=submitter, status=ProjectStatus.DRAFT)
-
-
-@pytest.fixture(autouse=True)
-def _media_in_a_temporary_folder(settings, tmp_path):
-    # Uploads (and the demo's logos) go to a folder of each test's own.
-    settings.MEDIA_ROOT = tmp_path / "media"

@@ -16,17 +16,21 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from accounts.permissions import has_confirmed_email, is_jury_member, is_secretariat
-from awards.demo import (
+from awards.models import Category, Edition, Project, ProjectStatus, Region, Standing
+from awards.phases import Phase
+from awards.selectors import edition_current_phase
+from demo.seed import (
     COUNTRIES_BY_REGION,
     DEMO_PASSWORD,
     DEMO_TOTP_SECRET,
+    DEMO_VOTERS,
     JURY_EMAIL,
     SECRETARIAT_EMAIL,
     demo_catalogue,
 )
-from awards.models import Category, Edition, Project, ProjectStatus, Region
-from awards.phases import Phase
-from awards.selectors import edition_current_phase
+from voting.fraud import fraud_flags
+from voting.models import Vote, VoteEvent
+from voting.selectors import tally_differences
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +142,7 @@ def test_seed_demo_in_nomination_has_nominees_rejected_and_submissions_under_rev
         }
 
 
-@pytest.mark.parametrize("phase", ["voting", "champions"])
+@pytest.mark.parametrize("phase", ["voting"])
 def test_seed_demo_in_voting_has_only_nominees_and_rejected_projects(phase):
     seed(phase, nominees=3)
 
@@ -147,7 +151,7 @@ def test_seed_demo_in_voting_has_only_nominees_and_rejected_projects(phase):
     assert not Project.objects.filter(submitted_at=None)
 
 
-@pytest.mark.parametrize("phase", ["jury", "ceremony"])
+@pytest.mark.parametrize("phase", ["champions", "jury", "ceremony"])
 def test_seed_demo_after_voting_shortlists_five_champions_per_category(phase):
     seed(phase, nominees=7)
 
@@ -217,7 +221,16 @@ def test_seed_demo_leaves_projects_of_other_accounts_alone():
 
     seed("published", nominees=1)
 
-    assert Project.objects.get(submitted_by=other).status == ProjectStatus.NOMINEE
+    kept = Project.objects.get(submitted_by=other)
+    assert (kept.pk, kept.title, kept.organisation_name) == (
+        project.pk,
+        project.title,
+        "Another Organisation",
+    )
+    # The Champions come from the real count, which includes every nominee: with
+    # fewer nominees than places, this one is shortlisted too.
+    assert kept.status == ProjectStatus.CHAMPION
+    assert not kept.votes.exists()
 
 
 def test_seed_demo_prints_credentials_that_log_in(client):
@@ -249,7 +262,8 @@ def test_seed_demo_accounts_have_confirmed_addresses():
     seed()
 
     demo_accounts = User.objects.filter(email__endswith="wsis.example")
-    assert demo_accounts.count() == 8
+    # 2 role accounts, 6 submitters, the voters and 9 voters of the fraud examples.
+    assert demo_accounts.count() == 8 + DEMO_VOTERS + 9
     assert all(has_confirmed_email(user) for user in demo_accounts)
 
 
@@ -369,3 +383,43 @@ def test_seed_demo_sends_no_mail(mailoutbox, django_capture_on_commit_callbacks)
         seed("voting", nominees=1)
 
     assert mailoutbox == []
+
+
+def test_seed_demo_votes_through_the_voting_service_with_fraud_examples():
+    seed("voting", nominees=3)
+
+    edition = demo_edition()
+    votes = Vote.objects.filter(edition=edition)
+    assert 1000 < votes.count() < 10000
+    assert VoteEvent.objects.filter(edition=edition, action="cast").count() == votes.count()
+    assert tally_differences(edition=edition) == {}
+    kinds = {flag.kind for flag in fraud_flags(edition=edition)}
+    assert kinds == {"new_accounts_one_network", "mailbox_variants", "burst"}
+
+
+def test_seed_demo_votes_again_adds_nothing():
+    seed("voting", nominees=2)
+    before = (Vote.objects.count(), VoteEvent.objects.count())
+
+    seed("voting", nominees=2)
+
+    assert (Vote.objects.count(), VoteEvent.objects.count()) == before
+
+
+def test_seed_demo_champions_come_from_the_recorded_count():
+    seed("champions", nominees=7)
+
+    edition = demo_edition()
+    assert edition.standings_recorded_at is not None
+    champions = Standing.objects.filter(edition=edition, is_champion=True)
+    assert champions.count() == 18 * 5
+    assert set(champions.values_list("nominee__status", flat=True)) == {ProjectStatus.CHAMPION}
+
+
+def test_seed_demo_before_voting_has_no_votes_or_standings():
+    seed("champions", nominees=2)
+
+    seed("nomination", nominees=2)
+
+    assert not Vote.objects.exists()
+    assert not Standing.objects.exists()

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from awards.demo import (
+from awards.models import ProjectStatus
+from demo.seed import (
     DEFAULT_NOMINEES_PER_CATEGORY,
     DEFAULT_PHASE,
     DEMO_PHASES,
@@ -11,7 +12,6 @@ from awards.demo import (
     DemoSummary,
     demo_seed,
 )
-from awards.models import ProjectStatus
 
 BASE_URL = "http://127.0.0.1:8000"
 

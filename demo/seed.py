@@ -39,12 +39,15 @@ from accounts.models import StakeholderType, User
 from accounts.permissions import JURY_GROUP, SECRETARIAT_GROUP
 from accounts.services import emails_held
 from awards.models import (
+    PUBLIC_STATUSES,
     Category,
     Edition,
+    Exclusion,
     Project,
     ProjectStage,
     ProjectStatus,
     Region,
+    Standing,
     SustainableDevelopmentGoal,
 )
 from awards.phases import PHASE_ORDER, Phase, timeline_around
@@ -58,7 +61,10 @@ from awards.services import (
     project_logo_set,
     project_submit,
 )
-from awards.workflow import CROWN, SHORTLIST, project_transition
+from awards.workflow import CROWN, project_transition
+from voting.catalogue import voting_catalogue_clear
+from voting.models import Vote, VoteEvent
+from voting.services import ballot_cast, champions_compute
 
 DEMO_YEAR = 2020
 DEMO_TITLE = "WSIS Prizes 2020"
@@ -871,9 +877,10 @@ class _ProjectChanges:
 
 
 def _targets(
-    seeds: Sequence[DemoProject], *, phase: str, nominees_per_category: int, champions: int
+    seeds: Sequence[DemoProject], *, phase: str, nominees_per_category: int
 ) -> dict[int, str]:
-    """The status each project of one category has reached in ``phase``, by slot."""
+    """The status each project of one category has reached in ``phase``, by slot, up to
+    nominee: the Champions come from counting the votes, the Winner from the jury."""
     current = Phase.CEREMONY if phase == PUBLISHED else Phase(phase)
     targets: dict[int, str] = {}
     for seed in seeds:
@@ -887,17 +894,6 @@ def _targets(
             targets[seed.slot] = ProjectStatus.SUBMITTED  # still awaiting its review
         else:
             targets[seed.slot] = ProjectStatus.NOMINEE if eligible else ProjectStatus.REJECTED
-    if _phase_reached(current, Phase.JURY):
-        # The most popular nominees become Champions (the catalogue's popularity stands
-        # in for the votes until the voting app records standings), and once the
-        # results are out the jury's favourite among them is the Winner.
-        nominees = [s for s in seeds if targets[s.slot] == ProjectStatus.NOMINEE]
-        ranked = sorted(nominees, key=lambda s: (-s.popularity, s.slot))[:champions]
-        for seed in ranked:
-            targets[seed.slot] = ProjectStatus.CHAMPION
-        if phase == PUBLISHED and ranked:
-            best = max(ranked, key=lambda s: (s.merit, -s.slot))
-            targets[best.slot] = ProjectStatus.WINNER
     return targets
 
 
@@ -1003,14 +999,8 @@ def _advance(project: Project, plan: PlannedProject, clock: _Clock, secretariat:
                 reason=REJECTION_REASON,
                 at=clock.decided(plan.seed),
             )
-        elif status == ProjectStatus.CHAMPION:
-            project_transition(
-                project=project, transition=SHORTLIST, actor=None, at=clock.shortlisted()
-            )
-        elif status == ProjectStatus.WINNER:
-            project_transition(
-                project=project, transition=CROWN, actor=secretariat, at=clock.crowned()
-            )
+        elif status in (ProjectStatus.CHAMPION, ProjectStatus.WINNER):
+            break  # Champions come from the votes, the Winner from the jury: see below
 
 
 REJECTION_REASON = (
@@ -1022,6 +1012,9 @@ REJECTION_REASON = (
 def _discard(projects: Iterable[Project]) -> int:
     """Delete demo projects with their files (the demo's own housekeeping)."""
     projects = list(projects)
+    # Their votes go first (a vote keeps its nominee); the tallies follow by trigger.
+    VoteEvent.objects.filter(nominee__in=projects).delete()
+    Vote.objects.filter(nominee__in=projects).delete()
     for project in projects:
         for file in [project.logo, project.document, *(i.image for i in project.images.all())]:
             if file:
@@ -1058,12 +1051,7 @@ def _projects_ensure(
     created = updated = 0
     for category in categories:
         seeds = catalogue[category.number][: nominees_per_category + EXTRA_PROJECTS_PER_CATEGORY]
-        targets = _targets(
-            seeds,
-            phase=phase,
-            nominees_per_category=nominees_per_category,
-            champions=edition.champions_per_category,
-        )
+        targets = _targets(seeds, phase=phase, nominees_per_category=nominees_per_category)
         for seed in seeds:
             plan = PlannedProject(
                 seed=seed,
@@ -1075,7 +1063,10 @@ def _projects_ensure(
             if project is not None and (
                 project.title != seed.title
                 or project.status not in plan.path
-                or plan.path.index(project.status) > plan.path.index(plan.target)
+                or (
+                    plan.path.index(project.status) > plan.path.index(plan.target)
+                    and not _outcome_stands(project.status, phase)
+                )
             ):
                 _discard([project])
                 project = None
@@ -1092,6 +1083,213 @@ def _projects_ensure(
         )
     )
     return _ProjectChanges(created=created, updated=updated, removed=removed)
+
+
+# --- Votes: cast through the voting service, falling by popularity rank ------------
+
+DEMO_VOTERS = 300
+FRAUD_NETWORK = "198.51.100.0/24"
+
+
+def _votes_for_rank(rank: int) -> int:
+    # Three votes between neighbours, so that no two of the top twelve tie.
+    return 4 + 3 * (11 - rank) if rank < 12 else 1
+
+
+def _voters_ensure(password_hash: str) -> list[User]:
+    emails = [f"voter{n:03}@voters.wsis.example" for n in range(DEMO_VOTERS)]
+    existing = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
+    User.objects.bulk_create(
+        User(email=email, name=f"Demo voter {email[5:8]}", password=password_hash)
+        for email in emails
+        if email not in existing
+    )
+    voters = list(User.objects.filter(email__in=emails).order_by("email"))
+    confirmed = set(
+        EmailAddress.objects.filter(user__in=voters, verified=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    EmailAddress.objects.bulk_create(
+        EmailAddress(user=voter, email=voter.email, verified=True, primary=True)
+        for voter in voters
+        if voter.pk not in confirmed
+    )
+    return voters
+
+
+def _fraud_voter(email: str, *, joined: datetime, password_hash: str) -> User:
+    user, _ = User.objects.get_or_create(
+        email=email,
+        defaults={
+            "name": "Demo suspicious voter",
+            "password": password_hash,
+            "date_joined": joined,
+        },
+    )
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def _votes_ensure(
+    *, edition: Edition, categories: Sequence[Category], clock: "_Clock", password_hash: str
+) -> None:
+    """A few thousand votes, unevenly spread (more for the popular nominees, voters
+    who vote in some categories only), and one example of each fraud signal."""
+    voters = _voters_ensure(password_hash)
+    voting_catalogue_clear()  # the nominees were made a moment ago, in this process
+    popularity = {
+        (seed.category_number, seed.organisation.name): (-seed.popularity, seed.slot)
+        for seeds in demo_catalogue().values()
+        for seed in seeds
+    }
+    opens = edition.voting_opens_at
+    window = min(edition.voting_closes_at, clock.now) - opens
+    for category in categories:
+        # Only the demo's own nominees get demo votes, most for the most popular.
+        nominees = sorted(
+            (
+                p
+                for p in Project.objects.filter(category=category, status__in=PUBLIC_STATUSES)
+                if (category.number, p.organisation_name) in popularity
+            ),
+            key=lambda p: popularity[(category.number, p.organisation_name)],
+        )
+        ballots = [n for rank, n in enumerate(nominees) for _ in range(_votes_for_rank(rank))]
+        for k, nominee in enumerate(ballots):
+            ballot_cast(
+                edition=edition,
+                category=category,
+                voter=voters[(k + 37 * category.number) % DEMO_VOTERS],
+                nominee_id=nominee.pk,
+                network=f"192.0.2.{k % 200}".rsplit(".", 1)[0] + ".0/24",
+                user_agent="Demo browser",
+                at=opens + window * ((k + 1) / (len(ballots) + 1)),
+            )
+    demo_nominees = {
+        category.number: sorted(
+            (
+                p
+                for p in Project.objects.filter(category=category, status__in=PUBLIC_STATUSES)
+                if (category.number, p.organisation_name) in popularity
+            ),
+            key=lambda p, number=category.number: popularity[(number, p.organisation_name)],
+        )
+        for category in categories
+    }
+    _fraud_ensure(
+        edition=edition, nominees=demo_nominees, window=window, password_hash=password_hash
+    )
+
+
+def _fraud_ensure(
+    *,
+    edition: Edition,
+    nominees: dict[int, list[Project]],
+    window: timedelta,
+    password_hash: str,
+) -> None:
+    first_number = min(nominees)
+    if not nominees[first_number]:
+        return
+    first = nominees[first_number][0].category
+    start = edition.voting_opens_at + window / 2
+    target = nominees[first_number][-1]  # the least popular: fraud wants to lift it
+    # Six accounts made an hour before, voting from one network within six minutes.
+    for n in range(6):
+        at = start + timedelta(minutes=n)
+        voter = _fraud_voter(
+            f"new{n}@cluster.wsis.example",
+            joined=at - timedelta(hours=1),
+            password_hash=password_hash,
+        )
+        ballot_cast(
+            edition=edition,
+            category=first,
+            voter=voter,
+            nominee_id=target.pk,
+            network=FRAUD_NETWORK,
+            user_agent="Demo script",
+            at=at,
+        )
+    # Two addresses of one mailbox.
+    for email in ("kofi.mensah@voters.wsis.example", "kofi.mensah+prizes@voters.wsis.example"):
+        voter = _fraud_voter(email, joined=edition.submission_opens_at, password_hash=password_hash)
+        ballot_cast(
+            edition=edition,
+            category=first,
+            voter=voter,
+            nominee_id=target.pk,
+            network="203.0.113.0/24",
+            user_agent="Demo browser",
+            at=start,
+        )
+    # A voter faster than anyone clicks: every category within two seconds.
+    fast = _fraud_voter(
+        "fast.voter@voters.wsis.example",
+        joined=edition.submission_opens_at,
+        password_hash=password_hash,
+    )
+    for n, members in enumerate(nominees.values()):
+        if members:
+            nominee = members[0]
+            ballot_cast(
+                edition=edition,
+                category=nominee.category,
+                voter=fast,
+                nominee_id=nominee.pk,
+                network="203.0.113.0/24",
+                user_agent="Demo bot",
+                at=start + timedelta(milliseconds=100 * n),
+            )
+
+
+def _results_ensure(*, edition: Edition, phase: str, secretariat: User, clock: "_Clock") -> None:
+    """The Champions counted from the votes once voting has closed, and once the
+    results are out the jury's Winner: the Champion of most merit in each category."""
+    has_winners = Project.objects.filter(edition=edition, status=ProjectStatus.WINNER).exists()
+    if not has_winners:
+        champions_compute(edition=edition, by=secretariat, at=clock.shortlisted())
+    if phase != PUBLISHED or has_winners:
+        return
+    merit = {
+        (seed.category_number, seed.organisation.name): (seed.merit, -seed.slot)
+        for seeds in demo_catalogue().values()
+        for seed in seeds
+    }
+    for category in Category.objects.filter(edition=edition):
+        champions = list(category.projects.filter(status=ProjectStatus.CHAMPION))
+        if champions:
+            best = max(
+                champions, key=lambda p: merit.get((category.number, p.organisation_name), (0, 0))
+            )
+            project_transition(
+                project=best, transition=CROWN, actor=secretariat, at=clock.crowned()
+            )
+
+
+def _votes_clear(edition: Edition) -> None:
+    """Before voting opens there are no votes."""
+    VoteEvent.objects.filter(edition=edition).delete()
+    Vote.objects.filter(edition=edition).delete()
+
+
+def _standings_clear(edition: Edition) -> None:
+    """Before voting closes there are no standings or exclusion report."""
+    Standing.objects.filter(edition=edition).delete()
+    Exclusion.objects.filter(edition=edition).delete()
+    Edition.objects.filter(pk=edition.pk).update(standings_recorded_at=None)
+
+
+def _outcome_stands(status: str, phase: str) -> bool:
+    """Whether a project's outcome beyond nominee belongs to ``phase``: Champions once
+    voting has closed, Winners once the results are out."""
+    current = Phase.CEREMONY if phase == PUBLISHED else Phase(phase)
+    if status == ProjectStatus.CHAMPION:
+        return _phase_reached(current, Phase.CHAMPIONS)
+    return status == ProjectStatus.WINNER and phase == PUBLISHED
 
 
 def _phase_reached(current: Phase, phase: Phase) -> bool:
@@ -1149,6 +1347,20 @@ def demo_seed(
             nominees_per_category=nominees_per_category,
             now=now,
         )
+        clock = _Clock(edition, now)
+        if _phase_reached(current, Phase.VOTING):
+            _votes_ensure(
+                edition=edition,
+                categories=categories,
+                clock=clock,
+                password_hash=make_password(DEMO_PASSWORD),
+            )
+        else:
+            _votes_clear(edition)
+        if _phase_reached(current, Phase.CHAMPIONS):
+            _results_ensure(edition=edition, phase=phase, secretariat=secretariat, clock=clock)
+        else:
+            _standings_clear(edition)
 
     statuses = Counter(Project.objects.filter(edition=edition).values_list("status", flat=True))
     return DemoSummary(
