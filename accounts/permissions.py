@@ -11,7 +11,9 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AnonymousUser
 
+from accounts.errors import MfaRequired
 from accounts.models import User
+from config.errors import NotAllowed
 
 SECRETARIAT_GROUP = "Secretariat"
 JURY_GROUP = "Jury"
@@ -97,3 +99,12 @@ def has_confirmed_email(user: AnyUser) -> bool:
 
 def confirmed_emails_forget() -> None:
     _confirmed.clear()
+
+
+def require_secretariat(user: AnyUser, *, refusal: str) -> None:
+    """Refuse unless ``user`` acts as the secretariat: the role, with two-factor
+    authentication set up. For services, whoever calls them."""
+    if not is_secretariat(user):
+        raise NotAllowed(refusal)
+    if not has_mfa(user):
+        raise MfaRequired()

@@ -10,9 +10,9 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.errors import EmailNotVerified, MfaRequired
+from accounts.errors import EmailNotVerified
 from accounts.models import User
-from accounts.permissions import has_confirmed_email, has_mfa, is_secretariat
+from accounts.permissions import has_confirmed_email, require_secretariat
 from awards.models import Category, Edition
 from awards.phases import Phase
 from awards.selectors import edition_current_phase
@@ -215,13 +215,6 @@ class ReasonRequired(DomainError):
     default_detail = "Write why these votes are invalidated: the record keeps it."
 
 
-def _require_secretariat(user: User) -> None:
-    if not is_secretariat(user):
-        raise NotAllowed("Only the secretariat invalidates votes.")
-    if not has_mfa(user):
-        raise MfaRequired()
-
-
 @transaction.atomic
 def votes_invalidate(
     *, votes: QuerySet[Vote], by: User, reason: str, at: datetime | None = None
@@ -229,7 +222,7 @@ def votes_invalidate(
     """Invalidate votes with a written reason; they leave the valid counts (the tallies
     follow by trigger) and the history records it. Returns how many changed."""
     at = at or timezone.now()
-    _require_secretariat(by)
+    require_secretariat(by, refusal="Only the secretariat invalidates votes.")
     reason = reason.strip()
     if not reason:
         raise ReasonRequired(field="reason")

@@ -8,9 +8,8 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.errors import MfaRequired
 from accounts.models import User
-from accounts.permissions import has_mfa, is_secretariat
+from accounts.permissions import require_secretariat
 from accounts.services import email_send_templated
 from awards.models import Project
 from awards.phases import Phase
@@ -23,6 +22,9 @@ from config.errors import DomainError, NotAllowed
 REVIEW_PHASES = (Phase.SUBMISSION, Phase.NOMINATION)
 
 
+SECRETARIAT_ONLY = "Only the secretariat takes nomination decisions."
+
+
 class NominationClosed(NotAllowed):
     code = "nomination_closed"
     default_detail = (
@@ -33,13 +35,6 @@ class NominationClosed(NotAllowed):
 class ReasonRequired(DomainError):
     code = "reason_required"
     default_detail = "Write the reason for the rejection: the submitter will read it."
-
-
-def _require_secretariat(user: User) -> None:
-    if not is_secretariat(user):
-        raise NotAllowed("Only the secretariat takes nomination decisions.")
-    if not has_mfa(user):
-        raise MfaRequired()
 
 
 def _locked(project: Project, at: datetime) -> Project:
@@ -62,7 +57,7 @@ def _tell_submitter(project: Project, template: str) -> None:
 def nomination_accept(*, project: Project, by: User, at: datetime | None = None) -> Project:
     """Accept a submitted project as a nominee (or reverse a rejection)."""
     at = at or timezone.now()
-    _require_secretariat(by)
+    require_secretariat(by, refusal=SECRETARIAT_ONLY)
     project = _locked(project, at)
     project_transition(project=project, transition=ACCEPT, actor=by, at=at, decision_reason="")
     _tell_submitter(project, "project_accepted")
@@ -76,7 +71,7 @@ def nomination_reject(
     """Reject a submitted project (or a nominee, while nomination is open) with a reason
     the submitter reads."""
     at = at or timezone.now()
-    _require_secretariat(by)
+    require_secretariat(by, refusal=SECRETARIAT_ONLY)
     reason = reason.strip()
     if not reason:
         raise ReasonRequired(field="reason")
@@ -100,7 +95,7 @@ def nomination_accept_many(
     """Accept several projects; each is decided on its own, and those that cannot be
     accepted (already decided, say) are reported rather than stopping the rest."""
     at = at or timezone.now()
-    _require_secretariat(by)
+    require_secretariat(by, refusal=SECRETARIAT_ONLY)
     result = BulkResult()
     for project in projects:
         try:
