@@ -266,7 +266,10 @@ def champions_compute(
 ) -> list:
     """Count the valid votes and record the final standings, the Champions and the
     exclusion report in ``awards``. Safe to run again: the same votes give the same
-    result."""
+    result. ``by`` is the secretariat member who asks; None when the scheduled task
+    runs it at the close."""
+    if by is not None:
+        require_secretariat(by, refusal="Only the secretariat computes the Champions.")
     counted = valid_count(edition=edition)
     return standings_record(
         edition=edition, votes=counted.votes, exclusions=counted.exclusions, by=by, at=at
