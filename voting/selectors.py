@@ -114,5 +114,6 @@ def ballot_counts_if_closed_now(*, edition: Edition, voter: User) -> bool:
     rule; always True for editions without it)."""
     if not edition.complete_ballot_required:
         return True
-    voted = Vote.objects.filter(edition=edition, voter=voter).count()
+    # As the count at the close does: invalidated votes do not complete a ballot.
+    voted = Vote.objects.filter(edition=edition, voter=voter, invalidated_at__isnull=True).count()
     return voted >= edition.categories.count()

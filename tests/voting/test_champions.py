@@ -13,7 +13,7 @@ from tests.factories import (
     VoteFactory,
 )
 from voting.models import VoteEvent
-from voting.selectors import standings, tally_differences
+from voting.selectors import ballot_counts_if_closed_now, standings, tally_differences
 from voting.services import (
     ReasonRequired,
     account_votes_invalidate,
@@ -234,3 +234,16 @@ def test_beat_task_waits_for_the_close():
         edition=edition, times=timeline_around(current=Phase.CHAMPIONS, at=timezone.now())
     )
     assert champions_when_voting_closes() == [edition.pk]
+
+
+def test_an_invalidated_vote_leaves_the_ballot_incomplete(admin_user):
+    edition = EditionFactory(year=2020, phase=Phase.VOTING, complete_ballot_required=True)
+    first, second = (CategoryFactory(edition=edition, number=n) for n in (1, 2))
+    voter = UserFactory(email_confirmed=True)
+    VoteFactory(voter=voter, nominee=ProjectFactory(category=first))
+    vote = VoteFactory(voter=voter, nominee=ProjectFactory(category=second))
+    assert ballot_counts_if_closed_now(edition=edition, voter=voter)
+
+    votes_invalidate(votes=vote.nominee.votes.all(), by=admin_user, reason="Bot.")
+
+    assert not ballot_counts_if_closed_now(edition=edition, voter=voter)

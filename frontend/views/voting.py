@@ -1,0 +1,306 @@
+"""The voter's pages: my ballot, a category's nominees to choose from, the confirm step
+and the withdrawal of a vote.
+
+They do what the ballot API does (``voting.api.views``), through the same services,
+which decide; a refusal (voting closed, not a nominee, wrong category) comes back as a
+message above the page, and nothing changes. Choosing is a GET (the category page's
+form leads to the confirm step); only confirming and withdrawing write, by POST.
+"""
+
+from dataclasses import dataclass
+from typing import Literal
+
+from django import forms
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.decorators import confirmed_email_required
+from awards.models import Category, Edition, Project
+from awards.phases import Phase, PhaseWindow
+from awards.selectors import (
+    category_list,
+    edition_phase_is_over,
+    edition_timeline_state,
+    nominee_get,
+    nominee_list,
+    nominees_in_voter_order,
+)
+from config.errors import DomainError
+from frontend.current import current_edition
+from frontend.views.nominees import edition_or_404
+from voting.network import request_network
+from voting.selectors import Ballot, ballot_counts_if_closed_now, ballot_get
+from voting.services import (
+    NotANominee,
+    Outcome,
+    VotingClosed,
+    WrongCategory,
+    ballot_cast,
+    ballot_withdraw,
+)
+
+CHOOSE_FIRST = "Choose a nominee, then confirm your vote."
+CAST_MESSAGES = {
+    Outcome.CREATED: "Your vote in “{}” is recorded.",
+    Outcome.CHANGED: "Your vote in “{}” is changed.",
+    Outcome.SAME: "Your vote in “{}” was already recorded.",
+}
+
+VotingStatus = Literal["before", "open", "closed"]
+
+
+@dataclass(frozen=True)
+class Voting:
+    """The edition's voting phase as the pages show it: its dates and whether it is
+    ahead, open or over."""
+
+    window: PhaseWindow
+    status: VotingStatus
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+@dataclass(frozen=True)
+class BallotRow:
+    category: Category
+    nominee: Project | None  # my vote there, if any
+
+
+class NomineeChoice(forms.Form):
+    # Bounded like the ids, so that no input reaches the database as an overflow.
+    nominee = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+# --- Helpers ---------------------------------------------------------------------------
+
+
+def _voting(request: HttpRequest, edition: Edition) -> Voting:
+    # The timeline selector decides which phase is open, at the request's one moment
+    # (the header shows the same).
+    current = current_edition(request)
+    if current.edition is not None and current.edition.pk == edition.pk:
+        state = current.state
+    else:
+        state = edition_timeline_state(edition=edition, at=current.at)
+    window = next(w for w in edition.timeline if w.phase == Phase.VOTING)
+    status: VotingStatus
+    if state is not None and state.phase == Phase.VOTING:
+        status = "open"
+    elif edition_phase_is_over(edition=edition, phase=Phase.VOTING, at=current.at):
+        status = "closed"
+    else:
+        status = "before"
+    return Voting(window=window, status=status)
+
+
+def _category_or_404(edition: Edition, number: int) -> Category:
+    category = category_list(edition=edition).filter(number=number).first()
+    if category is None:
+        raise Http404(f"{edition.title} has no category {number}.")
+    return category
+
+
+def _chosen(data: QueryDict) -> int | None:
+    """The nominee id the form sent, or None if it sent none that could be one."""
+    form = NomineeChoice(data)
+    return form.cleaned_data["nominee"] if form.is_valid() else None
+
+
+def _my_vote(ballot: Ballot, category: Category) -> int | None:
+    return next((vote.nominee for vote in ballot.votes if vote.category == category.number), None)
+
+
+def _nominees_by_id(edition: Edition, ids: list[int]) -> dict[int, Project]:
+    """The nominees with these ids, with what a line about them needs (one query, none
+    for no id)."""
+    if not ids:
+        return {}
+    nominees = (
+        nominee_list(edition=edition)
+        .filter(pk__in=ids)
+        .select_related(None)
+        .prefetch_related(None)
+        .only("pk", "title", "organisation_name", "country")
+    )
+    return {nominee.pk: nominee for nominee in nominees}
+
+
+def _card_nominees(edition: Edition, category: Category) -> QuerySet[Project]:
+    # The cards show neither the SDGs nor the images: spare their prefetches.
+    return nominee_list(edition=edition).filter(category=category).prefetch_related(None)
+
+
+def _to_category(edition: Edition, category: Category) -> HttpResponse:
+    return redirect("frontend:ballot-category", year=edition.year, number=category.number)
+
+
+def _after_vote(request: HttpRequest, edition: Edition, category: Category) -> HttpResponse:
+    """Where a vote leads: where the edition needs a complete ballot, to the next category
+    still without a vote; otherwise (or once complete) to the ballot page."""
+    if edition.complete_ballot_required:
+        voted = {vote.category for vote in ballot_get(edition=edition, voter=request.user).votes}
+        numbers = category_list(edition=edition).values_list("number", flat=True)
+        missing = [number for number in numbers if number not in voted]
+        if missing:
+            following = next((n for n in missing if n > category.number), missing[0])
+            return redirect("frontend:ballot-category", year=edition.year, number=following)
+    return redirect("frontend:ballot", year=edition.year)
+
+
+# --- Views -----------------------------------------------------------------------------
+
+
+@confirmed_email_required
+@never_cache
+@require_GET
+def ballot(request: HttpRequest, year: int) -> HttpResponse:
+    edition = edition_or_404(request, year)
+    voting = _voting(request, edition)
+    my_ballot = ballot_get(edition=edition, voter=request.user)
+    chosen = {vote.category: vote.nominee for vote in my_ballot.votes}
+    nominees = _nominees_by_id(edition, list(chosen.values()))
+    rows = [
+        BallotRow(category=category, nominee=nominees.get(chosen.get(category.number)))
+        for category in category_list(edition=edition)
+    ]
+    voted = len(my_ballot.votes)
+    counts = voting.status == "before" or ballot_counts_if_closed_now(
+        edition=edition, voter=request.user
+    )
+    return render(
+        request,
+        "frontend/voting/ballot.html",
+        {
+            "edition": edition,
+            "voting": voting,
+            "rows": rows,
+            "voted": voted,
+            "total": my_ballot.category_count,
+            "missing": max(my_ballot.category_count - voted, 0),
+            "ballot_counts": counts,
+        },
+    )
+
+
+@confirmed_email_required
+@never_cache
+@require_GET
+def ballot_category(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    edition = edition_or_404(request, year)
+    category = _category_or_404(edition, number)
+    voting = _voting(request, edition)
+    my_ballot = ballot_get(edition=edition, voter=request.user)
+    mine = _my_vote(my_ballot, category)
+    context = {
+        "edition": edition,
+        "category": category,
+        "voting": voting,
+        "voted": len(my_ballot.votes),
+        "total": my_ballot.category_count,
+        "current_id": mine,
+    }
+    if not voting.is_open:
+        context["current"] = _nominees_by_id(edition, [mine] if mine else []).get(mine)
+        return render(request, "frontend/voting/category.html", context)
+    nominees = list(
+        nominees_in_voter_order(
+            _card_nominees(edition, category), edition=edition, voter=request.user
+        )
+    )
+    # "Choose again" comes back with the last choice still selected.
+    selected = _chosen(request.GET) or mine
+    context.update(
+        nominees=nominees,
+        current=next((n for n in nominees if n.pk == mine), None),
+        selected_id=selected,
+    )
+    return render(request, "frontend/voting/category.html", context)
+
+
+@confirmed_email_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def ballot_confirm(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    edition = edition_or_404(request, year)
+    category = _category_or_404(edition, number)
+    if request.method == "POST":
+        return _confirm(request, edition, category)
+    chosen = _chosen(request.GET)
+    if chosen is None:
+        messages.error(request, CHOOSE_FIRST)
+        return _to_category(edition, category)
+    if not _voting(request, edition).is_open:
+        messages.error(request, VotingClosed().detail)
+        return _to_category(edition, category)
+    # Only what to show: the service decides again when the vote is confirmed.
+    nominee = nominee_get(edition=edition, pk=chosen)
+    if nominee is None or nominee.category_id != category.pk:
+        refusal = NotANominee() if nominee is None else WrongCategory()
+        messages.error(request, refusal.detail)
+        return _to_category(edition, category)
+    mine = _my_vote(ballot_get(edition=edition, voter=request.user), category)
+    replaced = _nominees_by_id(edition, [mine]).get(mine) if mine and mine != chosen else None
+    return render(
+        request,
+        "frontend/voting/confirm.html",
+        {
+            "edition": edition,
+            "category": category,
+            "nominee": nominee,
+            "already": mine == chosen,
+            "replaced": replaced,
+        },
+    )
+
+
+def _confirm(request: HttpRequest, edition: Edition, category: Category) -> HttpResponse:
+    chosen = _chosen(request.POST)
+    if chosen is None:
+        messages.error(request, CHOOSE_FIRST)
+        return _to_category(edition, category)
+    try:
+        cast = ballot_cast(
+            edition=edition,
+            category=category,
+            voter=request.user,
+            nominee_id=chosen,
+            network=request_network(request),
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+    except DomainError as refusal:
+        messages.error(request, refusal.detail)
+        return _to_category(edition, category)
+    messages.success(request, CAST_MESSAGES[cast.outcome].format(category.title))
+    return _after_vote(request, edition, category)
+
+
+@confirmed_email_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def ballot_category_withdraw(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    edition = edition_or_404(request, year)
+    category = _category_or_404(edition, number)
+    if request.method == "GET":  # say, reloading the page a withdrawal led to
+        return _to_category(edition, category)
+    try:
+        withdrawn = ballot_withdraw(
+            edition=edition,
+            category=category,
+            voter=request.user,
+            network=request_network(request),
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+    except DomainError as refusal:
+        messages.error(request, refusal.detail)
+    else:
+        if withdrawn:
+            messages.success(request, f"Your vote in “{category.title}” is withdrawn.")
+        else:
+            messages.info(request, f"You have no vote in “{category.title}” to withdraw.")
+    return _to_category(edition, category)
