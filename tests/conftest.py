@@ -13,6 +13,13 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _sessions_in_the_database(settings):
+    # With CACHE_URL set (as in CI) sessions are read from the cache first; the
+    # query-count guards count database queries of one known configuration.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+
+@pytest.fixture(autouse=True)
 def _media_in_a_temporary_folder(settings, tmp_path):
     # Uploads (and the demo's logos) go to a folder of each test's own.
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -2,7 +2,6 @@ import time
 from importlib import import_module
 
 import pytest
-from django.conf import settings
 from django.core import mail
 
 from accounts.models import User
@@ -11,7 +10,6 @@ from tests.accounts.conftest import APP, confirmation_key
 from tests.factories import EditionFactory
 
 pytestmark = pytest.mark.django_db
-SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
 
 @pytest.fixture(autouse=True)
@@ -87,10 +85,13 @@ def test_wrong_session_token_is_401(app_client):
     assert response["WWW-Authenticate"] == "X-Session-Token"
 
 
-def test_expired_session_token_is_401(app_client):
+@pytest.mark.parametrize("engine", ["db", "cached_db"])
+def test_expired_session_token_is_401(app_client, settings, engine):
+    settings.SESSION_ENGINE = f"django.contrib.sessions.backends.{engine}"
     app_client.signup()
     assert app_client.get("/api/v1/me/").status_code == 200
-    session = SessionStore(session_key=app_client.token)
+    session_store = import_module(settings.SESSION_ENGINE).SessionStore
+    session = session_store(session_key=app_client.token)
     session.set_expiry(1)  # the session (and any cached copy of it) ends in a second
     session.save()
     time.sleep(1.2)

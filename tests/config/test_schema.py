@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.management import call_command
 
@@ -32,4 +34,5 @@ def test_docs_page_loads_its_assets_from_this_site(client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
-    assert "cdn" not in html.lower()
+    # Nothing loads from another host (no CDN at run time).
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
