@@ -5,14 +5,19 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import render
 
+from accounts.models import User
+from accounts.permissions import JURY_GROUP
 from awards.exports import download
 from awards.models import (
     ActionLine,
     Category,
+    ConflictOfInterest,
     Edition,
+    JuryAssignment,
     Project,
     ProjectEvent,
     ProjectImage,
+    Score,
     SustainableDevelopmentGoal,
 )
 from awards.phases import PHASE_ORDER, closes_field, opens_field
@@ -72,6 +77,20 @@ class EditionAdmin(admin.ModelAdmin):
                     "tie_rule",
                     "public_standings",
                     "standings_recorded_at",
+                ]
+            },
+        ),
+        (
+            "Jury",
+            {
+                "fields": [
+                    "jury_quorum",
+                    (
+                        "weight_merit",
+                        "weight_originality",
+                        "weight_impact",
+                        "weight_sustainability",
+                    ),
                 ]
             },
         ),
@@ -269,3 +288,43 @@ class ProjectAdmin(admin.ModelAdmin):
     @admin.action(description="Export selected submissions as XLSX")
     def export_xlsx(self, request: HttpRequest, queryset: QuerySet[Project]):
         return download(queryset, kind="xlsx", name="wsis-prizes-submissions")
+
+
+@admin.register(JuryAssignment)
+class JuryAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["juror", "category", "assigned_at"]
+    list_filter = ["category__edition", ("category", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["juror__email", "juror__name", "category__title"]
+    list_select_related = ["juror", "category"]
+    autocomplete_fields = ["category"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "juror":
+            # Only members of the Expert Group can be assigned.
+            kwargs["queryset"] = User.objects.filter(groups__name=JURY_GROUP)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Jurors write these through their pages; the secretariat reads them."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ConflictOfInterest)
+class ConflictOfInterestAdmin(_ReadOnlyAdmin):
+    list_display = ["juror", "project", "declared_at"]
+    search_fields = ["juror__email", "project__title"]
+    list_select_related = ["juror", "project"]
+
+
+@admin.register(Score)
+class ScoreAdmin(_ReadOnlyAdmin):
+    list_display = ["juror", "project", "merit", "originality", "impact", "sustainability"]
+    list_filter = [("submitted_at", admin.EmptyFieldListFilter)]
+    search_fields = ["juror__email", "project__title"]
+    list_select_related = ["juror", "project"]

@@ -110,6 +110,17 @@ class Edition(models.Model):
     standings_recorded_at = models.DateTimeField(
         null=True, blank=True, help_text="When the final valid standings were recorded."
     )
+    jury_quorum = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text="Submitted scores each Champion needs before its category is decided.",
+    )
+    weight_merit = models.PositiveSmallIntegerField(default=1)
+    weight_originality = models.PositiveSmallIntegerField(default=1)
+    weight_impact = models.PositiveSmallIntegerField(default=1)
+    weight_sustainability = models.PositiveSmallIntegerField(
+        "weight of the contribution to sustainable development", default=1
+    )
 
     class Meta:
         ordering = ["-year"]
@@ -429,3 +440,82 @@ class Exclusion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category}: {self.votes} {self.get_reason_display().lower()}"
+
+
+class JuryAssignment(models.Model):
+    """A member of the Expert Group assigned to a category: they see and score only the
+    Champions of the categories assigned to them."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="jurors")
+    juror = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jury_assignments"
+    )
+    assigned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["category", "juror"], name="jury_assignment_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.juror} on {self.category}"
+
+
+class ConflictOfInterest(models.Model):
+    """A juror's declared conflict with a project: they do not score it."""
+
+    juror = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts"
+    )
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="conflicts")
+    note = models.TextField(blank=True)
+    declared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "conflicts of interest"
+        constraints = [models.UniqueConstraint(fields=["juror", "project"], name="conflict_once")]
+
+    def __str__(self) -> str:
+        return f"{self.juror} / {self.project}"
+
+
+SCORE_RANGE = Q(
+    merit__gte=1,
+    merit__lte=10,
+    originality__gte=1,
+    originality__lte=10,
+    impact__gte=1,
+    impact__lte=10,
+    sustainability__gte=1,
+    sustainability__lte=10,
+)
+
+
+class Score(models.Model):
+    """A juror's marks for one Champion, 1 to 10 on each criterion: a draft until the
+    juror submits it."""
+
+    juror = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scores"
+    )
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="scores")
+    merit = models.PositiveSmallIntegerField()
+    originality = models.PositiveSmallIntegerField()
+    impact = models.PositiveSmallIntegerField()
+    sustainability = models.PositiveSmallIntegerField("contribution to sustainable development")
+    comment = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["juror", "project"], name="score_once_per_juror"),
+            models.CheckConstraint(condition=SCORE_RANGE, name="score_marks_1_to_10"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.juror} on {self.project}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None

@@ -12,6 +12,9 @@ CHANGELISTS = [
     "/admin/awards/edition/",
     "/admin/awards/category/",
     "/admin/awards/project/",
+    "/admin/awards/juryassignment/",
+    "/admin/awards/conflictofinterest/",
+    "/admin/awards/score/",
 ]
 
 
