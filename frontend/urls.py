@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("frontend.urls_secretariat")),
     path("", include("frontend.urls_voting")),
     path("", include("frontend.urls_review")),
+    path("", include("frontend.urls_jury")),
 ]
