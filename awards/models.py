@@ -110,6 +110,12 @@ class Edition(models.Model):
     standings_recorded_at = models.DateTimeField(
         null=True, blank=True, help_text="When the final valid standings were recorded."
     )
+    voters_counted = models.PositiveIntegerField(
+        null=True, blank=True, help_text="People who voted, as counted at the close."
+    )
+    results_published_at = models.DateTimeField(
+        null=True, blank=True, help_text="Until then the outcome is under embargo."
+    )
     jury_quorum = models.PositiveSmallIntegerField(
         default=3,
         validators=[MinValueValidator(1)],
@@ -184,6 +190,9 @@ class Category(models.Model):
         blank=True,
         related_name="categories",
         help_text="Empty for a special category.",
+    )
+    revealed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its Winner was revealed at the ceremony."
     )
 
     class Meta:

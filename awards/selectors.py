@@ -16,8 +16,10 @@ from awards.models import (
     ActionLine,
     Category,
     Edition,
+    Exclusion,
     Project,
     ProjectStatus,
+    Standing,
 )
 from awards.phases import Phase, PhaseWindow
 
@@ -250,3 +252,93 @@ def edition_status_counts(*, edition: Edition) -> list[StatusCount]:
         **{status.value: Count("pk", filter=Q(status=status)) for status in ProjectStatus}
     )
     return [StatusCount(status=status, count=totals[status.value]) for status in ProjectStatus]
+
+
+# --- Results and the ceremony --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResultEntry:
+    project: Project
+    votes: int
+    rank: int
+    is_winner: bool
+
+
+@dataclass(frozen=True)
+class CategoryResult:
+    category: Category
+    winner: ResultEntry | None
+    champions: list[ResultEntry]
+    valid_votes: int
+    excluded_votes: int
+
+    @property
+    def votes_cast(self) -> int:
+        return self.valid_votes + self.excluded_votes
+
+
+@dataclass(frozen=True)
+class EditionResults:
+    edition: Edition
+    categories: list[CategoryResult]
+    exclusions: list  # Exclusion rows: the exclusion report
+
+    @property
+    def valid_votes(self) -> int:
+        return sum(c.valid_votes for c in self.categories)
+
+    @property
+    def votes_cast(self) -> int:
+        return sum(c.votes_cast for c in self.categories)
+
+
+def results_are_public(*, edition: Edition) -> bool:
+    """The embargo: nothing of the outcome shows before the secretariat publishes."""
+    return edition.results_published_at is not None
+
+
+def results_get(*, edition: Edition) -> EditionResults:
+    """The recorded outcome of an edition, per category in category order: its Winner,
+    its Champions with their valid votes and rank, and the votes counted and left out.
+    Read it only once the results are public (``results_are_public``)."""
+    standings = list(Standing.objects.filter(edition=edition).select_related("nominee", "category"))
+    exclusions = list(Exclusion.objects.filter(edition=edition).select_related("category"))
+    excluded: dict[int, int] = {}
+    for exclusion in exclusions:
+        excluded[exclusion.category_id] = excluded.get(exclusion.category_id, 0) + exclusion.votes
+    by_category: dict[int, list[Standing]] = {}
+    for standing in standings:
+        by_category.setdefault(standing.category_id, []).append(standing)
+    categories = []
+    for category in Category.objects.filter(edition=edition).order_by("number"):
+        rows = sorted(by_category.get(category.pk, []), key=lambda s: (s.rank, s.nominee.title))
+        entries = [
+            ResultEntry(
+                project=s.nominee,
+                votes=s.votes,
+                rank=s.rank,
+                is_winner=s.nominee.status == ProjectStatus.WINNER,
+            )
+            for s in rows
+            if s.is_champion
+        ]
+        categories.append(
+            CategoryResult(
+                category=category,
+                winner=next((e for e in entries if e.is_winner), None),
+                champions=entries,
+                valid_votes=sum(s.votes for s in rows),
+                excluded_votes=excluded.get(category.pk, 0),
+            )
+        )
+    return EditionResults(edition=edition, categories=categories, exclusions=exclusions)
+
+
+def ceremony_revealed(*, edition: Edition) -> list[tuple[Category, Project]]:
+    """The categories revealed so far, in reveal order, with their Winners; nothing of
+    a category not revealed yet."""
+    winners = Project.objects.filter(
+        edition=edition, status=ProjectStatus.WINNER, category__revealed_at__isnull=False
+    ).select_related("category")
+    return sorted(((w.category, w) for w in winners), key=lambda pair: pair[0].number)

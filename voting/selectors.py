@@ -76,6 +76,7 @@ def tally_differences(*, edition: Edition) -> dict[int, tuple[int, int]]:
 class ValidCount:
     votes: dict[int, int]  # valid votes by nominee id
     exclusions: dict[tuple[int, str], int]  # votes not counted, by (category id, reason)
+    voters: int  # people who voted (at least once, valid or not)
 
 
 def valid_count(*, edition: Edition) -> ValidCount:
@@ -106,7 +107,8 @@ def valid_count(*, edition: Edition) -> ValidCount:
             exclusions[(category_id, ExclusionReason.INCOMPLETE_BALLOT)] = total
         counted = counted.filter(voter_id__in=complete)
     totals = counted.values_list("nominee_id").annotate(total=Count("id")).order_by()
-    return ValidCount(votes=dict(totals), exclusions=exclusions)
+    voters = votes.exclude(voter=None).values("voter_id").distinct().count()
+    return ValidCount(votes=dict(totals), exclusions=exclusions, voters=voters)
 
 
 def ballot_counts_if_closed_now(*, edition: Edition, voter: User) -> bool:

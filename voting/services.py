@@ -272,5 +272,10 @@ def champions_compute(
         require_secretariat(by, refusal="Only the secretariat computes the Champions.")
     counted = valid_count(edition=edition)
     return standings_record(
-        edition=edition, votes=counted.votes, exclusions=counted.exclusions, by=by, at=at
+        edition=edition,
+        votes=counted.votes,
+        exclusions=counted.exclusions,
+        voters=counted.voters,
+        by=by,
+        at=at,
     )

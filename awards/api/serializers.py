@@ -176,7 +176,8 @@ class ProjectEventSerializer(serializers.ModelSerializer):
 
 
 class MyProjectSerializer(NomineeDetailSerializer):
-    """The owner's view of a project: everything, with its status and history."""
+    """The owner's view of a project: everything, with its status and history. Until
+    the results are published, a Winner shows as the Champion it also is."""
 
     status_title = serializers.CharField(source="get_status_display", read_only=True)
     history = ProjectEventSerializer(source="events", many=True, read_only=True)
@@ -193,6 +194,13 @@ class MyProjectSerializer(NomineeDetailSerializer):
             "updated_at",
             "submitted_at",
         ]
+
+    def to_representation(self, project: Project) -> dict:
+        data = super().to_representation(project)
+        if project.status == "winner" and project.edition.results_published_at is None:
+            data["status"], data["status_title"] = "champion", "Champion"
+            data["history"] = [event for event in data["history"] if event["kind"] != "winner"]
+        return data
 
 
 class MyProjectWriteSerializer(serializers.Serializer):
@@ -230,3 +238,51 @@ class FileUploadSerializer(serializers.Serializer):
 
 class ImagesUploadSerializer(serializers.Serializer):
     images = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=5)
+
+
+# --- Results and the ceremony --------------------------------------------------------
+
+
+class ResultNomineeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="project.pk")
+    title = serializers.CharField(source="project.title")
+    organisation_name = serializers.CharField(source="project.organisation_name")
+    votes = serializers.IntegerField(help_text="Valid votes.")
+    rank = serializers.IntegerField(help_text="Rank by valid votes in the category.")
+
+
+class CategoryResultSerializer(serializers.Serializer):
+    number = serializers.IntegerField(source="category.number")
+    title = serializers.CharField(source="category.title")
+    winner = ResultNomineeSerializer(allow_null=True)
+    champions = ResultNomineeSerializer(many=True)
+    votes_cast = serializers.IntegerField()
+    valid_votes = serializers.IntegerField()
+
+
+class ExclusionSerializer(serializers.Serializer):
+    category = serializers.IntegerField(source="category.number")
+    reason = serializers.CharField()
+    votes = serializers.IntegerField()
+
+
+class ResultsSerializer(serializers.Serializer):
+    edition = serializers.IntegerField(source="edition.year")
+    published_at = serializers.DateTimeField(source="edition.results_published_at")
+    categories = CategoryResultSerializer(many=True)
+    votes_cast = serializers.IntegerField()
+    valid_votes = serializers.IntegerField()
+    voters = serializers.IntegerField(source="edition.voters_counted", allow_null=True)
+    exclusions = ExclusionSerializer(many=True, help_text="Votes that did not count, and why.")
+
+
+class RevealedSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+    revealed_at = serializers.DateTimeField()
+    winner = serializers.DictField()
+
+
+class CeremonySerializer(serializers.Serializer):
+    revealed = RevealedSerializer(many=True)
+    remaining = serializers.IntegerField(help_text="Categories still to be revealed.")

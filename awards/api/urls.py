@@ -48,6 +48,8 @@ urlpatterns = [
         views.MyProjectImage.as_view(),
         name="my-project-image",
     ),
+    path("editions/<int:year>/results/", views.Results.as_view(), name="results"),
+    path("editions/<int:year>/ceremony/", views.Ceremony.as_view(), name="ceremony"),
     path(
         "editions/<int:year>/statistics/",
         views.EditionStatistics.as_view(),

@@ -12,6 +12,7 @@ from awards.api.serializers import (
     ActionLineSerializer,
     CategorySerializer,
     CategoryStatisticsSerializer,
+    CeremonySerializer,
     EditionDetailSerializer,
     EditionSerializer,
     FileUploadSerializer,
@@ -20,12 +21,14 @@ from awards.api.serializers import (
     MyProjectWriteSerializer,
     NomineeDetailSerializer,
     NomineeSerializer,
+    ResultsSerializer,
 )
 from awards.filters import NomineeFilter
-from awards.models import Category, Edition, Project
+from awards.models import Category, Edition, Project, ProjectStatus
 from awards.selectors import (
     action_line_list,
     category_list,
+    ceremony_revealed,
     edition_get,
     edition_list,
     edition_project_statistics,
@@ -35,6 +38,8 @@ from awards.selectors import (
     nominees_search,
     project_get_for_owner,
     project_list_for_owner,
+    results_are_public,
+    results_get,
 )
 from awards.services import (
     WrongCategory,
@@ -47,6 +52,7 @@ from awards.services import (
     project_submit,
     project_update,
 )
+from config.errors import NotFound
 
 YEAR = OpenApiParameter("year", int, OpenApiParameter.PATH, description="The edition's year.")
 
@@ -324,3 +330,57 @@ class NomineeDetail(generics.RetrieveAPIView):
         if nominee is None:
             raise Http404
         return nominee
+
+
+# --- Results and the ceremony --------------------------------------------------------
+
+
+class ResultsNotPublished(NotFound):
+    code = "results_not_published"
+    default_detail = "The results of this edition are not published yet."
+
+
+@extend_schema(parameters=[YEAR], responses=ResultsSerializer)
+class Results(APIView):
+    """The published results: per category, in category order, the Winner and the
+    Champions with their valid votes and rank, and the totals. 404
+    ``results_not_published`` until the secretariat publishes them."""
+
+    def get(self, request, year: int):
+        edition = get_edition_or_404(year)
+        if not results_are_public(edition=edition):
+            raise ResultsNotPublished()
+        return Response(ResultsSerializer(results_get(edition=edition)).data)
+
+
+@extend_schema(parameters=[YEAR], responses=CeremonySerializer)
+class Ceremony(APIView):
+    """The live reveal: the categories revealed so far and their Winners; nothing of a
+    category not revealed yet."""
+
+    def get(self, request, year: int):
+        edition = get_edition_or_404(year)
+        revealed = ceremony_revealed(edition=edition)
+        total = Category.objects.filter(
+            edition=edition, projects__status=ProjectStatus.WINNER
+        ).count()
+        return Response(
+            CeremonySerializer(
+                {
+                    "revealed": [
+                        {
+                            "number": category.number,
+                            "title": category.title,
+                            "revealed_at": category.revealed_at,
+                            "winner": {
+                                "id": winner.pk,
+                                "title": winner.title,
+                                "organisation_name": winner.organisation_name,
+                            },
+                        }
+                        for category, winner in revealed
+                    ],
+                    "remaining": total - len(revealed),
+                }
+            ).data
+        )

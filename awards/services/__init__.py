@@ -29,6 +29,13 @@ from awards.services.projects import (
     project_submit,
     project_update,
 )
+from awards.services.publication import (
+    AlreadyPublished,
+    NothingToReveal,
+    WinnersMissing,
+    ceremony_reveal_next,
+    results_publish,
+)
 from awards.services.results import (
     VotingStillOpen,
     WinnersAlreadyChosen,
@@ -38,8 +45,10 @@ from awards.services.results import (
 
 __all__ = [
     "STANDARD_CATEGORIES",
+    "AlreadyPublished",
     "BulkResult",
     "NominationClosed",
+    "NothingToReveal",
     "ProjectInvalid",
     "ProjectNotEditable",
     "ReasonRequired",
@@ -48,7 +57,9 @@ __all__ = [
     "TooManyImages",
     "VotingStillOpen",
     "WinnersAlreadyChosen",
+    "WinnersMissing",
     "WrongCategory",
+    "ceremony_reveal_next",
     "champions_pick",
     "edition_categories_create_standard",
     "edition_timeline_set",
@@ -63,5 +74,6 @@ __all__ = [
     "project_logo_set",
     "project_submit",
     "project_update",
+    "results_publish",
     "standings_record",
 ]

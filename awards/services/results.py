@@ -91,6 +91,7 @@ def standings_record(
     edition: Edition,
     votes: Mapping[int, int],
     exclusions: Mapping[tuple[int, str], int],
+    voters: int | None = None,
     by: User | None = None,
     at: datetime | None = None,
 ) -> list[Standing]:
@@ -145,5 +146,6 @@ def standings_record(
         if count
     )
     edition.standings_recorded_at = at
-    edition.save(update_fields=["standings_recorded_at"])
+    edition.voters_counted = voters
+    edition.save(update_fields=["standings_recorded_at", "voters_counted"])
     return recorded

@@ -1,0 +1,79 @@
+"""Phase 6: the ceremony reveals the Winners category by category, in Action Line
+order; the results stay under embargo until the secretariat publishes them."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.permissions import require_secretariat
+from awards.models import Category, Edition, ProjectStatus
+from config.errors import Conflict
+
+
+class WinnersMissing(Conflict):
+    code = "winners_missing"
+    default_detail = "Every category needs its confirmed Winner first."
+
+
+class AlreadyPublished(Conflict):
+    code = "results_published"
+    default_detail = "The results of this edition are already published."
+
+
+class NothingToReveal(Conflict):
+    code = "nothing_to_reveal"
+    default_detail = "Every category has been revealed."
+
+
+def _undecided(edition: Edition) -> list[int]:
+    decided = set(
+        Category.objects.filter(edition=edition, projects__status=ProjectStatus.WINNER).values_list(
+            "number", flat=True
+        )
+    )
+    with_champions = set(
+        Category.objects.filter(
+            edition=edition, projects__status__in=[ProjectStatus.CHAMPION, ProjectStatus.WINNER]
+        ).values_list("number", flat=True)
+    )
+    return sorted(with_champions - decided)
+
+
+@transaction.atomic
+def ceremony_reveal_next(*, edition: Edition, by: User, at: datetime | None = None) -> Category:
+    """Reveal the next category's Winner, in Action Line (category number) order."""
+    at = at or timezone.now()
+    require_secretariat(by, refusal="Only the secretariat or the ceremony host reveals.")
+    if _undecided(edition):
+        raise WinnersMissing()
+    category = (
+        Category.objects.select_for_update()
+        .filter(edition=edition, revealed_at__isnull=True, projects__status=ProjectStatus.WINNER)
+        .order_by("number")
+        .first()
+    )
+    if category is None:
+        raise NothingToReveal()
+    # Conditional, so that two hosts pressing at once reveal one category, not two.
+    if not Category.objects.filter(pk=category.pk, revealed_at__isnull=True).update(revealed_at=at):
+        raise NothingToReveal()
+    category.revealed_at = at
+    return category
+
+
+@transaction.atomic
+def results_publish(*, edition: Edition, by: User, at: datetime | None = None) -> Edition:
+    """Lift the embargo: the results endpoint, pages and files show the outcome."""
+    at = at or timezone.now()
+    require_secretariat(by, refusal="Only the secretariat publishes the results.")
+    if _undecided(edition):
+        raise WinnersMissing()
+    published = Edition.objects.filter(pk=edition.pk, results_published_at__isnull=True).update(
+        results_published_at=at
+    )
+    if not published:
+        raise AlreadyPublished()
+    edition.results_published_at = at
+    return edition

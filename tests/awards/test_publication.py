@@ -1,0 +1,130 @@
+import pytest
+from django.utils import timezone
+
+from awards.models import ExclusionReason, ProjectStatus
+from awards.phases import Phase
+from awards.services import (
+    AlreadyPublished,
+    NothingToReveal,
+    WinnersMissing,
+    ceremony_reveal_next,
+    results_publish,
+    standings_record,
+)
+from awards.workflow import CROWN, project_transition
+from config.errors import NotAllowed
+from tests.factories import CategoryFactory, EditionFactory, ProjectFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+RESULTS = "/api/v1/editions/2020/results/"
+CEREMONY = "/api/v1/editions/2020/ceremony/"
+
+
+@pytest.fixture
+def decided(admin_user):
+    """An edition at its ceremony: two categories, each with Champions and a Winner."""
+    edition = EditionFactory(year=2020, phase=Phase.CEREMONY, champions_per_category=2)
+    projects = {}
+    for number in (2, 1):
+        category = CategoryFactory(edition=edition, number=number)
+        for title in ("top", "second", "third"):
+            projects[(number, title)] = ProjectFactory(category=category, title=f"{title} {number}")
+    counts = {"top": 30, "second": 20, "third": 5}
+    votes = {project.pk: counts[title] for (_, title), project in projects.items()}
+    category_one = projects[(1, "top")].category
+    standings_record(
+        edition=edition,
+        votes=votes,
+        exclusions={(category_one.pk, ExclusionReason.INVALIDATED): 4},
+        voters=40,
+    )
+    for number in (1, 2):
+        project_transition(
+            project=projects[(number, "second" if number == 1 else "top")],
+            transition=CROWN,
+            actor=admin_user,
+            at=timezone.now(),
+        )
+    return edition, projects
+
+
+def test_results_are_404_until_published(api_client, decided):
+    response = api_client.get(RESULTS)
+
+    assert response.status_code == 404
+    assert response.json() == {
+        "detail": "The results of this edition are not published yet.",
+        "code": "results_not_published",
+    }
+
+
+def test_published_results_per_category_in_order(api_client, decided, admin_user):
+    edition, _ = decided
+    results_publish(edition=edition, by=admin_user)
+
+    body = api_client.get(RESULTS).json()
+
+    assert [c["number"] for c in body["categories"]] == [1, 2]
+    first = body["categories"][0]
+    assert first["winner"]["title"] == "second 1"
+    assert [(c["title"], c["votes"], c["rank"]) for c in first["champions"]] == [
+        ("top 1", 30, 1),
+        ("second 1", 20, 2),
+    ]
+    assert (first["valid_votes"], first["votes_cast"]) == (55, 59)
+    assert (body["valid_votes"], body["votes_cast"], body["voters"]) == (110, 114, 40)
+    assert body["exclusions"] == [{"category": 1, "reason": "invalidated", "votes": 4}]
+
+
+def test_publishing_needs_every_winner(api_client, admin_user):
+    edition = EditionFactory(year=2020, phase=Phase.CEREMONY)
+    category = CategoryFactory(edition=edition, number=1)
+    ProjectFactory(category=category, status=ProjectStatus.CHAMPION)
+
+    with pytest.raises(WinnersMissing):
+        results_publish(edition=edition, by=admin_user)
+    assert api_client.get(RESULTS).status_code == 404
+
+
+def test_publishing_twice_is_refused_and_only_by_the_secretariat(decided, admin_user):
+    edition, _ = decided
+    with pytest.raises(NotAllowed):
+        results_publish(edition=edition, by=UserFactory(mfa=True, roles=["Jury"]))
+    results_publish(edition=edition, by=admin_user)
+
+    with pytest.raises(AlreadyPublished):
+        results_publish(edition=edition, by=admin_user)
+
+
+def test_reveal_goes_in_category_order_and_shows_only_what_is_revealed(
+    api_client, decided, admin_user
+):
+    edition, _ = decided
+    assert api_client.get(CEREMONY).json() == {"revealed": [], "remaining": 2}
+
+    first = ceremony_reveal_next(edition=edition, by=admin_user)
+    body = api_client.get(CEREMONY).json()
+
+    assert first.number == 1
+    assert [(c["number"], c["winner"]["title"]) for c in body["revealed"]] == [(1, "second 1")]
+    assert body["remaining"] == 1
+    assert "top 2" not in str(body)
+    assert ceremony_reveal_next(edition=edition, by=admin_user).number == 2
+    with pytest.raises(NothingToReveal):
+        ceremony_reveal_next(edition=edition, by=admin_user)
+
+
+def test_owner_sees_no_winner_before_publication(api_client, decided, admin_user):
+    edition, projects = decided
+    winner = projects[(2, "top")]
+    api_client.force_authenticate(winner.submitted_by)
+    path = f"/api/v1/editions/2020/my-projects/{winner.pk}/"
+
+    before = api_client.get(path).json()
+    results_publish(edition=edition, by=admin_user)
+    after = api_client.get(path).json()
+
+    assert before["status"] == "champion"
+    assert "winner" not in [event["kind"] for event in before["history"]]
+    assert after["status"] == "winner"
