@@ -337,6 +337,27 @@ class Project(models.Model):
         """Accepted as a nominee (champions and winners are nominees too)."""
         return self.status in PUBLIC_STATUSES
 
+    @property
+    def _winner_under_embargo(self) -> bool:
+        return self.status == ProjectStatus.WINNER and self.edition.results_published_at is None
+
+    @property
+    def status_for_owner(self) -> str:
+        """The status its submitter sees: until the results are published, a Winner is
+        shown as the Champion it also is."""
+        return ProjectStatus.CHAMPION if self._winner_under_embargo else self.status
+
+    @property
+    def status_for_owner_label(self) -> str:
+        return ProjectStatus(self.status_for_owner).label
+
+    @property
+    def history_for_owner(self) -> list["ProjectEvent"]:
+        events = list(self.events.all())
+        if self._winner_under_embargo:
+            events = [e for e in events if e.kind != ProjectEventKind.WINNER]
+        return events
+
 
 PUBLIC_STATUSES = (ProjectStatus.NOMINEE, ProjectStatus.CHAMPION, ProjectStatus.WINNER)
 MAX_PROJECT_IMAGES = 5

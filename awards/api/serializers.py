@@ -179,8 +179,9 @@ class MyProjectSerializer(NomineeDetailSerializer):
     """The owner's view of a project: everything, with its status and history. Until
     the results are published, a Winner shows as the Champion it also is."""
 
-    status_title = serializers.CharField(source="get_status_display", read_only=True)
-    history = ProjectEventSerializer(source="events", many=True, read_only=True)
+    status = serializers.CharField(source="status_for_owner", read_only=True)
+    status_title = serializers.CharField(source="status_for_owner_label", read_only=True)
+    history = ProjectEventSerializer(source="history_for_owner", many=True, read_only=True)
 
     class Meta(NomineeDetailSerializer.Meta):
         fields = [
@@ -194,13 +195,6 @@ class MyProjectSerializer(NomineeDetailSerializer):
             "updated_at",
             "submitted_at",
         ]
-
-    def to_representation(self, project: Project) -> dict:
-        data = super().to_representation(project)
-        if project.status == "winner" and project.edition.results_published_at is None:
-            data["status"], data["status_title"] = "champion", "Champion"
-            data["history"] = [event for event in data["history"] if event["kind"] != "winner"]
-        return data
 
 
 class MyProjectWriteSerializer(serializers.Serializer):

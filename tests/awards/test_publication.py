@@ -128,3 +128,21 @@ def test_owner_sees_no_winner_before_publication(api_client, decided, admin_user
     assert before["status"] == "champion"
     assert "winner" not in [event["kind"] for event in before["history"]]
     assert after["status"] == "winner"
+
+
+def test_owner_page_shows_no_winner_before_publication(client, decided, admin_user):
+    edition, projects = decided
+    winner = projects[(2, "top")]
+    winner.submitted_by.emailaddress_set.create(
+        email=winner.submitted_by.email, verified=True, primary=True
+    )
+    client.force_login(winner.submitted_by)
+    path = f"/editions/2020/my-projects/{winner.pk}/"
+
+    before = client.get(path).content.decode()
+    results_publish(edition=edition, by=admin_user)
+    after = client.get(path).content.decode()
+
+    assert "status-badge--champion" in before
+    assert "Winner" not in before
+    assert "status-badge--winner" in after
