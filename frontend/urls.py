@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("frontend.urls_voting")),
     path("", include("frontend.urls_review")),
     path("", include("frontend.urls_jury")),
+    path("", include("frontend.urls_results")),
 ]
