@@ -549,3 +549,27 @@ class Score(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
+
+
+class CertificateKind(models.TextChoices):
+    CERTIFICATE = "certificate", "Certificate"
+    CHAMPION_LETTER = "champion_letter", "Champion letter"
+
+
+class Certificate(models.Model):
+    """A Winner's or Champion's certificate, or a Champion's letter with its figures:
+    made once the results are published, made again identically on request."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="certificates")
+    kind = models.CharField(max_length=32, choices=CertificateKind.choices)
+    file = models.FileField(upload_to="certificates/")
+    sha256 = models.CharField(max_length=64)
+    generated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "kind"], name="certificate_one_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.project}"

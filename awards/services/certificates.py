@@ -1,0 +1,83 @@
+"""Making the result PDFs; safe to run again: the same facts give the same file, and
+no duplicate."""
+
+import hashlib
+from datetime import datetime
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from awards.certificates import booklet_pdf, certificate_pdf, champion_letter_pdf
+from awards.models import (
+    Certificate,
+    CertificateKind,
+    Edition,
+    Project,
+    ProjectStatus,
+    Standing,
+)
+from config.errors import Conflict
+
+
+class ResultsNotPublished(Conflict):
+    code = "results_not_published"
+    default_detail = "Certificates are made once the results are published."
+
+
+def _store(project: Project, kind: str, content: bytes, at: datetime) -> Certificate:
+    digest = hashlib.sha256(content).hexdigest()
+    existing = Certificate.objects.select_for_update().filter(project=project, kind=kind).first()
+    if existing and existing.sha256 == digest and existing.file:
+        return existing
+    name = f"certificates/{project.edition.year}/{project.pk}-{kind}.pdf"
+    if existing and existing.file:
+        existing.file.delete(save=False)
+    certificate = existing or Certificate(project=project, kind=kind)
+    certificate.file.save(name, ContentFile(content), save=False)
+    certificate.sha256, certificate.generated_at = digest, at
+    certificate.save()
+    return certificate
+
+
+@transaction.atomic
+def certificates_generate(*, project: Project, at: datetime | None = None) -> list[Certificate]:
+    """The certificate of a Winner or Champion, and a Champion's letter."""
+    at = at or timezone.now()
+    project = Project.objects.select_related("edition", "category__action_line").get(pk=project.pk)
+    if project.edition.results_published_at is None:
+        raise ResultsNotPublished()
+    if project.status not in (ProjectStatus.CHAMPION, ProjectStatus.WINNER):
+        raise Conflict("Only Winners and Champions receive certificates.")
+    made = [_store(project, CertificateKind.CERTIFICATE, certificate_pdf(project), at)]
+    standing = Standing.objects.filter(nominee=project).first()
+    if standing is not None:
+        letter = champion_letter_pdf(project, standing)
+        made.append(_store(project, CertificateKind.CHAMPION_LETTER, letter, at))
+    return made
+
+
+def booklet_name(edition: Edition) -> str:
+    return f"booklets/{edition.year}/wsis-prizes-{edition.year}-success-stories.pdf"
+
+
+def booklet_generate(*, edition: Edition) -> str:
+    """The "Success Stories" booklet of an edition; returns its storage name."""
+    if edition.results_published_at is None:
+        raise ResultsNotPublished()
+    projects = list(
+        Project.objects.filter(
+            edition=edition, status__in=[ProjectStatus.WINNER, ProjectStatus.CHAMPION]
+        )
+        .select_related("edition", "category__action_line")
+        .order_by("category__number", "-status", "title")
+    )
+    content = booklet_pdf(edition, projects)
+    name = booklet_name(edition)
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as existing:
+            if existing.read() == content:
+                return name
+        default_storage.delete(name)
+    return default_storage.save(name, ContentFile(content))
