@@ -41,16 +41,20 @@ from accounts.services import emails_held
 from awards.models import (
     PUBLIC_STATUSES,
     Category,
+    ConflictOfInterest,
     Edition,
     Exclusion,
+    JuryAssignment,
     Project,
     ProjectStage,
     ProjectStatus,
     Region,
+    Score,
     Standing,
     SustainableDevelopmentGoal,
 )
 from awards.phases import PHASE_ORDER, Phase, timeline_around
+from awards.ranking import category_ranking
 from awards.rules import SHORT_DESCRIPTION_MAX_WORDS, SHORT_DESCRIPTION_MIN_WORDS, word_count
 from awards.services import (
     edition_categories_create_standard,
@@ -61,7 +65,8 @@ from awards.services import (
     project_logo_set,
     project_submit,
 )
-from awards.workflow import CROWN, project_transition
+from awards.services.jury import jury_assign, score_save, winner_confirm
+from awards.services.publication import ceremony_reveal_next, results_publish
 from voting.catalogue import voting_catalogue_clear
 from voting.models import Vote, VoteEvent
 from voting.services import ballot_cast, champions_compute
@@ -951,6 +956,9 @@ class _Clock:
     def shortlisted(self) -> datetime:
         return self.edition.champions_opens_at + timedelta(hours=1)
 
+    def scored(self) -> datetime:
+        return self.edition.jury_opens_at + timedelta(hours=2)
+
     def crowned(self) -> datetime:
         return self.edition.jury_closes_at - timedelta(hours=1)
 
@@ -1246,28 +1254,91 @@ def _fraud_ensure(
             )
 
 
-def _results_ensure(*, edition: Edition, phase: str, secretariat: User, clock: "_Clock") -> None:
-    """The Champions counted from the votes once voting has closed, and once the
-    results are out the jury's Winner: the Champion of most merit in each category."""
-    has_winners = Project.objects.filter(edition=edition, status=ProjectStatus.WINNER).exists()
-    if not has_winners:
+JURORS = ("juror2@jury.wsis.example", "juror3@jury.wsis.example")
+
+
+def _jurors_ensure(*, password_hash: str, jury: User) -> list[User]:
+    """The Expert Group: the printed jury account and two more, all with the demo's
+    authenticator."""
+    group = Group.objects.get(name=JURY_GROUP)
+    members = [jury]
+    for email in JURORS:
+        member = _account_ensure(
+            email=email, password_hash=password_hash, groups=[group], name="Demo juror"
+        )
+        if not Authenticator.objects.filter(user=member, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(member, DEMO_TOTP_SECRET)
+        members.append(member)
+    return members
+
+
+def _results_ensure(
+    *, edition: Edition, phase: str, secretariat: User, jurors: list[User], clock: "_Clock"
+) -> None:
+    """Once voting has closed, the Champions counted from the votes; in winner selection
+    the jury assigned and scoring (marks following the catalogue's merit, each juror a
+    little harsher or kinder); from the ceremony on the Winners confirmed from the
+    jury's ranking; once published, every category revealed and the results out."""
+    current = Phase.CEREMONY if phase == PUBLISHED else Phase(phase)
+    if not Project.objects.filter(edition=edition, status=ProjectStatus.WINNER).exists():
         champions_compute(edition=edition, by=secretariat, at=clock.shortlisted())
-    if phase != PUBLISHED or has_winners:
+    if not _phase_reached(current, Phase.JURY):
         return
     merit = {
-        (seed.category_number, seed.organisation.name): (seed.merit, -seed.slot)
+        (seed.category_number, seed.organisation.name): seed.merit
         for seeds in demo_catalogue().values()
         for seed in seeds
     }
-    for category in Category.objects.filter(edition=edition):
-        champions = list(category.projects.filter(status=ProjectStatus.CHAMPION))
-        if champions:
-            best = max(
-                champions, key=lambda p: merit.get((category.number, p.organisation_name), (0, 0))
-            )
-            project_transition(
-                project=best, transition=CROWN, actor=secretariat, at=clock.crowned()
-            )
+    categories = list(Category.objects.filter(edition=edition).order_by("number"))
+    scored = set(
+        Score.objects.filter(project__edition=edition).values_list("juror_id", "project_id")
+    )
+    for category in categories:
+        for leniency, juror in zip((-1, 0, 1), jurors, strict=True):
+            jury_assign(category=category, juror=juror, by=secretariat)
+            for champion in category.projects.filter(status=ProjectStatus.CHAMPION):
+                if (juror.pk, champion.pk) in scored:
+                    continue
+                base = 3 + merit.get((category.number, champion.organisation_name), 0) % 6
+                mark = max(1, min(10, base + leniency))
+                score_save(
+                    juror=juror,
+                    project=champion,
+                    marks=dict.fromkeys(("merit", "originality", "impact", "sustainability"), mark),
+                    comment="Demo score.",
+                    submit=True,
+                    at=clock.scored(),
+                )
+    if not _phase_reached(current, Phase.CEREMONY):
+        return
+    for category in categories:
+        if category.projects.filter(status=ProjectStatus.WINNER).exists():
+            continue
+        ranking = category_ranking(category=category)
+        if ranking:
+            winner_confirm(category=category, project=ranking[0].project, by=secretariat)
+    if phase != PUBLISHED:
+        return
+    while Category.objects.filter(
+        edition=edition, revealed_at__isnull=True, projects__status=ProjectStatus.WINNER
+    ).exists():
+        ceremony_reveal_next(edition=edition, by=secretariat)
+    edition.refresh_from_db()
+    if edition.results_published_at is None:
+        results_publish(edition=edition, by=secretariat)
+
+
+def _outcome_clear(edition: Edition, phase: str) -> None:
+    """What a phase before this one did not have yet: the reveal and publication before
+    the results are out, the jury's work before winner selection."""
+    current = Phase.CEREMONY if phase == PUBLISHED else Phase(phase)
+    if phase != PUBLISHED:
+        Category.objects.filter(edition=edition).update(revealed_at=None)
+        Edition.objects.filter(pk=edition.pk).update(results_published_at=None)
+    if not _phase_reached(current, Phase.JURY):
+        Score.objects.filter(project__edition=edition).delete()
+        ConflictOfInterest.objects.filter(project__edition=edition).delete()
+        JuryAssignment.objects.filter(category__edition=edition).delete()
 
 
 def _votes_clear(edition: Edition) -> None:
@@ -1285,11 +1356,11 @@ def _standings_clear(edition: Edition) -> None:
 
 def _outcome_stands(status: str, phase: str) -> bool:
     """Whether a project's outcome beyond nominee belongs to ``phase``: Champions once
-    voting has closed, Winners once the results are out."""
+    voting has closed, Winners from the ceremony on."""
     current = Phase.CEREMONY if phase == PUBLISHED else Phase(phase)
     if status == ProjectStatus.CHAMPION:
         return _phase_reached(current, Phase.CHAMPIONS)
-    return status == ProjectStatus.WINNER and phase == PUBLISHED
+    return status == ProjectStatus.WINNER and _phase_reached(current, Phase.CEREMONY)
 
 
 def _phase_reached(current: Phase, phase: Phase) -> bool:
@@ -1357,8 +1428,18 @@ def demo_seed(
             )
         else:
             _votes_clear(edition)
+        _outcome_clear(edition, phase)
+        jurors = _jurors_ensure(
+            password_hash=make_password(DEMO_PASSWORD), jury=User.objects.get(email=JURY_EMAIL)
+        )
         if _phase_reached(current, Phase.CHAMPIONS):
-            _results_ensure(edition=edition, phase=phase, secretariat=secretariat, clock=clock)
+            _results_ensure(
+                edition=edition,
+                phase=phase,
+                secretariat=secretariat,
+                jurors=jurors,
+                clock=clock,
+            )
         else:
             _standings_clear(edition)
 

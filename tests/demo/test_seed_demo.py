@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from accounts.permissions import has_confirmed_email, is_jury_member, is_secretariat
-from awards.models import Category, Edition, Project, ProjectStatus, Region, Standing
+from awards.models import Category, Edition, Project, ProjectStatus, Region, Score, Standing
 from awards.phases import Phase
 from awards.selectors import edition_current_phase
 from demo.seed import (
@@ -151,7 +151,7 @@ def test_seed_demo_in_voting_has_only_nominees_and_rejected_projects(phase):
     assert not Project.objects.filter(submitted_at=None)
 
 
-@pytest.mark.parametrize("phase", ["champions", "jury", "ceremony"])
+@pytest.mark.parametrize("phase", ["champions", "jury"])
 def test_seed_demo_after_voting_shortlists_five_champions_per_category(phase):
     seed(phase, nominees=7)
 
@@ -173,6 +173,32 @@ def test_seed_demo_published_has_one_winner_among_five_champions_per_category():
             ProjectStatus.NOMINEE: 2,
             ProjectStatus.REJECTED: 2,
         }
+
+
+def test_seed_demo_at_the_ceremony_has_a_confirmed_winner_per_category():
+    seed("ceremony", nominees=7)
+
+    for counts in statuses_by_category().values():
+        assert counts == {
+            ProjectStatus.WINNER: 1,
+            ProjectStatus.CHAMPION: 4,
+            ProjectStatus.NOMINEE: 2,
+            ProjectStatus.REJECTED: 2,
+        }
+    edition = demo_edition()
+    assert edition.results_published_at is None
+    assert not edition.categories.filter(revealed_at__isnull=False).exists()
+
+
+def test_seed_demo_published_is_scored_revealed_and_published():
+    seed("published", nominees=3)
+
+    edition = demo_edition()
+    assert edition.results_published_at is not None
+    assert not edition.categories.filter(revealed_at__isnull=True).exists()
+    assert Score.objects.filter(project__edition=edition, submitted_at__isnull=False).count() == (
+        18 * 3 * 3
+    )
 
 
 def test_seed_demo_shortlists_every_nominee_when_there_are_fewer_than_five():
@@ -262,8 +288,8 @@ def test_seed_demo_accounts_have_confirmed_addresses():
     seed()
 
     demo_accounts = User.objects.filter(email__endswith="wsis.example")
-    # 2 role accounts, 6 submitters, the voters and 9 voters of the fraud examples.
-    assert demo_accounts.count() == 8 + DEMO_VOTERS + 9
+    # 2 role accounts, 2 more jurors, 6 submitters, the voters, 9 fraud example voters.
+    assert demo_accounts.count() == 10 + DEMO_VOTERS + 9
     assert all(has_confirmed_email(user) for user in demo_accounts)
 
 
