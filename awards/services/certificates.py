@@ -31,7 +31,7 @@ def _store(project: Project, kind: str, content: bytes, at: datetime) -> Certifi
     existing = Certificate.objects.select_for_update().filter(project=project, kind=kind).first()
     if existing and existing.sha256 == digest and existing.file:
         return existing
-    name = f"certificates/{project.edition.year}/{project.pk}-{kind}.pdf"
+    name = f"{project.edition.year}/{project.pk}-{kind}.pdf"  # under the field's certificates/
     if existing and existing.file:
         existing.file.delete(save=False)
     certificate = existing or Certificate(project=project, kind=kind)

@@ -86,3 +86,11 @@ def test_task_makes_every_certificate(published):
 
     assert count == 4
     assert Certificate.objects.filter(kind="certificate").count() == 4
+
+
+def test_certificates_are_stored_under_certificates_and_the_year(published):
+    _, projects = published
+
+    certificate, _ = certificates_generate(project=projects[(2, "top")])
+
+    assert certificate.file.name == f"certificates/2020/{projects[(2, 'top')].pk}-certificate.pdf"

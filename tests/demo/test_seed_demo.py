@@ -16,7 +16,16 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from accounts.permissions import has_confirmed_email, is_jury_member, is_secretariat
-from awards.models import Category, Edition, Project, ProjectStatus, Region, Score, Standing
+from awards.models import (
+    Category,
+    Certificate,
+    Edition,
+    Project,
+    ProjectStatus,
+    Region,
+    Score,
+    Standing,
+)
 from awards.phases import Phase
 from awards.selectors import edition_current_phase
 from demo.seed import (
@@ -449,3 +458,14 @@ def test_seed_demo_before_voting_has_no_votes_or_standings():
 
     assert not Vote.objects.exists()
     assert not Standing.objects.exists()
+
+
+def test_seed_demo_published_makes_the_certificates(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        seed("published", nominees=2)
+
+    edition = demo_edition()
+    shortlisted = Project.objects.filter(
+        edition=edition, status__in=[ProjectStatus.WINNER, ProjectStatus.CHAMPION]
+    )
+    assert Certificate.objects.filter(kind="certificate").count() == shortlisted.count()
