@@ -3,9 +3,10 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from accounts.decorators import jury_required, secretariat_required
+from accounts.decorators import secretariat_required
 from awards.selectors import edition_status_counts
 from frontend.current import current_edition
+from frontend.views import jury as jury_pages
 
 
 @secretariat_required
@@ -23,6 +24,5 @@ def secretariat(request: HttpRequest) -> HttpResponse:
     )
 
 
-@jury_required
-def jury(request: HttpRequest) -> HttpResponse:
-    return render(request, "frontend/jury.html")
+# The Expert Group's page lives with the other jury pages.
+jury = jury_pages.jury_home

@@ -1,0 +1,475 @@
+"""The Expert Group's pages (its assigned categories, each Champion with the score and
+conflict forms) and the secretariat's jury decisions (assignments, the ranking, the
+Winner confirmed).
+
+The rules are the services of ``awards.services.jury`` and the ranking of
+``awards.ranking``: these views read the request, call them and say what happened.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django import forms
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import jury_required, secretariat_required
+from accounts.models import User
+from accounts.permissions import JURY_GROUP
+from awards.models import (
+    Category,
+    ConflictOfInterest,
+    Edition,
+    JuryAssignment,
+    Project,
+    ProjectEvent,
+    ProjectEventKind,
+    ProjectStatus,
+    Score,
+)
+from awards.phases import Phase
+from awards.ranking import CRITERIA, ChampionRank, category_ranking, likely_conflict
+from awards.selectors import category_list, edition_current_phase, edition_get
+from awards.services.jury import (
+    JuryClosed,
+    QuorumMissing,
+    conflict_declare,
+    jury_assign,
+    score_save,
+    winner_confirm,
+)
+from config.errors import DomainError
+from frontend.current import current_edition
+
+MARK_ERROR = "Mark it from 1 to 10."
+MARK_CHOICES = [("", "Choose a mark"), *((str(mark), str(mark)) for mark in range(1, 11))]
+# What the juror sees next to each Champion, in the order the checks are made.
+NOT_SCORED, DRAFT, SUBMITTED, CONFLICT, LIKELY_CONFLICT = (
+    "not_scored",
+    "draft",
+    "submitted",
+    "conflict",
+    "likely_conflict",
+)
+STATE_LABELS = {
+    NOT_SCORED: "Not scored",
+    DRAFT: "Draft",
+    SUBMITTED: "Submitted",
+    CONFLICT: "Conflict declared",
+    LIKELY_CONFLICT: "Likely conflict",
+}
+VISIBLE_STATUSES = (ProjectStatus.CHAMPION, ProjectStatus.WINNER)
+
+
+# --- Forms ---------------------------------------------------------------------------
+
+
+def _mark_field(criterion: str) -> forms.Field:
+    return forms.TypedChoiceField(
+        label=capfirst(Score._meta.get_field(criterion).verbose_name),
+        choices=MARK_CHOICES,
+        coerce=int,
+        error_messages={"required": MARK_ERROR, "invalid_choice": MARK_ERROR},
+    )
+
+
+class ScoreForm(forms.Form):
+    merit = _mark_field("merit")
+    originality = _mark_field("originality")
+    impact = _mark_field("impact")
+    sustainability = _mark_field("sustainability")
+    comment = forms.CharField(
+        label="Comment",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For the secretariat and the other jurors: what decided your marks.",
+    )
+
+
+class ConflictForm(forms.Form):
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What links you to the project. The secretariat reads it.",
+    )
+
+
+class DecisionForm(forms.Form):
+    winner = forms.TypedChoiceField(
+        label="Winner", coerce=int, widget=forms.RadioSelect, error_messages={}
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required when the Winner is not the top of the ranking. It is recorded.",
+    )
+
+    def __init__(self, *args, ranking: list[ChampionRank], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        winner = self.fields["winner"]
+        winner.choices = [(rank.project.pk, rank.project.title) for rank in ranking]
+        winner.error_messages["required"] = "Choose the Winner among the Champions."
+        winner.error_messages["invalid_choice"] = "Choose the Winner among the Champions."
+        if ranking:
+            winner.initial = ranking[0].project.pk
+
+
+class AssignForm(forms.Form):
+    juror = forms.TypedChoiceField(
+        label="Juror",
+        coerce=int,
+        error_messages={
+            "required": "Choose a member of the Expert Group.",
+            "invalid_choice": "Choose a member of the Expert Group.",
+        },
+    )
+
+    def __init__(self, *args, jurors: list[User], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["juror"].choices = [("", "Choose a juror")] + [
+            (juror.pk, f"{juror.name or juror.email} ({juror.email})") for juror in jurors
+        ]
+
+
+# --- The Expert Group's pages ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChampionRow:
+    project: Project
+    state: str
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
+@dataclass(frozen=True)
+class AssignedCategory:
+    category: Category
+    rows: list[ChampionRow]
+
+
+def _juror_state(juror: User, project: Project, score: Score | None, conflicted: bool) -> str:
+    if conflicted:
+        return CONFLICT
+    if score is not None and score.is_submitted:
+        return SUBMITTED
+    if likely_conflict(juror, project):
+        return LIKELY_CONFLICT
+    return DRAFT if score is not None else NOT_SCORED
+
+
+def _assigned_champions(juror: User):
+    return Project.objects.filter(
+        status__in=VISIBLE_STATUSES, category__jurors__juror=juror
+    ).distinct()
+
+
+@jury_required
+@never_cache
+def jury_home(request: HttpRequest) -> HttpResponse:
+    juror = request.user
+    assignments = list(
+        JuryAssignment.objects.filter(juror=juror)
+        .select_related("category__edition")
+        .order_by("-category__edition__year", "category__number")
+    )
+    champions = list(_assigned_champions(juror).order_by("title"))
+    ids = [project.pk for project in champions]
+    scores = {s.project_id: s for s in Score.objects.filter(juror=juror, project_id__in=ids)}
+    conflicts = set(
+        ConflictOfInterest.objects.filter(juror=juror, project_id__in=ids).values_list(
+            "project_id", flat=True
+        )
+    )
+    by_category: dict[int, list[ChampionRow]] = defaultdict(list)
+    for project in champions:
+        state = _juror_state(juror, project, scores.get(project.pk), project.pk in conflicts)
+        by_category[project.category_id].append(ChampionRow(project, state))
+    return render(
+        request,
+        "frontend/jury.html",
+        {
+            "categories": [
+                AssignedCategory(a.category, by_category.get(a.category_id, []))
+                for a in assignments
+            ]
+        },
+    )
+
+
+def _champion_url(project: Project) -> str:
+    return reverse("frontend:jury-champion", args=[project.pk])
+
+
+def _save_score(
+    request: HttpRequest, project: Project, *, submit: bool
+) -> HttpResponse | ScoreForm:
+    form = ScoreForm(request.POST)
+    if not form.is_valid():
+        return form
+    data = form.cleaned_data
+    try:
+        score_save(
+            juror=request.user,
+            project=project,
+            marks={criterion: data[criterion] for criterion in CRITERIA},
+            comment=data["comment"],
+            submit=submit,
+        )
+    except DomainError as refusal:
+        if refusal.errors and set(refusal.errors) <= set(form.fields):
+            for name, errors in refusal.errors.items():
+                for error in errors:
+                    form.add_error(name, error)
+            return form
+        messages.error(request, refusal.detail)
+        return redirect(_champion_url(project))
+    if submit:
+        messages.success(request, f"Your score for “{project.title}” is submitted.")
+    else:
+        messages.success(
+            request, f"Your draft score for “{project.title}” is saved. Submit it when final."
+        )
+    return redirect(_champion_url(project))
+
+
+def _declare_conflict(request: HttpRequest, project: Project) -> HttpResponse:
+    form = ConflictForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        conflict_declare(juror=request.user, project=project, note=note)
+    except DomainError as refusal:
+        messages.error(request, refusal.detail)
+    else:
+        messages.success(
+            request,
+            f"Your conflict of interest with “{project.title}” is recorded: you do not score it.",
+        )
+    return redirect(_champion_url(project))
+
+
+@jury_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def champion(request: HttpRequest, pk: int) -> HttpResponse:
+    juror = request.user
+    project = (
+        _assigned_champions(juror)
+        .select_related("category__edition")
+        .prefetch_related("sdgs", "images")
+        .filter(pk=pk)
+        .first()
+    )
+    if project is None:
+        raise Http404("No such Champion among your categories.")
+
+    score_form = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action in ("draft", "submit"):
+            outcome = _save_score(request, project, submit=action == "submit")
+            if isinstance(outcome, HttpResponse):
+                return outcome
+            score_form = outcome
+        elif action == "conflict":
+            return _declare_conflict(request, project)
+        else:
+            messages.error(request, "Choose to save a draft, to submit or to declare a conflict.")
+            return redirect(_champion_url(project))
+
+    score = Score.objects.filter(juror=juror, project=project).first()
+    conflict = ConflictOfInterest.objects.filter(juror=juror, project=project).first()
+    state = _juror_state(juror, project, score, conflict is not None)
+    phase = edition_current_phase(edition=project.edition, at=current_edition(request).at)
+    jury_open = phase == Phase.JURY
+    can_score = project.status == ProjectStatus.CHAMPION and state in (NOT_SCORED, DRAFT)
+    if score_form is None:
+        initial = {c: getattr(score, c) for c in CRITERIA} if score else {}
+        if score:
+            initial["comment"] = score.comment
+        score_form = ScoreForm(initial=initial)
+    return render(
+        request,
+        "frontend/jury/champion.html",
+        {
+            "project": project,
+            "score": score,
+            "marks": [
+                (score_form[c].label, getattr(score, c)) for c in CRITERIA if score is not None
+            ],
+            "conflict": conflict,
+            "state": state,
+            "state_label": STATE_LABELS[state],
+            "jury_open": jury_open,
+            "jury_closed_message": JuryClosed.default_detail,
+            "can_score": can_score,
+            "show_marks": score is not None and state != CONFLICT and not (jury_open and can_score),
+            "can_declare": project.status == ProjectStatus.CHAMPION
+            and state in (NOT_SCORED, DRAFT, LIKELY_CONFLICT),
+            "score_form": score_form,
+            "conflict_form": ConflictForm(),
+        },
+    )
+
+
+# --- The secretariat's decisions ----------------------------------------------------------
+
+
+@dataclass
+class CategoryDecision:
+    category: Category
+    jurors: list[User] = field(default_factory=list)
+    winner: Project | None = None
+    winner_note: str = ""
+    ranking: list[ChampionRank] = field(default_factory=list)
+    decision_form: DecisionForm | None = None
+    assign_form: AssignForm | None = None
+
+    @property
+    def missing_quorum(self) -> list[ChampionRank]:
+        return [rank for rank in self.ranking if not rank.has_quorum]
+
+
+def _edition(request: HttpRequest, year: int) -> Edition:
+    current = current_edition(request).edition
+    edition = current if current is not None and current.year == year else edition_get(year=year)
+    if edition is None:
+        raise Http404(f"There is no WSIS Prizes edition for {year}.")
+    return edition
+
+
+def _decisions_url(edition: Edition, category: Category | None = None) -> str:
+    url = reverse("frontend:jury-decisions", args=[edition.year])
+    return f"{url}#category-{category.number}" if category else url
+
+
+def _jury_members() -> list[User]:
+    return list(User.objects.filter(groups__name=JURY_GROUP, is_active=True).order_by("email"))
+
+
+def _decisions(edition: Edition, jurors: list[User]) -> list[CategoryDecision]:
+    categories = list(category_list(edition=edition))
+    assigned: dict[int, list[User]] = defaultdict(list)
+    for assignment in (
+        JuryAssignment.objects.filter(category__edition=edition)
+        .select_related("juror")
+        .order_by("juror__email")
+    ):
+        assigned[assignment.category_id].append(assignment.juror)
+    crowned = ProjectEvent.objects.filter(kind=ProjectEventKind.WINNER)
+    winners = {
+        project.category_id: project
+        for project in Project.objects.filter(
+            edition=edition, status=ProjectStatus.WINNER
+        ).prefetch_related(Prefetch("events", queryset=crowned, to_attr="crowning"))
+    }
+    decisions = []
+    for category in categories:
+        category.edition = edition  # the ranking reads its weights and quorum
+        decision = CategoryDecision(category, jurors=assigned[category.pk])
+        winner = winners.get(category.pk)
+        if winner is not None:
+            decision.winner = winner
+            decision.winner_note = winner.crowning[-1].note if winner.crowning else ""
+        else:
+            decision.ranking = category_ranking(category=category)
+            decision.decision_form = DecisionForm(
+                ranking=decision.ranking, prefix=f"category-{category.pk}"
+            )
+        decision.assign_form = AssignForm(jurors=jurors, prefix=f"assign-{category.pk}")
+        decisions.append(decision)
+    return decisions
+
+
+def _confirm(
+    request: HttpRequest, edition: Edition, decision: CategoryDecision
+) -> HttpResponse | None:
+    category = decision.category
+    form = DecisionForm(request.POST, ranking=decision.ranking, prefix=f"category-{category.pk}")
+    decision.decision_form = form
+    if not form.is_valid():
+        if decision.ranking and not decision.missing_quorum:
+            return None  # the form is on the page, with its errors
+        # No form is shown without Champions or quorum: say why here instead.
+        detail = "This category has no Champions to choose from."
+        if decision.ranking:
+            detail = QuorumMissing.default_detail
+        messages.error(request, f"{category}: {detail}")
+        return redirect(_decisions_url(edition, category))
+    project = next(
+        r.project for r in decision.ranking if r.project.pk == form.cleaned_data["winner"]
+    )
+    try:
+        winner_confirm(
+            category=category, project=project, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as refusal:
+        if "reason" in refusal.errors:
+            for error in refusal.errors["reason"]:
+                form.add_error("reason", error)
+            return None
+        messages.error(request, f"{category}: {refusal.detail}")
+        return redirect(_decisions_url(edition, category))
+    messages.success(request, f"“{project.title}” is the Winner of {category}.")
+    return redirect(_decisions_url(edition, category))
+
+
+def _assign(
+    request: HttpRequest, edition: Edition, decision: CategoryDecision, jurors: list[User]
+) -> HttpResponse | None:
+    category = decision.category
+    form = AssignForm(request.POST, jurors=jurors, prefix=f"assign-{category.pk}")
+    decision.assign_form = form
+    if not form.is_valid():
+        return None
+    juror = next(j for j in jurors if j.pk == form.cleaned_data["juror"])
+    try:
+        jury_assign(category=category, juror=juror, by=request.user)
+    except DomainError as refusal:
+        messages.error(request, f"{category}: {refusal.detail}")
+    else:
+        messages.success(request, f"{juror.name or juror.email} is assigned to {category}.")
+    return redirect(_decisions_url(edition, category))
+
+
+@secretariat_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def decisions(request: HttpRequest, year: int) -> HttpResponse:
+    edition = _edition(request, year)
+    jurors = _jury_members()
+    rows = _decisions(edition, jurors)
+    if request.method == "POST":
+        raw = request.POST.get("category", "")
+        decision = next((row for row in rows if str(row.category.pk) == raw), None)
+        action = request.POST.get("action")
+        if decision is None:
+            messages.error(request, "Choose a category of this edition.")
+            return redirect(_decisions_url(edition))
+        if action == "confirm" and decision.winner is None:
+            outcome = _confirm(request, edition, decision)
+        elif action == "confirm":
+            messages.error(request, f"{decision.category}: this category already has its Winner.")
+            outcome = redirect(_decisions_url(edition, decision.category))
+        elif action == "assign":
+            outcome = _assign(request, edition, decision, jurors)
+        else:
+            messages.error(request, "Choose to confirm a Winner or to assign a juror.")
+            outcome = redirect(_decisions_url(edition))
+        if outcome is not None:
+            return outcome
+    return render(
+        request,
+        "frontend/jury/decisions.html",
+        {"edition": edition, "rows": rows, "has_jurors": bool(jurors)},
+    )
