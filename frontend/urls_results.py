@@ -1,1 +1,14 @@
-urlpatterns = []
+from django.urls import path
+
+from frontend.views import results
+
+urlpatterns = [
+    path("editions/<int:year>/results/", results.results, name="results"),
+    path("editions/<int:year>/results.csv", results.results_csv, name="results-csv"),
+    path("editions/<int:year>/ceremony/", results.ceremony, name="ceremony"),
+    path(
+        "secretariat/editions/<int:year>/ceremony/",
+        results.ceremony_host,
+        name="ceremony-host",
+    ),
+]

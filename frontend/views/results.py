@@ -1,0 +1,214 @@
+"""Phase 6 pages: the published results and their open data (CSV), the ceremony's
+audience page (for a projector or a live stream) and the host's page.
+
+The embargo is ``results_are_public``, the reveal order and the publication the services
+of ``awards.services.publication``: these views read the request, call them and say
+what happened. Shares and bar widths are presentation only.
+"""
+
+import csv
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts.decorators import secretariat_required
+from awards.models import Category, Edition, ProjectStatus
+from awards.selectors import (
+    CategoryResult,
+    ResultEntry,
+    ceremony_revealed,
+    edition_get,
+    results_are_public,
+    results_get,
+)
+from awards.services.publication import ceremony_reveal_next, results_publish
+from config.errors import DomainError
+
+# Spreadsheets run a cell that starts with one of these as a formula; titles and
+# organisation names are typed by submitters.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _edition_or_404(year: int) -> Edition:
+    edition = edition_get(year=year)
+    if edition is None:
+        raise Http404("No such edition.")
+    return edition
+
+
+# --- Results -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChampionRow:
+    entry: ResultEntry
+    share: float  # percent of the category's valid votes
+    bar: float  # percent of the category leader's votes: the bar's width
+
+
+@dataclass(frozen=True)
+class CategoryRows:
+    result: CategoryResult
+    rows: list[ChampionRow]
+
+
+def _chart(result: CategoryResult) -> CategoryRows:
+    top = max((entry.votes for entry in result.champions), default=0)
+    return CategoryRows(
+        result=result,
+        rows=[
+            ChampionRow(
+                entry=entry,
+                share=100 * entry.votes / result.valid_votes if result.valid_votes else 0.0,
+                bar=100 * entry.votes / top if top else 0.0,
+            )
+            for entry in result.champions
+        ],
+    )
+
+
+@require_safe
+def results(request: HttpRequest, year: int) -> HttpResponse:
+    edition = _edition_or_404(year)
+    if not results_are_public(edition=edition):
+        return render(request, "frontend/results/embargo.html", {"edition": edition})
+    outcome = results_get(edition=edition)
+    return render(
+        request,
+        "frontend/results/results.html",
+        {
+            "edition": edition,
+            "results": outcome,
+            "categories": [_chart(result) for result in outcome.categories],
+            "excluded_votes": sum(exclusion.votes for exclusion in outcome.exclusions),
+        },
+    )
+
+
+def _cell(value: str) -> str:
+    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
+
+
+@require_safe
+def results_csv(request: HttpRequest, year: int) -> HttpResponse:
+    edition = _edition_or_404(year)
+    if not results_are_public(edition=edition):
+        raise Http404("The results of this edition are not published yet.")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="wsis-prizes-{edition.year}-results.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "category_number",
+            "category_title",
+            "rank",
+            "title",
+            "organisation",
+            "valid_votes",
+            "winner",
+        ]
+    )
+    for result in results_get(edition=edition).categories:
+        for entry in result.champions:
+            writer.writerow(
+                [
+                    result.category.number,
+                    _cell(result.category.title),
+                    entry.rank,
+                    _cell(entry.project.title),
+                    _cell(entry.project.organisation_name),
+                    entry.votes,
+                    "yes" if entry.is_winner else "no",
+                ]
+            )
+    return response
+
+
+# --- The ceremony --------------------------------------------------------------------
+
+
+def _to_reveal(edition: Edition) -> QuerySet[Category]:
+    """The categories the ceremony will reveal and has not yet, in reveal order (as the
+    ceremony endpoint of the API counts them)."""
+    return (
+        Category.objects.filter(
+            edition=edition, revealed_at__isnull=True, projects__status=ProjectStatus.WINNER
+        )
+        .distinct()
+        .order_by("number")
+    )
+
+
+@never_cache
+@require_safe
+def ceremony(request: HttpRequest, year: int) -> HttpResponse:
+    edition = _edition_or_404(year)
+    return render(
+        request,
+        "frontend/results/ceremony.html",
+        {
+            "edition": edition,
+            "revealed": ceremony_revealed(edition=edition),
+            "remaining": _to_reveal(edition).count(),
+        },
+    )
+
+
+def _reveal(request: HttpRequest, edition: Edition) -> None:
+    try:
+        category = ceremony_reveal_next(edition=edition, by=request.user)
+    except DomainError as refusal:
+        messages.error(request, refusal.detail)
+        return
+    winner = next(
+        project for revealed, project in ceremony_revealed(edition=edition) if revealed == category
+    )
+    messages.success(
+        request,
+        f"Category {category}: revealed. The Winner is “{winner.title}” "
+        f"({winner.organisation_name}).",
+    )
+
+
+def _publish(request: HttpRequest, edition: Edition) -> None:
+    try:
+        results_publish(edition=edition, by=request.user)
+    except DomainError as refusal:
+        messages.error(request, refusal.detail)
+        return
+    messages.success(request, f"The results of {edition.title} are published.")
+
+
+@never_cache
+@secretariat_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def ceremony_host(request: HttpRequest, year: int) -> HttpResponse:
+    edition = _edition_or_404(year)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "reveal":
+            _reveal(request, edition)
+        elif action == "publish":
+            _publish(request, edition)
+        else:
+            messages.error(request, "Nothing was done: choose reveal or publish.")
+        return redirect("frontend:ceremony-host", edition.year)
+    to_reveal = list(_to_reveal(edition))
+    return render(
+        request,
+        "frontend/results/ceremony_host.html",
+        {
+            "edition": edition,
+            "revealed": ceremony_revealed(edition=edition),
+            "next_category": to_reveal[0] if to_reveal else None,
+            "remaining": len(to_reveal),
+            "published": results_are_public(edition=edition),
+        },
+    )
