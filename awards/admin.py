@@ -11,6 +11,7 @@ from awards.exports import download
 from awards.models import (
     ActionLine,
     Category,
+    Certificate,
     ConflictOfInterest,
     Edition,
     JuryAssignment,
@@ -328,3 +329,13 @@ class ScoreAdmin(_ReadOnlyAdmin):
     list_filter = [("submitted_at", admin.EmptyFieldListFilter)]
     search_fields = ["juror__email", "project__title"]
     list_select_related = ["juror", "project"]
+
+
+@admin.register(Certificate)
+class CertificateAdmin(_ReadOnlyAdmin):
+    """Made by the Celery task at publication; the secretariat downloads them here."""
+
+    list_display = ["project", "kind", "file", "generated_at"]
+    list_filter = ["kind", "project__edition"]
+    search_fields = ["project__title", "project__organisation_name"]
+    list_select_related = ["project"]

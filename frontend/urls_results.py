@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend.views import results
+from frontend.views import certificates, results
 
 urlpatterns = [
     path("editions/<int:year>/results/", results.results, name="results"),
@@ -10,5 +10,11 @@ urlpatterns = [
         "secretariat/editions/<int:year>/ceremony/",
         results.ceremony_host,
         name="ceremony-host",
+    ),
+    path("editions/<int:year>/success-stories.pdf", certificates.booklet, name="booklet"),
+    path(
+        "editions/<int:year>/my-projects/<int:pk>/<str:kind>.pdf",
+        certificates.certificate,
+        name="certificate",
     ),
 ]

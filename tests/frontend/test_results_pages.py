@@ -464,3 +464,34 @@ def test_ceremony_page_follows_the_reveal_without_reload(live_server):
     )
     assert "1 category still to reveal" in after
     assert "Project top 2" not in after
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_ceremony_reveal_reaches_two_browsers_at_once(live_server):
+    """Two audiences (separate browser contexts: separate cookies and caches) both
+    follow a reveal within a couple of seconds, and neither ever holds the next one."""
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="the playwright package is not installed"
+    )
+    host = UserFactory(email_confirmed=True, is_staff=True, mfa=True, roles=["Secretariat"])
+    edition, _ = decide(host)
+
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            audiences = [browser.new_context().new_page() for _ in range(2)]
+            for audience in audiences:
+                audience.set_default_timeout(3000)
+                audience.goto(f"{live_server.url}{CEREMONY}")
+
+            _in_another_thread(lambda: ceremony_reveal_next(edition=edition, by=host))
+            for audience in audiences:
+                audience.locator(".ceremony__winner", has_text="Project second 1").wait_for()
+            seen = [audience.content() for audience in audiences]
+        finally:
+            browser.close()
+
+    for html in seen:
+        assert "Project second 1" in html
+        assert "Project top 2" not in html

@@ -1,0 +1,58 @@
+"""Downloads of the result PDFs: a project's certificates for its submitter (and the
+secretariat), the Success Stories booklet for everyone; nothing before publication."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest
+from django.views.decorators.http import require_GET
+
+from accounts.permissions import can_act_as_secretariat
+from awards.models import CertificateKind, Project
+from awards.selectors import edition_get, results_are_public
+from awards.services.certificates import booklet_generate, booklet_name, certificates_generate
+
+
+@login_required
+@require_GET
+def certificate(request: HttpRequest, year: int, pk: int, kind: str) -> FileResponse:
+    edition = edition_get(year=year)
+    if (
+        edition is None
+        or kind not in CertificateKind.values
+        or not results_are_public(edition=edition)
+    ):
+        raise Http404
+    project = Project.objects.filter(edition=edition, pk=pk).first()
+    if project is None or not (
+        project.submitted_by_id == request.user.pk or can_act_as_secretariat(request.user)
+    ):
+        raise Http404
+    # Made by the Celery task at publication; made here if the task has not run yet
+    # (the service is idempotent).
+    found = {c.kind: c for c in project.certificates.all()} or {
+        c.kind: c for c in certificates_generate(project=project)
+    }
+    if kind not in found:
+        raise Http404
+    return FileResponse(
+        found[kind].file.open("rb"),
+        as_attachment=True,
+        filename=f"wsis-prizes-{year}-{project.pk}-{kind}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@require_GET
+def booklet(request: HttpRequest, year: int) -> FileResponse:
+    edition = edition_get(year=year)
+    if edition is None or not results_are_public(edition=edition):
+        raise Http404
+    name = booklet_name(edition)
+    if not default_storage.exists(name):
+        name = booklet_generate(edition=edition)
+    return FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=f"wsis-prizes-{year}-success-stories.pdf",
+        content_type="application/pdf",
+    )
