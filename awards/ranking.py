@@ -7,12 +7,32 @@ category, so that a harsh or a lenient juror does not decide alone) and the spre
 between jurors. Only submitted scores of jurors without a conflict count.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from statistics import fmean, pstdev
 
 from awards.models import Category, ConflictOfInterest, Edition, Project, ProjectStatus, Score
 
 CRITERIA = ("merit", "originality", "impact", "sustainability")
+
+
+@dataclass(frozen=True)
+class Ranked:
+    nominee: Project
+    votes: int
+    rank: int
+
+
+def rank_by_votes(nominees: list[Project], votes: Mapping[int, int]) -> list[Ranked]:
+    """Most votes first (then title); equal votes share a rank: 1, 2, 2, 4."""
+    ordered = sorted(nominees, key=lambda p: (-votes.get(p.pk, 0), p.title, p.pk))
+    ranked, previous, rank = [], None, 0
+    for position, nominee in enumerate(ordered, start=1):
+        count = votes.get(nominee.pk, 0)
+        if count != previous:
+            rank, previous = position, count
+        ranked.append(Ranked(nominee=nominee, votes=count, rank=rank))
+    return ranked
 
 
 def weights_of(edition: Edition) -> dict[str, int]:

@@ -22,6 +22,7 @@ from awards.models import (
     TieRule,
 )
 from awards.phases import Phase
+from awards.ranking import Ranked, rank_by_votes
 from awards.selectors import edition_phase_is_over
 from awards.workflow import SHORTLIST, UNSHORTLIST, project_transition
 from config.errors import Conflict, NotAllowed
@@ -38,13 +39,6 @@ class WinnersAlreadyChosen(Conflict):
 
 
 NEVER = datetime.max.replace(tzinfo=UTC)  # sorts a nominee without a submission time last
-
-
-@dataclass(frozen=True)
-class Ranked:
-    nominee: Project
-    votes: int
-    rank: int
 
 
 @dataclass(frozen=True)
@@ -72,17 +66,6 @@ def champions_pick(ranked: list[Ranked], *, places: int, rule: str) -> Cut:
     else:  # TieRule.EXCLUDE_ALL
         chosen = above
     return Cut(champions={r.nominee.pk for r in chosen}, tied=tied)
-
-
-def _ranked(nominees: list[Project], votes: Mapping[int, int]) -> list[Ranked]:
-    ordered = sorted(nominees, key=lambda p: (-votes.get(p.pk, 0), p.title, p.pk))
-    ranked, previous_votes, rank = [], None, 0
-    for position, nominee in enumerate(ordered, start=1):
-        count = votes.get(nominee.pk, 0)
-        if count != previous_votes:
-            rank, previous_votes = position, count
-        ranked.append(Ranked(nominee=nominee, votes=count, rank=rank))
-    return ranked
 
 
 @transaction.atomic
@@ -117,7 +100,7 @@ def standings_record(
 
     recorded: list[Standing] = []
     for category_id, members in by_category.items():
-        ranked = _ranked(members, votes)
+        ranked = rank_by_votes(members, votes)
         cut = champions_pick(ranked, places=edition.champions_per_category, rule=edition.tie_rule)
         for row in ranked:
             nominee = row.nominee

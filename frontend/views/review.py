@@ -37,6 +37,7 @@ from awards.models import (
     Standing,
 )
 from awards.phases import Phase, PhaseWindow
+from awards.ranking import rank_by_votes
 from awards.selectors import (
     TimelineState,
     category_list,
@@ -137,16 +138,11 @@ def _category(category: Category, rows: list[NomineeRow]) -> CategoryStandings:
 
 
 def _live_rank(nominees: list[Project], votes: Mapping[int, int]) -> list[NomineeRow]:
-    """Most votes first; equal votes share a rank (1, 2, 2, 4), as the recorded
-    standings rank them."""
-    ordered = sorted(nominees, key=lambda p: (-votes.get(p.pk, 0), p.title, p.pk))
-    rows, previous, rank = [], None, 0
-    for position, nominee in enumerate(ordered, start=1):
-        count = votes.get(nominee.pk, 0)
-        if count != previous:
-            rank, previous = position, count
-        rows.append(NomineeRow(nominee=nominee, votes=count, rank=rank))
-    return rows
+    """Ranked as the recorded standings are (``awards.ranking.rank_by_votes``)."""
+    return [
+        NomineeRow(nominee=r.nominee, votes=r.votes, rank=r.rank)
+        for r in rank_by_votes(nominees, votes)
+    ]
 
 
 def _live_standings(
