@@ -1,0 +1,66 @@
+"""The public live standings, for editions that choose to show them (off by default):
+while voting is open only, since after the close the counts are the outcome, under
+embargo until published."""
+
+from dataclasses import dataclass
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from awards.models import Category, Project
+from awards.phases import Phase
+from awards.ranking import rank_by_votes
+from awards.selectors import edition_current_phase, edition_get, nominee_list
+from voting.selectors import standings
+
+
+@dataclass(frozen=True)
+class Row:
+    nominee: Project
+    votes: int
+    rank: int
+    share: float
+    bar: float
+
+
+@dataclass(frozen=True)
+class CategoryRows:
+    category: Category
+    rows: list[Row]
+    total: int
+
+
+def public_standings(request: HttpRequest, year: int) -> HttpResponse:
+    edition = edition_get(year=year)
+    if edition is None:
+        raise Http404
+    if not edition.public_standings or edition_current_phase(edition=edition) != Phase.VOTING:
+        return render(
+            request, "frontend/voting/standings_hidden.html", {"edition": edition}, status=404
+        )
+    votes = standings(edition=edition)
+    by_category: dict[int, list[Project]] = {}
+    for nominee in nominee_list(edition=edition).prefetch_related(None):
+        by_category.setdefault(nominee.category_id, []).append(nominee)
+    groups = []
+    for category in Category.objects.filter(edition=edition).order_by("number"):
+        ranked = rank_by_votes(by_category.get(category.pk, []), votes)
+        total = sum(r.votes for r in ranked)
+        leader = max((r.votes for r in ranked), default=0)
+        groups.append(
+            CategoryRows(
+                category=category,
+                total=total,
+                rows=[
+                    Row(
+                        nominee=r.nominee,
+                        votes=r.votes,
+                        rank=r.rank,
+                        share=100 * r.votes / total if total else 0.0,
+                        bar=100 * r.votes / leader if leader else 0.0,
+                    )
+                    for r in ranked
+                ],
+            )
+        )
+    return render(request, "frontend/voting/standings.html", {"edition": edition, "groups": groups})
