@@ -27,8 +27,7 @@ LOGIN = reverse("account_login")
 # The edition, then results_get's categories, standings and exclusions; one more for the
 # header's current edition.
 RESULTS_QUERIES = 5
-# The edition, the revealed Winners, the categories still to reveal; the header's edition.
-CEREMONY_QUERIES = 4
+CEREMONY_QUERIES = 3  # edition, revealed Winners, categories to reveal (no site header)
 MFA_ACTIVATE = reverse("mfa_activate_totp")
 VOTES = {"top": 30, "second": 20, "third": 5}
 
@@ -495,3 +494,13 @@ def test_ceremony_reveal_reaches_two_browsers_at_once(live_server):
     for html in seen:
         assert "Project second 1" in html
         assert "Project top 2" not in html
+
+
+def test_ceremony_page_is_bare_for_a_projector(client, admin_user):
+    decide(admin_user, 1)
+
+    html = client.get(CEREMONY).content.decode()
+
+    assert 'class="site-header"' not in html
+    assert 'class="site-footer"' not in html
+    assert "ceremony" in html
