@@ -23,11 +23,14 @@ from awards.phases import Phase
 from awards.services.nomination import nomination_reject
 from tests.factories import CategoryFactory, EditionFactory, ProjectFactory, UserFactory
 from tests.frontend.html import attribute, error_summary, find, h1, page, text
+from tests.frontend.roles import (
+    WHO_IS_REFUSED,
+    assert_secretariat_refusal,
+    sign_in,
+)
 
 pytestmark = pytest.mark.django_db
 
-LOGIN = reverse("account_login")
-MFA_ACTIVATE = reverse("mfa_activate_totp")
 CLOSED = "Nomination decisions can be taken only during the submission and nomination phases."
 REASON_REQUIRED = "Write the reason for the rejection: the submitter will read it."
 
@@ -125,18 +128,6 @@ def png(name: str = "picture.png") -> SimpleUploadedFile:
 # --- Who may open the pages ----------------------------------------------------------
 
 
-def _sign_in(client, who: str) -> None:
-    users = {
-        "plain": lambda: UserFactory(email_confirmed=True),
-        "jury": lambda: UserFactory(email_confirmed=True, mfa=True, roles=["Jury"]),
-        "secretariat_without_mfa": lambda: UserFactory(
-            is_staff=True, email_confirmed=True, roles=["Secretariat"]
-        ),
-    }
-    if who != "anonymous":
-        client.force_login(users[who]())
-
-
 def _page_url(name: str, project: Project) -> str:
     return {
         "queue": queue_url(project.edition),
@@ -146,29 +137,16 @@ def _page_url(name: str, project: Project) -> str:
     }[name]
 
 
-def _expect_refusal(response, who: str, url: str) -> None:
-    if who == "anonymous":
-        assert response.status_code == 302
-        assert response["Location"] == f"{LOGIN}?next={url}"
-    elif who == "secretariat_without_mfa":
-        assert response.status_code == 302
-        assert response["Location"] == MFA_ACTIVATE == "/accounts/2fa/totp/activate/"
-    else:
-        assert response.status_code == 403
-        assert "This page is for the WSIS Prizes secretariat." in text(page(response))
-
-
-WHO_IS_REFUSED = ["anonymous", "plain", "jury", "secretariat_without_mfa"]
 PAGES = ["queue", "submission", "csv", "xlsx"]
 
 
 @pytest.mark.parametrize("name", PAGES)
 @pytest.mark.parametrize("who", WHO_IS_REFUSED)
 def test_nomination_pages_refuse_anyone_but_the_secretariat_with_mfa(client, project, name, who):
-    _sign_in(client, who)
+    sign_in(client, who)
     url = _page_url(name, project)
 
-    _expect_refusal(client.get(url), who, url)
+    assert_secretariat_refusal(client.get(url), who, url)
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -193,13 +171,13 @@ POSTS = {
 def test_nomination_decisions_refused_change_nothing(
     client, project, action, who, mailoutbox, django_capture_on_commit_callbacks
 ):
-    _sign_in(client, who)
+    sign_in(client, who)
     url, data = POSTS[action](project)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, data)
 
-    _expect_refusal(response, who, url)
+    assert_secretariat_refusal(response, who, url)
 
     project.refresh_from_db()
     assert project.status == ProjectStatus.SUBMITTED

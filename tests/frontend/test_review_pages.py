@@ -13,18 +13,20 @@ from tests.factories import (
     CategoryFactory,
     EditionFactory,
     ProjectFactory,
-    UserFactory,
     VoteFactory,
 )
 from tests.frontend.html import attribute, error_summary, find, h1, page, text
+from tests.frontend.roles import (
+    WHO_IS_REFUSED,
+    assert_secretariat_refusal,
+    sign_in,
+)
 from voting.models import Vote, VoteAction, VoteEvent
 from voting.selectors import standings
 from voting.services import champions_compute, votes_invalidate
 
 pytestmark = pytest.mark.django_db
 
-LOGIN = reverse("account_login")
-MFA_ACTIVATE = reverse("mfa_activate_totp")
 VOTING_STILL_OPEN = "The Champions are chosen once public voting has closed."
 REASON_REQUIRED = "Write why these votes are invalidated: the record keeps it."
 NETWORK = "198.51.100.0/24"
@@ -145,41 +147,16 @@ def valid_votes(edition: Edition) -> int:
 # --- Who may open the pages ----------------------------------------------------------
 
 
-def _sign_in(client, who: str) -> None:
-    users = {
-        "plain": lambda: UserFactory(email_confirmed=True),
-        "jury": lambda: UserFactory(email_confirmed=True, mfa=True, roles=["Jury"]),
-        "secretariat_without_mfa": lambda: UserFactory(
-            is_staff=True, email_confirmed=True, roles=["Secretariat"]
-        ),
-    }
-    if who != "anonymous":
-        client.force_login(users[who]())
-
-
-def _expect_refusal(response, who: str, url: str) -> None:
-    if who == "anonymous":
-        assert response.status_code == 302
-        assert response["Location"] == f"{LOGIN}?next={url}"
-    elif who == "secretariat_without_mfa":
-        assert response.status_code == 302
-        assert response["Location"] == MFA_ACTIVATE
-    else:
-        assert response.status_code == 403
-        assert "This page is for the WSIS Prizes secretariat." in text(page(response))
-
-
-WHO_IS_REFUSED = ["anonymous", "plain", "jury", "secretariat_without_mfa"]
 PAGES = {"standings": standings_url, "fraud": fraud_url}
 
 
 @pytest.mark.parametrize("name", PAGES)
 @pytest.mark.parametrize("who", WHO_IS_REFUSED)
 def test_vote_pages_refuse_anyone_but_the_secretariat_with_mfa(client, edition, name, who):
-    _sign_in(client, who)
+    sign_in(client, who)
     url = PAGES[name](edition)
 
-    _expect_refusal(client.get(url), who, url)
+    assert_secretariat_refusal(client.get(url), who, url)
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -200,12 +177,12 @@ def test_vote_pages_of_an_unknown_edition_are_not_found(secretariat, edition, na
 def test_compute_refused_changes_nothing(client, closed, who):
     nominee = ProjectFactory(category=CategoryFactory(edition=closed, number=1))
     give(nominee, 2)
-    _sign_in(client, who)
+    sign_in(client, who)
     url = standings_url(closed)
 
     response = client.post(url)
 
-    _expect_refusal(response, who, url)
+    assert_secretariat_refusal(response, who, url)
     closed.refresh_from_db()
     assert closed.standings_recorded_at is None
     assert not Standing.objects.exists()
@@ -223,12 +200,12 @@ def test_invalidation_refused_changes_nothing(client, admin_user, edition, nomin
     admin = Client()
     admin.force_login(admin_user)
     key = flag_key(admin.get(fraud_url(edition)))
-    _sign_in(client, who)
+    sign_in(client, who)
     url = fraud_url(edition)
 
     response = invalidate(client, edition, key, "A cluster of new accounts.")
 
-    _expect_refusal(response, who, url)
+    assert_secretariat_refusal(response, who, url)
     assert not Vote.objects.filter(invalidated_at__isnull=False).exists()
     assert not VoteEvent.objects.filter(action=VoteAction.INVALIDATED).exists()
     assert standings(edition=edition) == {nominee.pk: Vote.objects.count()}
