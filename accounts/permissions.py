@@ -67,10 +67,6 @@ def can_act_as_secretariat(user: AnyUser) -> bool:
     return is_secretariat(user) and has_mfa(user)
 
 
-def can_act_as_jury_member(user: AnyUser) -> bool:
-    return is_jury_member(user) and has_mfa(user)
-
-
 # Confirmed addresses stay confirmed: a process remembers them for a few minutes, so
 # that the voting rush does not ask the database for every vote. Unconfirmed ones are
 # always asked again.

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from openpyxl import Workbook
 
-from awards.models import Edition, Project
+from awards.models import Project
 
 COLUMNS = [
     ("id", lambda p: p.pk),
@@ -42,11 +42,6 @@ def _formula_safe(value: object) -> object:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return value
-
-
-def submissions_of(*, edition: Edition) -> QuerySet[Project]:
-    """An edition's submissions: every project but the drafts."""
-    return Project.objects.filter(edition=edition).exclude(status="draft")
 
 
 def submissions_rows(projects: QuerySet[Project]) -> Iterator[list[object]]:

@@ -333,11 +333,6 @@ class Project(models.Model):
         return self.title
 
     @property
-    def is_public(self) -> bool:
-        """Accepted as a nominee (champions and winners are nominees too)."""
-        return self.status in PUBLIC_STATUSES
-
-    @property
     def _winner_under_embargo(self) -> bool:
         return self.status == ProjectStatus.WINNER and self.edition.results_published_at is None
 

@@ -27,9 +27,6 @@ class Env:
             return None
         return value.strip()
 
-    def is_set(self, name: str) -> bool:
-        return self.raw(name) is not None
-
     def str(self, name: str, default: str | None = None) -> str | None:
         value = self.raw(name)
         return default if value is None else value
