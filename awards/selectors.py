@@ -336,9 +336,21 @@ def results_get(*, edition: Edition) -> EditionResults:
 
 
 def ceremony_revealed(*, edition: Edition) -> list[tuple[Category, Project]]:
-    """The categories revealed so far, in reveal order, with their Winners; nothing of
-    a category not revealed yet."""
+    """The categories revealed so far, in category number (that is reveal) order, with
+    their Winners; nothing of a category not revealed yet."""
     winners = Project.objects.filter(
         edition=edition, status=ProjectStatus.WINNER, category__revealed_at__isnull=False
     ).select_related("category")
     return sorted(((w.category, w) for w in winners), key=lambda pair: pair[0].number)
+
+
+def ceremony_to_reveal(*, edition: Edition) -> QuerySet[Category]:
+    """The categories with a Winner that the ceremony has not revealed yet, in reveal
+    (Action Line, that is category number) order."""
+    return (
+        Category.objects.filter(
+            edition=edition, revealed_at__isnull=True, projects__status=ProjectStatus.WINNER
+        )
+        .distinct()
+        .order_by("number")
+    )

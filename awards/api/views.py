@@ -24,11 +24,12 @@ from awards.api.serializers import (
     ResultsSerializer,
 )
 from awards.filters import NomineeFilter
-from awards.models import Category, Edition, Project, ProjectStatus
+from awards.models import Category, Edition, Project
 from awards.selectors import (
     action_line_list,
     category_list,
     ceremony_revealed,
+    ceremony_to_reveal,
     edition_get,
     edition_list,
     edition_project_statistics,
@@ -361,9 +362,6 @@ class Ceremony(APIView):
     def get(self, request, year: int):
         edition = get_edition_or_404(year)
         revealed = ceremony_revealed(edition=edition)
-        total = Category.objects.filter(
-            edition=edition, projects__status=ProjectStatus.WINNER
-        ).count()
         return Response(
             CeremonySerializer(
                 {
@@ -380,7 +378,7 @@ class Ceremony(APIView):
                         }
                         for category, winner in revealed
                     ],
-                    "remaining": total - len(revealed),
+                    "remaining": ceremony_to_reveal(edition=edition).count(),
                 }
             ).data
         )

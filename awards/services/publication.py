@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.permissions import require_secretariat
 from awards.models import Category, Edition, ProjectStatus
+from awards.selectors import ceremony_to_reveal
 from config.errors import Conflict
 
 
@@ -48,12 +49,7 @@ def ceremony_reveal_next(*, edition: Edition, by: User, at: datetime | None = No
     require_secretariat(by, refusal="Only the secretariat or the ceremony host reveals.")
     if _undecided(edition):
         raise WinnersMissing()
-    category = (
-        Category.objects.select_for_update()
-        .filter(edition=edition, revealed_at__isnull=True, projects__status=ProjectStatus.WINNER)
-        .order_by("number")
-        .first()
-    )
+    category = ceremony_to_reveal(edition=edition).first()
     if category is None:
         raise NothingToReveal()
     # Conditional, so that two hosts pressing at once reveal one category, not two.

@@ -10,18 +10,18 @@ import csv
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.decorators import secretariat_required
-from awards.models import Category, Edition, ProjectStatus
+from awards.models import Edition
 from awards.selectors import (
     CategoryResult,
     ResultEntry,
     ceremony_revealed,
+    ceremony_to_reveal,
     edition_get,
     results_are_public,
     results_get,
@@ -134,18 +134,6 @@ def results_csv(request: HttpRequest, year: int) -> HttpResponse:
 # --- The ceremony --------------------------------------------------------------------
 
 
-def _to_reveal(edition: Edition) -> QuerySet[Category]:
-    """The categories the ceremony will reveal and has not yet, in reveal order (as the
-    ceremony endpoint of the API counts them)."""
-    return (
-        Category.objects.filter(
-            edition=edition, revealed_at__isnull=True, projects__status=ProjectStatus.WINNER
-        )
-        .distinct()
-        .order_by("number")
-    )
-
-
 @never_cache
 @require_safe
 def ceremony(request: HttpRequest, year: int) -> HttpResponse:
@@ -156,7 +144,7 @@ def ceremony(request: HttpRequest, year: int) -> HttpResponse:
         {
             "edition": edition,
             "revealed": ceremony_revealed(edition=edition),
-            "remaining": _to_reveal(edition).count(),
+            "remaining": ceremony_to_reveal(edition=edition).count(),
         },
     )
 
@@ -200,7 +188,7 @@ def ceremony_host(request: HttpRequest, year: int) -> HttpResponse:
         else:
             messages.error(request, "Nothing was done: choose reveal or publish.")
         return redirect("frontend:ceremony-host", edition.year)
-    to_reveal = list(_to_reveal(edition))
+    to_reveal = list(ceremony_to_reveal(edition=edition))
     return render(
         request,
         "frontend/results/ceremony_host.html",
