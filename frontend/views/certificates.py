@@ -6,8 +6,8 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import can_act_as_secretariat
 from awards.models import CertificateKind, Project
+from awards.permissions import can_download_certificates
 from awards.selectors import edition_get, results_are_public
 from awards.services.certificates import booklet_generate, booklet_name, certificates_generate
 
@@ -15,17 +15,10 @@ from awards.services.certificates import booklet_generate, booklet_name, certifi
 @login_required
 @require_GET
 def certificate(request: HttpRequest, year: int, pk: int, kind: str) -> FileResponse:
-    edition = edition_get(year=year)
-    if (
-        edition is None
-        or kind not in CertificateKind.values
-        or not results_are_public(edition=edition)
-    ):
+    project = Project.objects.filter(edition__year=year, pk=pk).select_related("edition").first()
+    if project is None or kind not in CertificateKind.values:
         raise Http404
-    project = Project.objects.filter(edition=edition, pk=pk).first()
-    if project is None or not (
-        project.submitted_by_id == request.user.pk or can_act_as_secretariat(request.user)
-    ):
+    if not can_download_certificates(request.user, project):
         raise Http404
     # Made by the Celery task at publication; made here if the task has not run yet
     # (the service is idempotent).

@@ -28,6 +28,7 @@ from awards.selectors import (
 )
 from awards.services.publication import ceremony_reveal_next, results_publish
 from config.errors import DomainError
+from frontend.charts import percent
 
 # Spreadsheets run a cell that starts with one of these as a formula; titles and
 # organisation names are typed by submitters.
@@ -64,8 +65,8 @@ def _chart(result: CategoryResult) -> CategoryRows:
         rows=[
             ChampionRow(
                 entry=entry,
-                share=100 * entry.votes / result.valid_votes if result.valid_votes else 0.0,
-                bar=100 * entry.votes / top if top else 0.0,
+                share=percent(entry.votes, result.valid_votes),
+                bar=percent(entry.votes, top),
             )
             for entry in result.champions
         ],

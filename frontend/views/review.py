@@ -47,6 +47,7 @@ from awards.selectors import (
 )
 from awards.services import VotingStillOpen
 from config.errors import DomainError
+from frontend.charts import percent
 from frontend.current import current_edition
 from voting.fraud import Flag, fraud_flags
 from voting.models import Vote, VoteAction, VoteEvent
@@ -129,8 +130,8 @@ def _category(category: Category, rows: list[NomineeRow]) -> CategoryStandings:
         rows=[
             replace(
                 row,
-                share=100 * row.votes / total if total else 0.0,
-                bar=100 * row.votes / leader if leader else 0.0,
+                share=percent(row.votes, total),
+                bar=percent(row.votes, leader),
             )
             for row in rows
         ],

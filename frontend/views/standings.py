@@ -11,6 +11,7 @@ from awards.models import Category, Project
 from awards.phases import Phase
 from awards.ranking import rank_by_votes
 from awards.selectors import edition_current_phase, edition_get, nominee_list
+from frontend.charts import percent
 from voting.selectors import standings
 
 
@@ -56,8 +57,8 @@ def public_standings(request: HttpRequest, year: int) -> HttpResponse:
                         nominee=r.nominee,
                         votes=r.votes,
                         rank=r.rank,
-                        share=100 * r.votes / total if total else 0.0,
-                        bar=100 * r.votes / leader if leader else 0.0,
+                        share=percent(r.votes, total),
+                        bar=percent(r.votes, leader),
                     )
                     for r in ranked
                 ],
