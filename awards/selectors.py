@@ -354,3 +354,12 @@ def ceremony_to_reveal(*, edition: Edition) -> QuerySet[Category]:
         .distinct()
         .order_by("number")
     )
+
+
+def jury_champions(*, juror: User) -> QuerySet[Project]:
+    """What a member of the Expert Group sees: the Champions (and, once chosen, the
+    Winners) of the categories assigned to them, and nothing else."""
+    return Project.objects.filter(
+        status__in=(ProjectStatus.CHAMPION, ProjectStatus.WINNER),
+        category__jurors__juror=juror,
+    ).distinct()

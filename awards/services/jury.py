@@ -20,7 +20,7 @@ from awards.models import (
 )
 from awards.phases import Phase
 from awards.ranking import CRITERIA, category_ranking, likely_conflict
-from awards.selectors import edition_current_phase
+from awards.selectors import edition_current_phase, jury_champions
 from awards.workflow import CROWN, project_transition
 from config.errors import Conflict, DomainError, NotAllowed, NotFound
 
@@ -73,9 +73,12 @@ def jury_assign(*, category: Category, juror: User, by: User) -> JuryAssignment:
 
 
 def _assigned_champion(juror: User, project: Project) -> Project:
-    if not JuryAssignment.objects.filter(category_id=project.category_id, juror=juror).exists():
-        raise NotFound("No such Champion among your categories.")
-    if project.status != ProjectStatus.CHAMPION:
+    """A Champion the juror may score: among what they see, and not yet the Winner."""
+    if (
+        not jury_champions(juror=juror)
+        .filter(pk=project.pk, status=ProjectStatus.CHAMPION)
+        .exists()
+    ):
         raise NotFound("No such Champion among your categories.")
     return project
 

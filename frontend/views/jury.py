@@ -35,7 +35,7 @@ from awards.models import (
 )
 from awards.phases import Phase
 from awards.ranking import CRITERIA, ChampionRank, category_ranking, likely_conflict
-from awards.selectors import category_list, edition_current_phase, edition_get
+from awards.selectors import category_list, edition_current_phase, edition_get, jury_champions
 from awards.services.jury import (
     JuryClosed,
     QuorumMissing,
@@ -64,7 +64,6 @@ STATE_LABELS = {
     CONFLICT: "Conflict declared",
     LIKELY_CONFLICT: "Likely conflict",
 }
-VISIBLE_STATUSES = (ProjectStatus.CHAMPION, ProjectStatus.WINNER)
 
 
 # --- Forms ---------------------------------------------------------------------------
@@ -168,12 +167,6 @@ def _juror_state(juror: User, project: Project, score: Score | None, conflicted:
     return DRAFT if score is not None else NOT_SCORED
 
 
-def _assigned_champions(juror: User):
-    return Project.objects.filter(
-        status__in=VISIBLE_STATUSES, category__jurors__juror=juror
-    ).distinct()
-
-
 @jury_required
 @never_cache
 def jury_home(request: HttpRequest) -> HttpResponse:
@@ -183,7 +176,7 @@ def jury_home(request: HttpRequest) -> HttpResponse:
         .select_related("category__edition")
         .order_by("-category__edition__year", "category__number")
     )
-    champions = list(_assigned_champions(juror).order_by("title"))
+    champions = list(jury_champions(juror=juror).order_by("title"))
     ids = [project.pk for project in champions]
     scores = {s.project_id: s for s in Score.objects.filter(juror=juror, project_id__in=ids)}
     conflicts = set(
@@ -264,7 +257,7 @@ def _declare_conflict(request: HttpRequest, project: Project) -> HttpResponse:
 def champion(request: HttpRequest, pk: int) -> HttpResponse:
     juror = request.user
     project = (
-        _assigned_champions(juror)
+        jury_champions(juror=juror)
         .select_related("category__edition")
         .prefetch_related("sdgs", "images")
         .filter(pk=pk)
