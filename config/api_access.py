@@ -9,9 +9,12 @@ from typing import Any
 from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
 from allauth.headless.internal import sessionkit
 from allauth.headless.tokens.strategies import sessions as allauth_sessions
+from django.core.cache import caches
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+from config.cache import count_in_window, window_left
 
 
 class SessionTokenAuthentication(XSessionTokenAuthentication):
@@ -25,20 +28,41 @@ class SessionTokenAuthentication(XSessionTokenAuthentication):
     allow_invalid_session_tokens = False
 
 
-class _RatesFromSettings:
-    # DRF copies the rates when the class is defined; reading them on use lets the
-    # settings (and tests) change them.
+class _CountingThrottle:
+    """DRF's rate throttles, counting each client's requests in a window that opens at
+    its first request instead of keeping a list of their times: one cache command per
+    request (``config.cache.count_in_window``) instead of a read and a write of a list
+    as long as the rate. A client may reach the limit just before a window closes
+    and again just after, as with any fixed window.
+
+    DRF copies the rates when the class is defined; reading them on use lets the
+    settings (and tests) change them.
+    """
+
     scope: str
+    cache_alias = "default"
 
     def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if self.rate is None:
+            return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        self.key = key
+        return count_in_window(caches[self.cache_alias], key, self.duration) <= self.num_requests
 
-class AnonymousThrottle(_RatesFromSettings, AnonRateThrottle):
+    def wait(self) -> float:
+        return window_left(caches[self.cache_alias], self.key, self.duration)
+
+
+class AnonymousThrottle(_CountingThrottle, AnonRateThrottle):
     scope = "anonymous"
 
 
-class AccountThrottle(_RatesFromSettings, UserRateThrottle):
+class AccountThrottle(_CountingThrottle, UserRateThrottle):
     scope = "account"
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
