@@ -5,8 +5,6 @@ who needs a confirmed e-mail address to submit or vote. An account with a role m
 have set up two-factor authentication before any page or endpoint of that role opens.
 """
 
-import time
-
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AnonymousUser
@@ -67,34 +65,18 @@ def can_act_as_secretariat(user: AnyUser) -> bool:
     return is_secretariat(user) and has_mfa(user)
 
 
-# Confirmed addresses stay confirmed: a process remembers them for a few minutes, so
-# that the voting rush does not ask the database for every vote. Unconfirmed ones are
-# always asked again.
-_CONFIRMED_FOR = 300.0
-_confirmed: dict[tuple[int, str], float] = {}
-
-
 def has_confirmed_email(user: AnyUser) -> bool:
+    """Whether the account's e-mail address is confirmed. The account loaded for a
+    request already knows (``accounts.backends``); any other instance asks once."""
     if not _active(user):
         return False
     cached = getattr(user, "_email_confirmed", None)
     if cached is None:
-        key, now = (user.pk, user.email.lower()), time.monotonic()
-        cached = _confirmed.get(key, 0.0) > now
-        if not cached:
-            cached = EmailAddress.objects.filter(
-                user=user, email__iexact=user.email, verified=True
-            ).exists()
-            if cached:
-                if len(_confirmed) > 200_000:
-                    _confirmed.clear()
-                _confirmed[key] = now + _CONFIRMED_FOR
+        cached = EmailAddress.objects.filter(
+            user=user, email__iexact=user.email, verified=True
+        ).exists()
         user._email_confirmed = cached
     return cached
-
-
-def confirmed_emails_forget() -> None:
-    _confirmed.clear()
 
 
 def require_secretariat(user: AnyUser, *, refusal: str) -> None:

@@ -2,7 +2,6 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from accounts.permissions import confirmed_emails_forget
 from awards.models import ExclusionReason
 from awards.phases import Phase
 from awards.services import standings_record
@@ -43,7 +42,6 @@ def _fresh_voting_catalogue():
     # The vote endpoint keeps each edition's nominees in memory for a few seconds;
     # every test builds its own.
     voting_catalogue_clear()
-    confirmed_emails_forget()
 
 
 @pytest.fixture(autouse=True)

@@ -571,9 +571,9 @@ def test_secretariat_page_counts_in_one_query(admin_client, django_assert_num_qu
     category = CategoryFactory(edition=EditionFactory())
     ProjectFactory.create_batch(projects, category=category)
 
-    # Session, user, authenticator (the gate), edition, the counts; then the header's
-    # role groups and address check.
-    with django_assert_num_queries(7):
+    # Session, user (with its address check), authenticator (the gate), edition, the
+    # counts; then the header's role groups.
+    with django_assert_num_queries(6):
         response = admin_client.get(SECRETARIAT)
 
     assert response.status_code == 200
@@ -653,9 +653,9 @@ def test_home_query_count_for_a_signed_in_user(
         edition_categories_create_standard(edition=edition)
     client.force_login(UserFactory(email_confirmed=confirmed))
 
-    # Session and user; the edition and the categories; then the header: the role
-    # groups (for the Secretariat and Jury links) and the address check.
-    with django_assert_num_queries(6):
+    # Session, and the user with its address check; the edition and the categories;
+    # then the header's role groups (for the Secretariat and Jury links).
+    with django_assert_num_queries(5):
         response = client.get(HOME)
 
     assert bool(_banner(response)) is not confirmed

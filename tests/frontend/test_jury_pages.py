@@ -510,8 +510,8 @@ def test_jury_home_query_count_does_not_grow_with_champions(
         champion(other, f"Other {number:02}")
         give_score(juror, project, 6, submitted=number % 2 == 0)
 
-    # The gate's three; assignments; champions; scores; conflicts; the header's three.
-    with django_assert_num_queries(10):
+    # The gate's three; assignments; champions; scores; conflicts; the header's two.
+    with django_assert_num_queries(9):
         response = signed_juror.get(JURY)
 
     assert len(states(response, category)) == champions
@@ -527,7 +527,7 @@ def test_decisions_query_count_does_not_grow_with_champions(
         for juror in jurors:
             give_score(juror, project, 5 + number % 4)
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = secretariat.get(decisions_url(category.edition))
 
     assert len(ranking_rows(response, category)) == champions

@@ -277,8 +277,9 @@ def test_gallery_query_count_does_not_grow(
         client.force_login(UserFactory(email_confirmed=True))
 
     # The edition, the category, the countries to filter by, the count and the page;
-    # signed in, also the session, the user and the header's two checks.
-    with django_assert_num_queries(9 if signed_in else 5):
+    # signed in, also the session, the user (with its address check) and the header's
+    # role groups.
+    with django_assert_num_queries(8 if signed_in else 5):
         response = client.get(gallery_url())
 
     assert len(cards(response)) == count

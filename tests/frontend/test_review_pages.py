@@ -315,8 +315,8 @@ def test_standings_query_count_does_not_grow_with_votes_or_nominees(
         give(ProjectFactory(category=second, title=f"Other {number:02}"), 1)
 
     # Session, user, authenticator (the gate); the edition; the categories; the tallies
-    # (one grouped sum); the nominees; then the header's role groups and address check.
-    with django_assert_num_queries(9):
+    # (one grouped sum); the nominees; then the header's role groups.
+    with django_assert_num_queries(8):
         response = secretariat.get(standings_url(edition))
 
     assert len(standings_rows(response, 3)) == nominees
@@ -332,8 +332,8 @@ def test_recorded_standings_query_count_does_not_grow_with_the_rows(
     champions_compute(edition=closed)
 
     # The gate's three, the edition, the categories, the tallies, the recorded standings,
-    # the exclusion report, the header's two.
-    with django_assert_num_queries(10):
+    # the exclusion report, the header's one.
+    with django_assert_num_queries(9):
         response = secretariat.get(standings_url(closed))
 
     assert len(standings_rows(response, 1)) == 6
@@ -639,8 +639,8 @@ def test_fraud_page_query_count_does_not_grow_with_the_flags(
     votes_invalidate(votes=Vote.objects.filter(pk=bought.pk), by=admin_user, reason="Bought.")
 
     # The gate's three, the edition, the three signals, the votes and the accounts they
-    # concern, the invalidations, the header's two.
-    with django_assert_num_queries(12):
+    # concern, the invalidations, the header's one.
+    with django_assert_num_queries(11):
         response = secretariat.get(fraud_url(edition))
 
     assert len(flag_articles(response)) == clusters + 1
