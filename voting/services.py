@@ -17,6 +17,7 @@ from awards.models import Category, Edition
 from awards.phases import Phase
 from awards.selectors import edition_current_phase
 from awards.services import standings_record
+from config.db import prepared_cursor
 from config.errors import DomainError, NotAllowed
 from voting.catalogue import voting_catalogue
 from voting.models import Vote, VoteAction, VoteEvent
@@ -156,7 +157,7 @@ def ballot_cast(
         "user_agent": user_agent[:300],
     }
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(_CAST_POSTGRESQL, values)
             row = cursor.fetchone()
     else:
