@@ -8,19 +8,20 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config import schema  # noqa: F401  (registers the session token scheme)
 
+# Patterns are tried in order: the ballot, which takes the voting rush, comes first.
 api_v1 = [
+    path("", include("voting.api.urls")),
     path("", include("accounts.api.urls")),
     path("", include("awards.api.urls")),
-    path("", include("voting.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
 
 urlpatterns = [
+    path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
-    path("api/v1/", include((api_v1, "api"))),
     path("", include("frontend.urls")),
 ]
 if settings.DEBUG:

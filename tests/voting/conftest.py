@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 
 from awards.phases import Phase
 from tests.factories import CategoryFactory, EditionFactory, ProjectFactory, UserFactory
@@ -28,7 +29,19 @@ def voter(db):
     return UserFactory(email="voter@example.org", email_confirmed=True)
 
 
-@pytest.fixture
-def voter_client(api_client, voter):
-    api_client.force_authenticate(voter)
+def session_token(user) -> str:
+    """An API session token of ``user``: the key of a signed-in session."""
+    browser = Client()
+    browser.force_login(user)
+    return browser.session.session_key
+
+
+@pytest.fixture(params=["session token", "forced"])
+def voter_client(request, api_client, voter):
+    """The voter's API client, signed in as outside clients are (``X-Session-Token``,
+    which the vote endpoint's quick path serves) and through DRF alone."""
+    if request.param == "forced":
+        api_client.force_authenticate(voter)
+    else:
+        api_client.credentials(HTTP_X_SESSION_TOKEN=session_token(voter))
     return api_client

@@ -1,0 +1,141 @@
+"""The vote endpoint's quick path (``BallotCategoryView._vote_quickly``) answers a vote
+sent with a session token; every other request goes through DRF. What a client sees
+must not depend on which of the two answered."""
+
+import pytest
+from django.db import connection
+
+from tests.factories import UserFactory
+from tests.voting.conftest import session_token
+from voting.models import Vote, VoteEvent
+
+pytestmark = pytest.mark.django_db
+
+BALLOT = "/api/v1/editions/2020/ballot/"
+
+
+@pytest.fixture
+def token_client(api_client, voter):
+    api_client.credentials(HTTP_X_SESSION_TOKEN=session_token(voter))
+    return api_client
+
+
+def test_a_vote_reads_the_same_either_way(token_client, api_client, nominees):
+    nominee = nominees[1][0].pk
+    quick = token_client.put(f"{BALLOT}1/", {"nominee": nominee})
+    other = UserFactory(email_confirmed=True)
+    api_client.credentials()
+    api_client.force_authenticate(other)
+    through_drf = api_client.put(f"{BALLOT}1/", {"nominee": nominee})
+
+    assert quick.status_code == through_drf.status_code == 201
+    assert quick.content == through_drf.content
+    for header in ("Content-Type", "Allow", "Vary"):
+        assert quick[header] == through_drf[header]
+
+
+def test_unknown_session_token_is_401(api_client, nominees):
+    api_client.credentials(HTTP_X_SESSION_TOKEN="no-such-session")
+
+    response = api_client.put(f"{BALLOT}1/", {"nominee": nominees[1][0].pk})
+
+    assert response.status_code == 401
+    assert Vote.objects.count() == 0
+
+
+def test_token_of_a_signed_out_session_is_401(token_client, voter, nominees):
+    from django.contrib.sessions.models import Session
+
+    Session.objects.all().delete()
+
+    response = token_client.put(f"{BALLOT}1/", {"nominee": nominees[1][0].pk})
+
+    assert response.status_code == 401
+    assert Vote.objects.count() == 0
+
+
+def test_token_after_a_password_change_is_401(token_client, voter, nominees):
+    voter.set_password("a new and different password")
+    voter.save()
+
+    response = token_client.put(f"{BALLOT}1/", {"nominee": nominees[1][0].pk})
+
+    assert response.status_code == 401
+    assert Vote.objects.count() == 0
+
+
+def test_token_of_a_deactivated_account_is_401(token_client, voter, nominees):
+    voter.is_active = False
+    voter.save()
+
+    response = token_client.put(f"{BALLOT}1/", {"nominee": nominees[1][0].pk})
+
+    assert response.status_code == 401
+    assert Vote.objects.count() == 0
+
+
+def test_unconfirmed_account_with_a_token_is_403(api_client, nominees):
+    api_client.credentials(HTTP_X_SESSION_TOKEN=session_token(UserFactory()))
+
+    response = api_client.put(f"{BALLOT}1/", {"nominee": nominees[1][0].pk})
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "email_not_verified"
+    assert Vote.objects.count() == 0
+
+
+def test_throttled_votes_are_429_with_retry_after(token_client, nominees, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anonymous": "3/minute", "account": "3/minute"},
+    }
+    first, second = nominees[1]
+    for nominee in (first, second, first):
+        assert token_client.put(f"{BALLOT}1/", {"nominee": nominee.pk}).status_code in (200, 201)
+
+    response = token_client.put(f"{BALLOT}1/", {"nominee": second.pk})
+
+    assert response.status_code == 429
+    assert response.json()["code"] == "throttled"
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert Vote.objects.get().nominee == first
+    assert VoteEvent.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    "content_type, body",
+    [
+        ("text/plain", '{"nominee": 1}'),
+        ("application/json", "{not json"),
+        ("application/json", "[1]"),
+    ],
+)
+def test_other_bodies_get_drf_answers(token_client, nominees, content_type, body):
+    response = token_client.generic("PUT", f"{BALLOT}1/", body, content_type=content_type)
+
+    assert response.status_code in (400, 415)
+    assert response.json()["code"] in ("invalid", "parse_error", "unsupported_media_type")
+    assert Vote.objects.count() == 0
+
+
+def test_a_client_that_accepts_no_json_gets_what_drf_gives(token_client, api_client, nominees):
+    nominee = nominees[1][0].pk
+    quick = token_client.put(f"{BALLOT}1/", {"nominee": nominee}, HTTP_ACCEPT="text/html")
+    api_client.credentials()
+    api_client.force_authenticate(UserFactory(email_confirmed=True))
+    through_drf = api_client.put(f"{BALLOT}1/", {"nominee": nominee}, HTTP_ACCEPT="text/html")
+
+    # A browsable page where DEBUG adds DRF's HTML renderer, 406 in production.
+    assert quick.status_code == through_drf.status_code
+    assert quick["Content-Type"] == through_drf["Content-Type"] != "application/json"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="counts PostgreSQL's statements")
+def test_a_vote_is_three_statements(token_client, nominees, django_assert_num_queries):
+    token_client.put(f"{BALLOT}1/", {"nominee": nominees[1][0].pk})  # warm the catalogue
+
+    # The session; the account with its address check; the vote with its history.
+    with django_assert_num_queries(3):
+        response = token_client.put(f"{BALLOT}1/", {"nominee": nominees[1][1].pk})
+
+    assert response.status_code == 200
