@@ -18,14 +18,6 @@ _ADD = (
     f"VALUES (NEW.edition_id, NEW.category_id, NEW.nominee_id, NEW.id % {TALLY_SHARDS}, 1) "
     "ON CONFLICT (nominee_id, shard) DO UPDATE SET votes = voting_tally.votes + 1"
 )
-# On PostgreSQL the shard's row is there for all but its first vote: a plain update
-# finds it, and only when it finds none does the insert run (which may still meet a
-# row that a concurrent first vote has just added, and then adds to it).
-_ADD_POSTGRESQL = (
-    "UPDATE voting_tally SET votes = votes + 1 "
-    f"WHERE nominee_id = NEW.nominee_id AND shard = NEW.id % {TALLY_SHARDS}; "
-    f"IF NOT FOUND THEN {_ADD}; END IF"
-)
 _REMOVE = (
     "UPDATE voting_tally SET votes = votes - 1 "
     f"WHERE nominee_id = OLD.nominee_id AND shard = OLD.id % {TALLY_SHARDS}"
@@ -42,7 +34,7 @@ BEGIN
         {_REMOVE};
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.invalidated_at IS NULL THEN
-        {_ADD_POSTGRESQL};
+        {_ADD};
     END IF;
     RETURN NULL;
 END;
