@@ -91,6 +91,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
     DATABASES["default"]["OPTIONS"] = {
+        # Django binds parameters on the client, which cannot be prepared; the
+        # statements of config.db.prepared_cursor are bound by the server, and psycopg
+        # prepares each once it has run this many times on a connection (Django turns
+        # preparing off by default, for poolers that cannot keep prepared statements;
+        # the pool here keeps each connection's).
+        "prepare_threshold": 5,
         "pool": {
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", 1, minimum=0),
             "max_size": env.int("DATABASE_POOL_MAX_SIZE", 10, minimum=1),
