@@ -12,9 +12,15 @@ class Vote(models.Model):
     from these rows by triggers (``voting.triggers``). ``voter`` is emptied when the
     account is deleted after voting has closed, so that results stay reproducible
     without pointing at a person.
+
+    Every vote writes every index of this table, so it has none that another covers:
+    the unique (voter, category) serves the voter's lookups and (edition, network)
+    the edition's.
     """
 
-    edition = models.ForeignKey("awards.Edition", on_delete=models.PROTECT, related_name="votes")
+    edition = models.ForeignKey(
+        "awards.Edition", on_delete=models.PROTECT, related_name="votes", db_index=False
+    )
     category = models.ForeignKey("awards.Category", on_delete=models.PROTECT, related_name="votes")
     nominee = models.ForeignKey("awards.Project", on_delete=models.PROTECT, related_name="votes")
     voter = models.ForeignKey(
@@ -23,6 +29,7 @@ class Vote(models.Model):
         null=True,
         blank=True,
         related_name="votes",
+        db_index=False,
     )
     cast_at = models.DateTimeField()
     changed_at = models.DateTimeField()
@@ -37,6 +44,7 @@ class Vote(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # a partial index below: votes are rarely invalidated
     )
 
     class Meta:
@@ -49,9 +57,12 @@ class Vote(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["edition", "voter"], name="vote_edition_voter"),
-            models.Index(fields=["nominee"], name="vote_nominee"),
             models.Index(fields=["edition", "network"], name="vote_edition_network"),
+            models.Index(
+                fields=["invalidated_by"],
+                condition=Q(invalidated_by__isnull=False),
+                name="vote_invalidated_by",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -70,17 +81,38 @@ class VoteAction(models.TextChoices):
 
 
 class VoteEvent(models.Model):
-    """The append-only history of every cast, change, withdrawal and invalidation."""
+    """The append-only history of every cast, change, withdrawal and invalidation.
 
-    edition = models.ForeignKey("awards.Edition", on_delete=models.PROTECT, related_name="+")
-    category = models.ForeignKey("awards.Category", on_delete=models.PROTECT, related_name="+")
-    nominee = models.ForeignKey("awards.Project", on_delete=models.PROTECT, related_name="+")
+    Every vote appends a row in the same statement, so the log is kept lean: its
+    references are guarded by the ORM's ``on_delete`` rules rather than by foreign
+    keys in the database, each of which would look up and lock the row it names on
+    every vote (the edition and the category rows, by every voter at once).
+    """
+
+    edition = models.ForeignKey(
+        "awards.Edition",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,  # the index on (edition, at) serves it
+    )
+    category = models.ForeignKey(
+        "awards.Category",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    nominee = models.ForeignKey(
+        "awards.Project", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     voter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="vote_events",
+        db_constraint=False,
     )
     action = models.CharField(max_length=16, choices=VoteAction.choices)
     at = models.DateTimeField()
