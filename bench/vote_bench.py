@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import statistics
@@ -189,6 +190,38 @@ def start_server(workers: int, threads: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
+def cpu_seconds() -> dict[str, float]:
+    """CPU time used so far (user and system) by the processes of each part of the
+    stack, read from /proc, by wrk (which has ended: this process's waited-for
+    children), and by the whole machine."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = dict.fromkeys(("gunicorn", "postgres", "redis"), 0.0)
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:  # ended meanwhile
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        part = (
+            "gunicorn"
+            if b"gunicorn" in command
+            else "postgres"
+            if name == "postgres"
+            else "redis"
+            if name.startswith("redis")
+            else name
+        )
+        if part in used:
+            used[part] += (int(fields[11]) + int(fields[12])) / tick
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used["wrk"] = children.ru_utime + children.ru_stime
+    total = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    used["machine"] = (sum(total) - total[3] - total[4]) / tick  # all but idle and iowait
+    return used
+
+
 def wrk(seconds: int, connections: int, rate: float = 0) -> dict:
     env = {
         "BENCH_TOKENS": str(OUT / "tokens.txt"),
@@ -345,7 +378,12 @@ def main() -> None:
     try:
         wrk(3, args.connections)  # warm up the workers and the pool
         say(f"wrk: highest rate, {args.connections} connections, {args.seconds} s…")
+        before = cpu_seconds()
         top = wrk(args.seconds, args.connections)
+        after = cpu_seconds()
+        top["cpu_ms_per_vote"] = {
+            part: round((after[part] - before[part]) * 1000 / top["requests"], 3) for part in after
+        }
         target = 0.8 * top["rate"]
         say(f"wrk: paced at 80% of it ({target:.0f} votes/s), {args.seconds} s…")
         paced = wrk(args.seconds, args.connections, rate=target)
@@ -375,6 +413,10 @@ def main() -> None:
     say(
         f"latency at highest, ms:       p50 {top['p50_ms']:.1f}  p95 {top['p95_ms']:.1f}  "
         f"p99 {top['p99_ms']:.1f}"
+    )
+    say(
+        "CPU per vote at the highest rate, ms: "
+        + "  ".join(f"{part} {ms:.2f}" for part, ms in top["cpu_ms_per_vote"].items())
     )
     say(
         f"latency at 80% ({paced['rate']:.0f}/s), ms: p50 {paced['p50_ms']:.1f}  "
