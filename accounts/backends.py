@@ -23,8 +23,8 @@ _FIELDS = [field.attname for field in User._meta.concrete_fields]
 
 
 @cache
-def _statement(vendor: str) -> str:
-    quote = connections[router.db_for_read(User)].ops.quote_name
+def _statement(using: str) -> str:
+    quote = connections[using].ops.quote_name
     user, address = User._meta, EmailAddress._meta
     columns = ", ".join(f"u.{quote(field.column)}" for field in user.concrete_fields)
     return (
@@ -45,7 +45,7 @@ def user_with_confirmation(user_id) -> User | None:
     except ValidationError:  # a session naming no valid id is no session
         return None
     using = router.db_for_read(User)
-    statement = _statement(connections[using].vendor)
+    statement = _statement(using)
     if connections[using].vendor != "postgresql":
         # Other databases hand back raw values (dates as text): the ORM converts them.
         user = next(iter(User.objects.db_manager(using).raw(statement, [pk])), None)

@@ -3,6 +3,7 @@ sent with a session token; every other request goes through DRF. What a client s
 must not depend on which of the two answered."""
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.db import connection
 
 from tests.factories import UserFactory
@@ -44,8 +45,6 @@ def test_unknown_session_token_is_401(api_client, nominees):
 
 
 def test_token_of_a_signed_out_session_is_401(token_client, voter, nominees):
-    from django.contrib.sessions.models import Session
-
     Session.objects.all().delete()
 
     response = token_client.put(f"{BALLOT}1/", {"nominee": nominees[1][0].pk})

@@ -57,8 +57,7 @@ class BallotCategoryView(APIView):
         has recorded; anything else (another way of signing in, a refusal, bad
         input) returns None, and DRF goes through the request again and answers it,
         so every refusal keeps one shape and one code. None of the refusals writes
-        anything; a throttled request is counted twice, which only a client over
-        its limit notices."""
+        anything; a refused request counts twice against the client's rate."""
         meta = request.META
         if not meta.get("HTTP_X_SESSION_TOKEN") or not meta.get("CONTENT_TYPE", "").startswith(
             "application/json"
@@ -85,14 +84,13 @@ class BallotCategoryView(APIView):
             return None
         if type(nominee) is not int or nominee < 1:
             return None
-        catalogue = voting_catalogue(year=year)
-        entry = catalogue.categories.get(category) if catalogue else None
-        if entry is None:
+        chosen = self._category(year, category)
+        if chosen is None:
             return None
         try:
             cast = ballot_cast(
-                edition=entry.category.edition,
-                category=entry.category,
+                edition=chosen.edition,
+                category=chosen,
                 voter=voter,
                 nominee_id=nominee,
                 network=request_network(request),
@@ -107,12 +105,10 @@ class BallotCategoryView(APIView):
             headers={"Allow": ", ".join(self.allowed_methods), "Vary": "Accept"},
         )
 
-    def _category(self, year: int, number: int) -> Category:
+    def _category(self, year: int, number: int) -> Category | None:
         catalogue = voting_catalogue(year=year)
         entry = catalogue.categories.get(number) if catalogue else None
-        if entry is None:
-            raise Http404
-        return entry.category
+        return entry.category if entry else None
 
     @extend_schema(
         request=VoteRequestSerializer, responses={200: VoteSerializer, 201: VoteSerializer}
@@ -121,6 +117,8 @@ class BallotCategoryView(APIView):
         """Cast or change my vote in this category: 201 when new, 200 when changed or
         the same. Repeating the request never makes a second vote."""
         chosen = self._category(year, category)
+        if chosen is None:
+            raise Http404
         incoming = VoteRequestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         cast = ballot_cast(
@@ -140,6 +138,8 @@ class BallotCategoryView(APIView):
     def delete(self, request, year: int, category: int):
         """Withdraw my vote in this category."""
         chosen = self._category(year, category)
+        if chosen is None:
+            raise Http404
         ballot_withdraw(
             edition=chosen.edition,
             category=chosen,
