@@ -355,7 +355,9 @@ def main() -> None:
     parser.add_argument("--voters", type=int, default=100_000)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=3)
+    # One sync worker per core: on two cores, 2 workers gave 15-25% more votes than 3
+    # (five runs each, alternated), the third adding contention rather than work.
+    parser.add_argument("--workers", type=int, default=os.cpu_count())
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument(
         "--standings-votes", type=int, default=2_000_000, help="0 skips the standings read"
