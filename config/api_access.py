@@ -51,8 +51,11 @@ class _CountingThrottle:
         key = self.get_cache_key(request, view)
         if key is None:
             return True
-        self.key = key
-        return count_in_window(caches[self.cache_alias], key, self.duration) <= self.num_requests
+        # Apart from the lists of times DRF's own throttles keep under ``key``.
+        self.key = f"{key}:count"
+        return (
+            count_in_window(caches[self.cache_alias], self.key, self.duration) <= self.num_requests
+        )
 
     def wait(self) -> float:
         return window_left(caches[self.cache_alias], self.key, self.duration)
