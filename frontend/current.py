@@ -8,11 +8,11 @@ moment, so that the header and the timeline never disagree about which phase is 
 from datetime import datetime
 from functools import cached_property
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from awards.models import Edition
-from awards.selectors import TimelineState, edition_current, edition_timeline_state
+from awards.selectors import TimelineState, edition_current, edition_get, edition_timeline_state
 
 _REQUEST_ATTRIBUTE = "_frontend_current_edition"
 
@@ -34,6 +34,13 @@ class CurrentEdition:
             return None
         return edition_timeline_state(edition=self.edition, at=self.at)
 
+    def state_of(self, edition: Edition) -> TimelineState:
+        """Where ``edition``'s timeline stands at this request's moment; the current
+        edition's state is reused."""
+        if self.edition is not None and self.edition.pk == edition.pk and self.state:
+            return self.state
+        return edition_timeline_state(edition=edition, at=self.at)
+
 
 def current_edition(request: HttpRequest) -> CurrentEdition:
     """The request's CurrentEdition, created once per request."""
@@ -42,3 +49,13 @@ def current_edition(request: HttpRequest) -> CurrentEdition:
         current = CurrentEdition()
         setattr(request, _REQUEST_ATTRIBUTE, current)
     return current
+
+
+def edition_or_404(request: HttpRequest, year: int) -> Edition:
+    """The edition of ``year`` for a page. The header loads the current edition anyway:
+    it is reused when it is the one asked for."""
+    current = current_edition(request).edition
+    edition = current if current is not None and current.year == year else edition_get(year=year)
+    if edition is None:
+        raise Http404(f"There is no WSIS Prizes edition for {year}.")
+    return edition

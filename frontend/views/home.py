@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 from typing import Literal
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from awards.models import Edition
@@ -9,10 +9,9 @@ from awards.phases import PHASE_ORDER, PhaseWindow
 from awards.selectors import (
     TimelineState,
     categories_by_action_line,
-    edition_get,
     edition_timeline_state,
 )
-from frontend.current import current_edition
+from frontend.current import current_edition, edition_or_404
 
 StepStatus = Literal["done", "current", "upcoming"]
 
@@ -69,10 +68,4 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def edition_detail(request: HttpRequest, year: int) -> HttpResponse:
-    # The header loads the current edition anyway: reuse it when it is the one asked
-    # for, and spare the second lookup.
-    current = current_edition(request).edition
-    edition = current if current is not None and current.year == year else edition_get(year=year)
-    if edition is None:
-        raise Http404(f"There is no WSIS Prizes edition for {year}.")
-    return _edition_page(request, edition)
+    return _edition_page(request, edition_or_404(request, year))

@@ -35,7 +35,7 @@ from awards.models import (
 )
 from awards.phases import Phase
 from awards.ranking import CRITERIA, ChampionRank, category_ranking, likely_conflict
-from awards.selectors import category_list, edition_current_phase, edition_get, jury_champions
+from awards.selectors import category_list, edition_current_phase, jury_champions
 from awards.services.jury import (
     JuryClosed,
     QuorumMissing,
@@ -45,7 +45,7 @@ from awards.services.jury import (
     winner_confirm,
 )
 from config.errors import DomainError
-from frontend.current import current_edition
+from frontend.current import current_edition, edition_or_404
 
 MARK_ERROR = "Mark it from 1 to 10."
 MARK_CHOICES = [("", "Choose a mark"), *((str(mark), str(mark)) for mark in range(1, 11))]
@@ -333,14 +333,6 @@ class CategoryDecision:
         return [rank for rank in self.ranking if not rank.has_quorum]
 
 
-def _edition(request: HttpRequest, year: int) -> Edition:
-    current = current_edition(request).edition
-    edition = current if current is not None and current.year == year else edition_get(year=year)
-    if edition is None:
-        raise Http404(f"There is no WSIS Prizes edition for {year}.")
-    return edition
-
-
 def _decisions_url(edition: Edition, category: Category | None = None) -> str:
     url = reverse("frontend:jury-decisions", args=[edition.year])
     return f"{url}#category-{category.number}" if category else url
@@ -439,7 +431,7 @@ def _assign(
 @never_cache
 @require_http_methods(["GET", "POST"])
 def decisions(request: HttpRequest, year: int) -> HttpResponse:
-    edition = _edition(request, year)
+    edition = edition_or_404(request, year)
     jurors = _jury_members()
     rows = _decisions(edition, jurors)
     if request.method == "POST":

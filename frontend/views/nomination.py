@@ -29,9 +29,7 @@ from awards.filters import SubmissionFilter
 from awards.models import Category, Edition, Project, ProjectEvent, ProjectStatus
 from awards.selectors import (
     category_list,
-    edition_get,
     edition_status_counts,
-    edition_timeline_state,
     submission_list,
 )
 from awards.services.nomination import (
@@ -43,7 +41,7 @@ from awards.services.nomination import (
 )
 from awards.workflow import ACCEPT, REJECT
 from config.errors import DomainError
-from frontend.current import current_edition
+from frontend.current import current_edition, edition_or_404
 
 QUEUE_PAGE_SIZE = 50
 EXPORT_KINDS = ("csv", "xlsx")
@@ -83,22 +81,8 @@ class Neighbour:
 # --- Helpers ---------------------------------------------------------------------------
 
 
-def _edition(request: HttpRequest, year: int) -> Edition:
-    # The header loads the current edition anyway: reuse it when it is the one asked for.
-    current = current_edition(request).edition
-    edition = current if current is not None and current.year == year else edition_get(year=year)
-    if edition is None:
-        raise Http404(f"There is no WSIS Prizes edition for {year}.")
-    return edition
-
-
 def _decisions_open(request: HttpRequest, edition: Edition) -> bool:
-    current = current_edition(request)
-    if current.edition is not None and current.edition.pk == edition.pk:
-        state = current.state
-    else:
-        state = edition_timeline_state(edition=edition, at=current.at)
-    return state is not None and state.phase in REVIEW_PHASES
+    return current_edition(request).state_of(edition).phase in REVIEW_PHASES
 
 
 def _queue_url(edition: Edition) -> str:
@@ -251,7 +235,7 @@ def _decide(
 @never_cache
 @require_http_methods(["GET", "POST"])
 def submissions(request: HttpRequest, year: int) -> HttpResponse:
-    edition = _edition(request, year)
+    edition = edition_or_404(request, year)
     if request.method == "POST":
         _accept_selected(request, edition)
         # The form posts to the queue's own address: back to the same filters and page.
@@ -289,7 +273,7 @@ def submissions(request: HttpRequest, year: int) -> HttpResponse:
 def submissions_export(request: HttpRequest, year: int, kind: str) -> HttpResponse:
     if kind not in EXPORT_KINDS:
         raise Http404(f"There is no {kind} export.")
-    edition = _edition(request, year)
+    edition = edition_or_404(request, year)
     filterset = _queue_filter(request.GET, edition=edition)
     if not filterset.is_valid():
         messages.error(request, f"Nothing was exported. {INVALID_FILTERS_MESSAGE}")
@@ -301,7 +285,7 @@ def submissions_export(request: HttpRequest, year: int, kind: str) -> HttpRespon
 @never_cache
 @require_http_methods(["GET", "POST"])
 def submission(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    edition = _edition(request, year)
+    edition = edition_or_404(request, year)
     project = (
         submission_list(edition=edition)
         .prefetch_related(

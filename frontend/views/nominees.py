@@ -19,27 +19,15 @@ from awards.models import Category, Edition, Project
 from awards.phases import Phase
 from awards.selectors import (
     category_list,
-    edition_get,
     edition_timeline_state,
     nominee_get,
     nominee_list,
     nominees_in_voter_order,
     nominees_search,
 )
-from frontend.current import current_edition
+from frontend.current import current_edition, edition_or_404
 
 NOMINEES_PER_PAGE = 24
-
-
-def edition_or_404(request: HttpRequest, year: int) -> Edition:
-    # The header loads the current edition anyway: reuse it when it is the one asked for.
-    current = current_edition(request).edition
-    if current is not None and current.year == year:
-        return current
-    edition = edition_get(year=year)
-    if edition is None:
-        raise Http404(f"There is no WSIS Prizes edition for {year}.")
-    return edition
 
 
 def _category_or_404(edition: Edition, number: int) -> Category:

@@ -17,7 +17,7 @@ from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -39,16 +39,13 @@ from awards.models import (
 from awards.phases import Phase, PhaseWindow
 from awards.ranking import rank_by_votes
 from awards.selectors import (
-    TimelineState,
     category_list,
-    edition_get,
-    edition_timeline_state,
     nominee_list,
 )
 from awards.services import VotingStillOpen
 from config.errors import DomainError
 from frontend.charts import percent
-from frontend.current import current_edition
+from frontend.current import current_edition, edition_or_404
 from voting.fraud import Flag, fraud_flags
 from voting.models import Vote, VoteAction, VoteEvent
 from voting.selectors import standings as live_standings
@@ -406,22 +403,6 @@ def _invalidations(edition: Edition) -> list[Invalidation]:
 # --- Helpers ---------------------------------------------------------------------------
 
 
-def _edition(request: HttpRequest, year: int) -> Edition:
-    # The header loads the current edition anyway: reuse it when it is the one asked for.
-    current = current_edition(request).edition
-    edition = current if current is not None and current.year == year else edition_get(year=year)
-    if edition is None:
-        raise Http404(f"There is no WSIS Prizes edition for {year}.")
-    return edition
-
-
-def _state(request: HttpRequest, edition: Edition) -> TimelineState:
-    current = current_edition(request)
-    if current.edition is not None and current.edition.pk == edition.pk and current.state:
-        return current.state
-    return edition_timeline_state(edition=edition, at=current.at)
-
-
 def _voting_window(edition: Edition) -> PhaseWindow:
     return next(window for window in edition.timeline if window.phase == Phase.VOTING)
 
@@ -456,12 +437,12 @@ def _compute(request: HttpRequest, edition: Edition) -> None:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def standings(request: HttpRequest, year: int) -> HttpResponse:
-    edition = _edition(request, year)
+    edition = edition_or_404(request, year)
     if request.method == "POST":
         _compute(request, edition)
         return redirect("frontend:standings", year=edition.year)
 
-    state = _state(request, edition)
+    state = current_edition(request).state_of(edition)
     categories = list(category_list(edition=edition))
     votes = live_standings(edition=edition)
     recorded = edition.standings_recorded_at is not None
@@ -500,7 +481,7 @@ def standings(request: HttpRequest, year: int) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def fraud(request: HttpRequest, year: int) -> HttpResponse:
-    edition = _edition(request, year)
+    edition = edition_or_404(request, year)
     views = _flag_views(edition, fraud_flags(edition=edition))
     error_form = None
     if request.method == "POST":

@@ -54,8 +54,7 @@ from awards.services import (
 )
 from awards.services.projects import EDITABLE_FIELDS
 from config.errors import DomainError, NotFound
-from frontend.current import current_edition
-from frontend.views.nominees import edition_or_404
+from frontend.current import current_edition, edition_or_404
 
 View = Callable[..., HttpResponse]
 

@@ -30,8 +30,7 @@ from awards.selectors import (
     nominees_in_voter_order,
 )
 from config.errors import DomainError
-from frontend.current import current_edition
-from frontend.views.nominees import edition_or_404
+from frontend.current import current_edition, edition_or_404
 from voting.network import request_network
 from voting.selectors import Ballot, ballot_counts_if_closed_now, ballot_get
 from voting.services import (
