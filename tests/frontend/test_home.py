@@ -1,4 +1,3 @@
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -7,7 +6,6 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.test import RequestFactory
-from django.test.html import Element, parse_html
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,59 +13,15 @@ from awards.models import ActionLine, Category
 from awards.phases import Phase, timeline_around
 from awards.services import edition_categories_create_standard
 from tests.factories import CategoryFactory, EditionFactory, UserFactory
+from tests.frontend.html import find as _find
+from tests.frontend.html import h1 as _h1
+from tests.frontend.html import page as _page
+from tests.frontend.html import text as _text
 
 pytestmark = pytest.mark.django_db
 
 HOME = reverse("frontend:home")
 ADMIN = reverse("admin:index")
-
-
-# A few helpers to read pages as a person would: by headings, lists and landmarks
-# rather than by raw HTML strings.
-
-
-def _page(response) -> Element:
-    return parse_html(response.content.decode())
-
-
-def _descendants(node: Element) -> Iterator[Element]:
-    for child in node.children:
-        if isinstance(child, Element):
-            yield child
-            yield from _descendants(child)
-
-
-def _text(node: Element | str) -> str:
-    if isinstance(node, str):
-        return " ".join(node.split())
-    return " ".join(" ".join(_text(child) for child in node.children).split())
-
-
-def _matches(element: Element, attributes: dict[str, str]) -> bool:
-    present = dict(element.attributes)
-    for name, value in attributes.items():
-        if name == "class":
-            if value not in (present.get("class") or "").split():
-                return False
-        elif present.get(name) != value:
-            return False
-    return True
-
-
-def _find(root: Element, tag: str | None = None, **attributes: str) -> list[Element]:
-    """Elements with this tag and these attributes (``class_`` matches one class,
-    ``aria_current`` stands for ``aria-current``)."""
-    wanted = {name.rstrip("_").replace("_", "-"): value for name, value in attributes.items()}
-    return [
-        element
-        for element in _descendants(root)
-        if (tag is None or element.name == tag) and _matches(element, wanted)
-    ]
-
-
-def _h1(response) -> str:
-    [heading] = _find(_page(response), "h1")
-    return _text(heading)
 
 
 def _groups(response) -> list[tuple[str, list[str]]]:
