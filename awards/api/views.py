@@ -150,6 +150,12 @@ class _OwnProject(APIView):
         )
         return Response(MyProjectSerializer(fresh, context={"request": self.request}).data, status)
 
+    def uploaded_file(self):
+        """The upload sent as ``file``, checked for presence (the service checks it)."""
+        incoming = FileUploadSerializer(data=self.request.data)
+        incoming.is_valid(raise_exception=True)
+        return incoming.validated_data["file"]
+
 
 @extend_schema(parameters=[YEAR])
 class MyProjectList(generics.ListAPIView):
@@ -229,9 +235,7 @@ class MyProjectLogo(_OwnProject):
     def put(self, request, year: int, pk: int):
         """Set or replace the logo (JPEG, PNG or WebP, 5 MB at most), as ``file``."""
         project = self.project()
-        incoming = FileUploadSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        project_logo_set(project=project, by=request.user, upload=incoming.validated_data["file"])
+        project_logo_set(project=project, by=request.user, upload=self.uploaded_file())
         return self.answer(project)
 
 
@@ -244,11 +248,7 @@ class MyProjectDocument(_OwnProject):
     def put(self, request, year: int, pk: int):
         """Attach or replace the optional PDF (10 MB at most), as ``file``."""
         project = self.project()
-        incoming = FileUploadSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        project_document_set(
-            project=project, by=request.user, upload=incoming.validated_data["file"]
-        )
+        project_document_set(project=project, by=request.user, upload=self.uploaded_file())
         return self.answer(project)
 
     @extend_schema(responses=MyProjectSerializer)
