@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class AccountsConfig(AppConfig):
@@ -7,6 +7,10 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
+        from accounts.backends import session_hash_forget
+        from accounts.models import User
         from accounts.roles import roles_sync_permissions
 
         post_migrate.connect(roles_sync_permissions, dispatch_uid="accounts-role-permissions")
+        for signal in (post_save, post_delete):
+            signal.connect(session_hash_forget, sender=User, dispatch_uid="accounts-session-hash")

@@ -12,7 +12,10 @@ from functools import cache
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from allauth.account.models import EmailAddress
-from django.contrib.auth import backends
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, backends
+from django.contrib.sessions.backends.base import SessionBase
+from django.core.cache import cache as default_cache
 from django.core.exceptions import ValidationError
 from django.db import connections, router
 
@@ -22,18 +25,41 @@ from config.db import prepared_cursor
 _FIELDS = [field.attname for field in User._meta.concrete_fields]
 
 
+def _confirmed(using: str, account: str) -> str:
+    """SQL: whether the address of the account aliased ``account`` is confirmed."""
+    quote = connections[using].ops.quote_name
+    user, address = User._meta, EmailAddress._meta
+    return (
+        f"EXISTS (SELECT 1 FROM {quote(address.db_table)} a "
+        f"WHERE a.{quote(address.get_field('user').column)} = {account}.{quote(user.pk.column)} "
+        f"AND a.{quote(address.get_field('verified').column)} "
+        f"AND LOWER(a.{quote(address.get_field('email').column)}) = "
+        f"LOWER({account}.{quote(user.get_field('email').column)}))"
+    )
+
+
 @cache
 def _statement(using: str) -> str:
     quote = connections[using].ops.quote_name
-    user, address = User._meta, EmailAddress._meta
+    user = User._meta
     columns = ", ".join(f"u.{quote(field.column)}" for field in user.concrete_fields)
     return (
-        f"SELECT {columns}, EXISTS (SELECT 1 FROM {quote(address.db_table)} a "
-        f"WHERE a.{quote(address.get_field('user').column)} = u.{quote(user.pk.column)} "
-        f"AND a.{quote(address.get_field('verified').column)} "
-        f"AND LOWER(a.{quote(address.get_field('email').column)}) = "
-        f"LOWER(u.{quote(user.get_field('email').column)})) AS email_confirmed "
+        f"SELECT {columns}, {_confirmed(using, 'u')} AS email_confirmed "
         f"FROM {quote(user.db_table)} u WHERE u.{quote(user.pk.column)} = %s"
+    )
+
+
+@cache
+def may_vote_sql(param: str, using: str = "default") -> str:
+    """SQL, true when the account whose id is the parameter ``param`` (``%(voter)s``,
+    say) is active and its address confirmed: ``has_confirmed_email`` in a statement,
+    for a write that must not happen otherwise."""
+    quote = connections[using].ops.quote_name
+    user = User._meta
+    return (
+        f"EXISTS (SELECT 1 FROM {quote(user.db_table)} u "
+        f"WHERE u.{quote(user.pk.column)} = {param} "
+        f"AND u.{quote(user.get_field('is_active').column)} AND {_confirmed(using, 'u')})"
     )
 
 
@@ -74,3 +100,44 @@ class ModelBackend(_OneQueryUser, backends.ModelBackend):
 
 class AuthenticationBackend(_OneQueryUser, AllauthBackend):
     pass
+
+
+# --- The signed-in session, checked without loading its account ---------------------
+#
+# Django checks on every request that the session was signed in with the account's
+# current password (its "session auth hash"): it reads the account for it. The vote's
+# quick path keeps that check without the read, by remembering each account's hash in
+# the cache. Saving or deleting an account forgets it, so a new password ends the other
+# sessions at once; a change that skips the model's signals (``QuerySet.update``) is
+# seen within ``SESSION_HASH_TTL`` seconds. Whether the account is active and confirmed
+# is not remembered: the vote's own statement checks it (``may_vote_sql``).
+
+SESSION_HASH_TTL = 300
+
+
+def session_hash_key(account_id: int) -> str:
+    return f"accounts:session-hash:{account_id}"
+
+
+def session_hash_remember(user: User) -> None:
+    default_cache.set(session_hash_key(user.pk), user.get_session_auth_hash(), SESSION_HASH_TTL)
+
+
+def session_hash_forget(sender=None, *, instance: User, **kwargs) -> None:
+    default_cache.delete(session_hash_key(instance.pk))
+
+
+def session_account(session: SessionBase) -> tuple[int, str] | None:
+    """The account id a signed-in session names, with the session's auth hash, when
+    it names one through a configured backend (None otherwise). Nothing here says the
+    hash is still the account's: compare it with the one remembered, or ask Django."""
+    if session.get(BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS:
+        return None
+    account_hash = session.get(HASH_SESSION_KEY)
+    try:
+        account_id = User._meta.pk.to_python(session.get(SESSION_KEY))
+    except ValidationError:
+        return None
+    if account_id is None or not account_hash:
+        return None
+    return account_id, account_hash

@@ -296,10 +296,11 @@ def pgbench_upsert(seconds: int) -> float:
 
 
 def pgbench_vote_statement(seconds: int, seeded: dict) -> float:
-    """The vote's own statement as ``voting.services`` sends it to PostgreSQL (the
-    upsert, its history row, the tally trigger), prepared, with no Python: the
-    database side of a vote. Its votes are removed afterwards."""
-    from voting.services import _CAST_POSTGRESQL
+    """The vote's own statement as ``voting.services`` sends it to PostgreSQL for the
+    vote endpoint (the account check, the upsert, its history row, the tally trigger),
+    prepared, with no Python: the database side of a vote. Its votes are removed
+    afterwards."""
+    from voting.services import _CAST_CHECKED_POSTGRESQL
 
     values = {
         "edition": str(seeded["edition"]),
@@ -310,7 +311,7 @@ def pgbench_vote_statement(seconds: int, seeded: dict) -> float:
         "network": "'127.0.0.0/24'",
         "user_agent": "'pgbench'",
     }
-    statement = _CAST_POSTGRESQL
+    statement = _CAST_CHECKED_POSTGRESQL
     for name, value in values.items():
         statement = statement.replace(f"%({name})s", value)
     assert "%(" not in statement, statement

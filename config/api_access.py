@@ -10,11 +10,12 @@ from allauth.headless.contrib.rest_framework.authentication import XSessionToken
 from allauth.headless.internal import sessionkit
 from allauth.headless.tokens.strategies import sessions as allauth_sessions
 from django.core.cache import caches
+from django.http import HttpRequest
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
-from config.cache import count_in_window, window_left
+from config.cache import count_in_window, count_in_window_and_get, window_left
 
 
 class SessionTokenAuthentication(XSessionTokenAuthentication):
@@ -26,6 +27,10 @@ class SessionTokenAuthentication(XSessionTokenAuthentication):
 
     allow_anonymous_users = False
     allow_invalid_session_tokens = False
+
+    def get_session_token(self, request: HttpRequest) -> str | None:
+        # ``request.headers`` would build a mapping of every header first.
+        return request.META.get("HTTP_X_SESSION_TOKEN")
 
 
 class _CountingThrottle:
@@ -71,7 +76,20 @@ class AccountThrottle(_CountingThrottle, UserRateThrottle):
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         if not request.user or not request.user.is_authenticated:
             return None  # anonymous requests have their own throttle
-        return super().get_cache_key(request, view)
+        return self._account_key(request.user.pk)
+
+    def _account_key(self, account_id: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": account_id}
+
+    def allow_account(self, account_id: Any, *, also_get: str) -> tuple[bool, Any]:
+        """``allow_request`` for a request of the account ``account_id``, with the
+        value cached under ``also_get`` read in the same cache command."""
+        cache = caches[self.cache_alias]
+        if self.rate is None:
+            return True, cache.get(also_get)
+        self.key = f"{self._account_key(account_id)}:count"
+        count, value = count_in_window_and_get(cache, self.key, self.duration, also_get)
+        return count <= self.num_requests, value
 
 
 class SessionTokenStrategy(allauth_sessions.SessionTokenStrategy):

@@ -8,6 +8,8 @@ A ``redis.Redis`` is safe to share between threads: it takes a connection from i
 pool for each command.
 """
 
+from typing import Any
+
 from django.core.cache.backends import redis
 from django.utils.functional import cached_property
 
@@ -20,6 +22,10 @@ class RedisCacheClient(redis.RedisCacheClient):
     @cached_property
     def count_script(self):
         return self.get_client(write=True).register_script(_COUNT)
+
+    @cached_property
+    def count_and_get_script(self):
+        return self.get_client(write=True).register_script(_COUNT_AND_GET)
 
     def get_client(self, key=None, *, write=False):
         index = self._get_connection_pool_index(write)
@@ -44,6 +50,13 @@ return count
 """
 
 
+_COUNT_AND_GET = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return {count, redis.call('GET', KEYS[2])}
+"""
+
+
 def count_in_window(cache, key: str, seconds: int) -> int:
     """Count one more hit on ``key`` in a window of ``seconds`` that opens at its
     first hit, and give the count so far. On Redis this is one command; other caches
@@ -57,6 +70,19 @@ def count_in_window(cache, key: str, seconds: int) -> int:
     except ValueError:  # expired between the two calls
         cache.set(key, 1, seconds)
         return 1
+
+
+def count_in_window_and_get(cache, key: str, seconds: int, other_key: str) -> tuple[int, Any]:
+    """``count_in_window``, and the value cached under ``other_key`` (None if none): on
+    Redis in the same command."""
+    if not isinstance(cache, RedisCache):
+        return count_in_window(cache, key, seconds), cache.get(other_key)
+    client = cache._cache
+    count, value = client.count_and_get_script(
+        keys=[cache.make_and_validate_key(key), cache.make_and_validate_key(other_key)],
+        args=[seconds],
+    )
+    return count, None if value is None else client._serializer.loads(value)
 
 
 def window_left(cache, key: str, seconds: int) -> float:

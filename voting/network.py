@@ -1,8 +1,11 @@
 import ipaddress
+from functools import lru_cache
 
 from django.http import HttpRequest
 
 
+# A voter casts up to one vote per category within minutes, from one address.
+@lru_cache(maxsize=4096)
 def network_of(address: str) -> str:
     """The network a vote came from, not the address: a /24 for IPv4, a /48 for IPv6
     (what one household, office or campus usually shares)."""

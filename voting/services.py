@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.backends import may_vote_sql, user_with_confirmation
 from accounts.errors import EmailNotVerified
 from accounts.models import User
 from accounts.permissions import has_confirmed_email, require_secretariat
@@ -74,12 +75,13 @@ def _check_nominee(*, edition: Edition, category: Category, nominee_id: int) -> 
 # returns no row). Only a fresh insert has this request's moment as cast_at. Two
 # requests of one voter may commit in the other order than their moments: a change
 # never dates from before the vote it changes.
-_UPSERT = """
+_ROW = """%(edition)s, %(category)s, %(nominee)s, %(voter)s, %(at)s, %(at)s, %(network)s,
+        %(user_agent)s, ''"""
+_UPSERT_INTO = """
 INSERT INTO voting_vote
     (edition_id, category_id, nominee_id, voter_id, cast_at, changed_at, network,
      user_agent, invalidated_reason)
-VALUES (%(edition)s, %(category)s, %(nominee)s, %(voter)s, %(at)s, %(at)s, %(network)s,
-        %(user_agent)s, '')
+{rows}
 ON CONFLICT (voter_id, category_id) DO UPDATE SET
     nominee_id = EXCLUDED.nominee_id,
     changed_at = CASE WHEN EXCLUDED.changed_at > voting_vote.cast_at
@@ -89,6 +91,7 @@ ON CONFLICT (voter_id, category_id) DO UPDATE SET
 WHERE voting_vote.nominee_id <> EXCLUDED.nominee_id
 RETURNING cast_at = %(at)s AS created
 """
+_UPSERT = _UPSERT_INTO.format(rows=f"VALUES ({_ROW})")
 _EVENT = """
 INSERT INTO voting_voteevent
     (edition_id, category_id, nominee_id, voter_id, action, at, network, user_agent, note)
@@ -102,6 +105,15 @@ _CAST_POSTGRESQL = (
     f"WITH vote AS ({_UPSERT}), "
     f"event AS ({_EVENT.format(created='created')} FROM vote) "
     "SELECT created FROM vote"
+)
+# The same for an account known by its id alone, writing only if the account may vote
+# (active, address confirmed); the row says whether it may, and whether the vote is new
+# (NULL for a repeat).
+_CAST_CHECKED_POSTGRESQL = (
+    f"WITH voter AS (SELECT {may_vote_sql('%(voter)s')} AS allowed), "
+    f"vote AS ({_UPSERT_INTO.format(rows=f'SELECT {_ROW} FROM voter WHERE voter.allowed')}), "
+    f"event AS ({_EVENT.format(created='created')} FROM vote) "
+    "SELECT voter.allowed, (SELECT created FROM vote) FROM voter"
 )
 _EVENT_PORTABLE = _EVENT.format(created="%(created)s")
 
@@ -169,6 +181,57 @@ def ballot_cast(
     if row is None:
         return Cast(outcome=Outcome.SAME, nominee_id=nominee_id)
     return Cast(outcome=Outcome.CREATED if row[0] else Outcome.CHANGED, nominee_id=nominee_id)
+
+
+def ballot_cast_checked(
+    *,
+    edition: Edition,
+    category: Category,
+    voter_id: int,
+    nominee_id: int,
+    network: str = "",
+    user_agent: str = "",
+    at: datetime | None = None,
+) -> Cast | None:
+    """``ballot_cast`` for an account known by its id alone (the vote's quick path,
+    which does not load it): the vote is written only if the account is active with a
+    confirmed address, and None says it is not (nothing was written). On PostgreSQL
+    the check and the vote are one statement."""
+    at = at or timezone.now()
+    if connection.vendor != "postgresql":
+        voter = user_with_confirmation(voter_id)
+        if voter is None or not voter.is_active or not has_confirmed_email(voter):
+            return None
+        return ballot_cast(
+            edition=edition,
+            category=category,
+            voter=voter,
+            nominee_id=nominee_id,
+            network=network,
+            user_agent=user_agent,
+            at=at,
+        )
+    _require_voting_open(edition, at)
+    _check_nominee(edition=edition, category=category, nominee_id=nominee_id)
+    with prepared_cursor() as cursor:
+        cursor.execute(
+            _CAST_CHECKED_POSTGRESQL,
+            {
+                "edition": edition.pk,
+                "category": category.pk,
+                "nominee": nominee_id,
+                "voter": voter_id,
+                "at": at,
+                "network": network,
+                "user_agent": user_agent[:300],
+            },
+        )
+        allowed, created = cursor.fetchone()
+    if not allowed:
+        return None
+    if created is None:
+        return Cast(outcome=Outcome.SAME, nominee_id=nominee_id)
+    return Cast(outcome=Outcome.CREATED if created else Outcome.CHANGED, nominee_id=nominee_id)
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@ import uuid
 import pytest
 from django.core.cache.backends.locmem import LocMemCache
 
-from config.cache import RedisCache, count_in_window, window_left
+from config.cache import RedisCache, count_in_window, count_in_window_and_get, window_left
 
 REDIS = "redis://127.0.0.1:6379/15"
 
@@ -25,6 +25,14 @@ def test_counts_in_a_window_without_redis():
     assert window_left(cache, "client", 60) == 60
 
 
+def test_counts_and_reads_another_key_without_redis():
+    cache = LocMemCache("counts-and-reads", {})
+    cache.set("other", "a value")
+
+    assert count_in_window_and_get(cache, "client", 60, "other") == (1, "a value")
+    assert count_in_window_and_get(cache, "client", 60, "missing") == (2, None)
+
+
 @pytest.fixture
 def redis_cache():
     # Keys of its own, which expire: parallel test runs share the server.
@@ -44,3 +52,11 @@ def test_counts_in_a_window_on_redis(redis_cache):
     assert 59 < window_left(redis_cache, "client", 60) <= 60
     # The count is a plain number in the cache, as Django's incr() keeps it.
     assert redis_cache.get("client") == 3
+
+
+def test_counts_and_reads_another_key_on_redis(redis_cache):
+    redis_cache.set("other", "a value")
+
+    assert count_in_window_and_get(redis_cache, "client", 60, "other") == (1, "a value")
+    assert count_in_window_and_get(redis_cache, "client", 60, "missing") == (2, None)
+    assert 59 < window_left(redis_cache, "client", 60) <= 60
