@@ -401,8 +401,9 @@ def main() -> None:
     parser.add_argument("--voters", type=int, default=100_000)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=32)
-    # One sync worker per core: on two cores, 2 workers gave 15-25% more votes than 3
-    # (five runs each, alternated), the third adding contention rather than work.
+    # One sync worker per core: on two cores, 2 and 3 workers were within the noise of
+    # each other (three runs each, alternated) and 4 or 5 gave fewer votes, the extra
+    # workers adding contention rather than work.
     parser.add_argument("--workers", type=int, default=os.cpu_count())
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument(

@@ -5,13 +5,16 @@ must not depend on which of the two answered."""
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.sessions.models import Session
+from django.core.exceptions import MiddlewareNotUsed
 from django.db import connection
 from django.urls import reverse
 
 from accounts.models import User
+from config.api_access import AccountThrottle
 from tests.factories import UserFactory
 from tests.voting.conftest import session_token
-from voting.api.middleware import VOTE_PATH
+from voting.api.middleware import VOTE_PATH, QuickVoteMiddleware
+from voting.api.views import BallotCategoryView
 from voting.models import Vote, VoteEvent
 
 pytestmark = pytest.mark.django_db
@@ -206,3 +209,13 @@ def test_a_token_that_has_voted_keeps_voting(token_client, nominees, has_voted):
     assert response.status_code == 201
     assert Vote.objects.count() == 2
     assert VoteEvent.objects.count() == 2
+
+
+def test_the_quick_path_steps_aside_when_the_endpoint_throttles_otherwise(monkeypatch):
+    class OtherThrottle(AccountThrottle):
+        pass
+
+    monkeypatch.setattr(BallotCategoryView, "throttle_classes", [OtherThrottle])
+
+    with pytest.raises(MiddlewareNotUsed):
+        QuickVoteMiddleware(lambda request: None)

@@ -23,6 +23,7 @@ from collections.abc import Callable
 
 from allauth.core.internal.sessionkit import get_session_user
 from allauth.headless import app_settings as headless_settings
+from allauth.headless.tokens.strategies.base import AbstractTokenStrategy
 from allauth.usersessions import app_settings as usersessions_settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.http import HttpRequest, HttpResponse
@@ -53,20 +54,27 @@ class QuickVoteMiddleware:
             # It signs in and throttles as the endpoint did when it was written.
             raise MiddlewareNotUsed("the vote endpoint signs in or throttles otherwise")
         self.get_response = get_response
+        # allauth builds the strategy anew on every use; it keeps no state.
+        self.tokens = headless_settings.TOKEN_STRATEGY
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method == "PUT" and "HTTP_X_SESSION_TOKEN" in request.META:
             match = VOTE_PATH.fullmatch(request.path_info)
             if match is not None:
                 response = vote_quickly(
-                    request, year=int(match["year"]), category=int(match["category"])
+                    request,
+                    self.tokens,
+                    year=int(match["year"]),
+                    category=int(match["category"]),
                 )
                 if response is not None:
                     return response
         return self.get_response(request)
 
 
-def vote_quickly(request: HttpRequest, *, year: int, category: int) -> HttpResponse | None:
+def vote_quickly(
+    request: HttpRequest, tokens: AbstractTokenStrategy, *, year: int, category: int
+) -> HttpResponse | None:
     """The response to a recorded vote, or None for the endpoint to answer."""
     request.get_host()  # refuses a host outside ALLOWED_HOSTS, as the stack would
     meta = request.META
@@ -75,7 +83,7 @@ def vote_quickly(request: HttpRequest, *, year: int, category: int) -> HttpRespo
     accept = meta.get("HTTP_ACCEPT", "*/*")
     if "application/json" not in accept and "*/*" not in accept:
         return None
-    session = headless_settings.TOKEN_STRATEGY.lookup_session(meta["HTTP_X_SESSION_TOKEN"])
+    session = tokens.lookup_session(meta["HTTP_X_SESSION_TOKEN"])
     signed_in = session_account(session) if session is not None else None
     if signed_in is None:
         return None
