@@ -143,6 +143,33 @@ def _event(
     )
 
 
+def _vote_values(
+    edition: Edition,
+    category: Category,
+    voter_id: int,
+    nominee_id: int,
+    at: datetime,
+    network: str,
+    user_agent: str,
+) -> dict:
+    return {
+        "edition": edition.pk,
+        "category": category.pk,
+        "nominee": nominee_id,
+        "voter": voter_id,
+        "at": connection.ops.adapt_datetimefield_value(at),
+        "network": network,
+        "user_agent": user_agent[:300],
+    }
+
+
+def _cast(created: bool | None, nominee_id: int) -> Cast:
+    """The outcome of a vote statement: whether it inserted, None for a repeat."""
+    if created is None:
+        return Cast(outcome=Outcome.SAME, nominee_id=nominee_id)
+    return Cast(outcome=Outcome.CREATED if created else Outcome.CHANGED, nominee_id=nominee_id)
+
+
 def ballot_cast(
     *,
     edition: Edition,
@@ -159,15 +186,7 @@ def ballot_cast(
     _require_voter(voter)
     _require_voting_open(edition, at)
     _check_nominee(edition=edition, category=category, nominee_id=nominee_id)
-    values = {
-        "edition": edition.pk,
-        "category": category.pk,
-        "nominee": nominee_id,
-        "voter": voter.pk,
-        "at": connection.ops.adapt_datetimefield_value(at),
-        "network": network,
-        "user_agent": user_agent[:300],
-    }
+    values = _vote_values(edition, category, voter.pk, nominee_id, at, network, user_agent)
     if connection.vendor == "postgresql":
         with prepared_cursor() as cursor:
             cursor.execute(_CAST_POSTGRESQL, values)
@@ -178,9 +197,7 @@ def ballot_cast(
             row = cursor.fetchone()
             if row is not None:
                 cursor.execute(_EVENT_PORTABLE, {**values, "created": row[0]})
-    if row is None:
-        return Cast(outcome=Outcome.SAME, nominee_id=nominee_id)
-    return Cast(outcome=Outcome.CREATED if row[0] else Outcome.CHANGED, nominee_id=nominee_id)
+    return _cast(None if row is None else row[0], nominee_id)
 
 
 def ballot_cast_checked(
@@ -213,25 +230,11 @@ def ballot_cast_checked(
         )
     _require_voting_open(edition, at)
     _check_nominee(edition=edition, category=category, nominee_id=nominee_id)
+    values = _vote_values(edition, category, voter_id, nominee_id, at, network, user_agent)
     with prepared_cursor() as cursor:
-        cursor.execute(
-            _CAST_CHECKED_POSTGRESQL,
-            {
-                "edition": edition.pk,
-                "category": category.pk,
-                "nominee": nominee_id,
-                "voter": voter_id,
-                "at": at,
-                "network": network,
-                "user_agent": user_agent[:300],
-            },
-        )
+        cursor.execute(_CAST_CHECKED_POSTGRESQL, values)
         allowed, created = cursor.fetchone()
-    if not allowed:
-        return None
-    if created is None:
-        return Cast(outcome=Outcome.SAME, nominee_id=nominee_id)
-    return Cast(outcome=Outcome.CREATED if created else Outcome.CHANGED, nominee_id=nominee_id)
+    return _cast(created, nominee_id) if allowed else None
 
 
 @transaction.atomic
