@@ -81,15 +81,28 @@ class AccountThrottle(_CountingThrottle, UserRateThrottle):
     def _account_key(self, account_id: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": account_id}
 
-    def allow_account(self, account_id: Any, *, also_get: str) -> tuple[bool, Any]:
-        """``allow_request`` for a request of the account ``account_id``, with the
-        value cached under ``also_get`` read in the same cache command."""
+    def allow_request(self, request: Request, view: Any) -> bool:
+        counted = getattr(request, "_account_counted", None)
+        if counted is not None and request.user and counted[0] == request.user.pk:
+            _, allowed, self.key = counted  # counted once already, by allow_account
+            return allowed
+        return super().allow_request(request, view)
+
+    def allow_account(
+        self, request: HttpRequest, account_id: Any, *, also_get: str
+    ) -> tuple[bool, Any]:
+        """``allow_request`` for a request of the account ``account_id`` that is not
+        signed in yet, with the value cached under ``also_get`` read in the same cache
+        command. The request keeps the answer: should DRF go through it after all,
+        it is not counted twice."""
         cache = caches[self.cache_alias]
         if self.rate is None:
             return True, cache.get(also_get)
         self.key = f"{self._account_key(account_id)}:count"
         count, value = count_in_window_and_get(cache, self.key, self.duration, also_get)
-        return count <= self.num_requests, value
+        allowed = count <= self.num_requests
+        request._account_counted = (account_id, allowed, self.key)
+        return allowed, value
 
 
 class SessionTokenStrategy(allauth_sessions.SessionTokenStrategy):

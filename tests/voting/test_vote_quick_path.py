@@ -124,6 +124,21 @@ def test_throttled_votes_are_429_with_retry_after(token_client, nominees, settin
     assert VoteEvent.objects.count() == 3
 
 
+def test_a_refused_vote_counts_once_against_the_rate(token_client, nominees, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anonymous": "3/minute", "account": "3/minute"},
+    }
+    # A nominee of category 2 sent to category 1: the quick path passes it on to DRF.
+    refusals = [token_client.put(f"{BALLOT}1/", {"nominee": nominees[2][0].pk}) for _ in "ab"]
+
+    third = token_client.put(f"{BALLOT}1/", {"nominee": nominees[1][0].pk})
+    fourth = token_client.put(f"{BALLOT}1/", {"nominee": nominees[1][1].pk})
+
+    assert [r.json()["code"] for r in refusals] == ["wrong_category", "wrong_category"]
+    assert (third.status_code, fourth.status_code) == (201, 429)
+
+
 @pytest.mark.parametrize(
     "content_type, body",
     [

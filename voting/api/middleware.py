@@ -12,9 +12,9 @@ database statement per vote once an account has voted.
 
 It answers only a vote it has recorded. Anything else (another way of signing in, a
 refusal, bad input) goes on down the stack, and the endpoint answers it, so every
-refusal keeps one shape and one code. None of the refusals writes anything, and a vote
-is an upsert, so going through twice changes nothing; a refused request counts twice
-against the client's rate.
+refusal keeps one shape and one code. None of the refusals writes anything, a vote is
+an upsert, so going through twice changes nothing, and the throttle counts the request
+once.
 """
 
 import json
@@ -90,7 +90,7 @@ def vote_quickly(
     voter_id, session_hash = signed_in
     # The throttle's count and the account's remembered session hash, in one command.
     allowed, remembered = AccountThrottle().allow_account(
-        voter_id, also_get=session_hash_key(voter_id)
+        request, voter_id, also_get=session_hash_key(voter_id)
     )
     if not allowed:
         return None
