@@ -7,10 +7,10 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from accounts.backends import session_hash_forget
+        from accounts.backends import session_hash_forget, session_hash_saved
         from accounts.models import User
         from accounts.roles import roles_sync_permissions
 
         post_migrate.connect(roles_sync_permissions, dispatch_uid="accounts-role-permissions")
-        for signal in (post_save, post_delete):
-            signal.connect(session_hash_forget, sender=User, dispatch_uid="accounts-session-hash")
+        post_save.connect(session_hash_saved, sender=User, dispatch_uid="accounts-session-hash")
+        post_delete.connect(session_hash_forget, sender=User, dispatch_uid="accounts-session-hash")

@@ -107,10 +107,12 @@ class AuthenticationBackend(_OneQueryUser, AllauthBackend):
 # Django checks on every request that the session was signed in with the account's
 # current password (its "session auth hash"): it reads the account for it. The vote's
 # quick path keeps that check without the read, by remembering each account's hash in
-# the cache. Saving or deleting an account forgets it, so a new password ends the other
-# sessions at once; a change that skips the model's signals (``QuerySet.update``) is
-# seen within ``SESSION_HASH_TTL`` seconds. Whether the account is active and confirmed
-# is not remembered: the vote's own statement checks it (``may_vote_sql``).
+# the cache. Saving an account stores its new hash at once, so a new password ends the
+# other sessions at once; remembering only adds a hash where none is, so a request that
+# read the account just before a change cannot put the old hash back. A change that
+# skips the model's signals (``QuerySet.update``) is seen within ``SESSION_HASH_TTL``
+# seconds. Whether the account is active and confirmed is not remembered: the vote's
+# own statement checks it (``may_vote_sql``).
 
 SESSION_HASH_TTL = 300
 
@@ -120,7 +122,14 @@ def session_hash_key(account_id: int) -> str:
 
 
 def session_hash_remember(user: User) -> None:
-    default_cache.set(session_hash_key(user.pk), user.get_session_auth_hash(), SESSION_HASH_TTL)
+    """Remember the hash of ``user`` as read by a request, unless one is remembered."""
+    default_cache.add(session_hash_key(user.pk), user.get_session_auth_hash(), SESSION_HASH_TTL)
+
+
+def session_hash_saved(sender=None, *, instance: User, **kwargs) -> None:
+    default_cache.set(
+        session_hash_key(instance.pk), instance.get_session_auth_hash(), SESSION_HASH_TTL
+    )
 
 
 def session_hash_forget(sender=None, *, instance: User, **kwargs) -> None:

@@ -9,6 +9,7 @@ from django.core.exceptions import MiddlewareNotUsed
 from django.db import connection
 from django.urls import reverse
 
+from accounts.backends import session_hash_remember
 from accounts.models import User
 from config.api_access import AccountThrottle
 from tests.factories import UserFactory
@@ -192,6 +193,20 @@ def has_voted(token_client, nominees):
 def test_a_new_password_ends_a_token_that_has_voted(token_client, voter, nominees, has_voted):
     voter.set_password("a new and different password")
     voter.save()
+
+    response = token_client.put(f"{BALLOT}1/", {"nominee": nominees[1][0].pk})
+
+    assert response.status_code == 401
+    assert Vote.objects.count() == 1
+
+
+def test_a_request_that_read_the_account_before_a_new_password_cannot_restore_it(
+    token_client, voter, nominees, has_voted
+):
+    read_before = User.objects.get(pk=voter.pk)
+    voter.set_password("a new and different password")
+    voter.save()
+    session_hash_remember(read_before)  # that request remembers what it read, late
 
     response = token_client.put(f"{BALLOT}1/", {"nominee": nominees[1][0].pk})
 
