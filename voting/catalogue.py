@@ -66,6 +66,13 @@ def voting_catalogue(*, year: int) -> Catalogue | None:
     return catalogue
 
 
+def voting_category(*, year: int, number: int) -> Category | None:
+    """Category ``number`` of the edition of ``year`` (its ``edition`` loaded), or None."""
+    catalogue = voting_catalogue(year=year)
+    entry = catalogue.categories.get(number) if catalogue else None
+    return entry.category if entry else None
+
+
 def voting_catalogue_clear() -> None:
     with _lock:
         _cache.clear()

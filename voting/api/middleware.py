@@ -33,7 +33,7 @@ from accounts.backends import session_account, session_hash_key, session_hash_re
 from config.api_access import AccountThrottle, AnonymousThrottle, SessionTokenAuthentication
 from config.errors import DomainError
 from voting.api.views import BallotCategoryView
-from voting.catalogue import voting_catalogue
+from voting.catalogue import voting_category
 from voting.network import request_network
 from voting.services import Outcome, ballot_cast_checked
 
@@ -106,15 +106,14 @@ def vote_quickly(
         return None
     if type(nominee) is not int or nominee < 1:
         return None
-    catalogue = voting_catalogue(year=year)
-    entry = catalogue.categories.get(category) if catalogue else None
-    if entry is None:
+    chosen = voting_category(year=year, number=category)
+    if chosen is None:
         return None
     try:
         # Writes only for an active account with a confirmed address.
         cast = ballot_cast_checked(
-            edition=catalogue.edition,
-            category=entry.category,
+            edition=chosen.edition,
+            category=chosen,
             voter_id=voter_id,
             nominee_id=nominee,
             network=request_network(request),

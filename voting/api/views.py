@@ -5,9 +5,8 @@ from rest_framework.views import APIView
 
 from accounts.api.permissions import HasConfirmedEmail
 from awards.api.views import YEAR, get_edition_or_404
-from awards.models import Category
 from voting.api.serializers import BallotSerializer, VoteRequestSerializer, VoteSerializer
-from voting.catalogue import voting_catalogue
+from voting.catalogue import voting_category
 from voting.network import request_network
 from voting.selectors import ballot_get
 from voting.services import Outcome, ballot_cast, ballot_withdraw
@@ -37,18 +36,13 @@ class BallotCategoryView(APIView):
     permission_classes = [HasConfirmedEmail]
     serializer_class = VoteSerializer
 
-    def _category(self, year: int, number: int) -> Category | None:
-        catalogue = voting_catalogue(year=year)
-        entry = catalogue.categories.get(number) if catalogue else None
-        return entry.category if entry else None
-
     @extend_schema(
         request=VoteRequestSerializer, responses={200: VoteSerializer, 201: VoteSerializer}
     )
     def put(self, request, year: int, category: int):
         """Cast or change my vote in this category: 201 when new, 200 when changed or
         the same. Repeating the request never makes a second vote."""
-        chosen = self._category(year, category)
+        chosen = voting_category(year=year, number=category)
         if chosen is None:
             raise Http404
         incoming = VoteRequestSerializer(data=request.data)
@@ -69,7 +63,7 @@ class BallotCategoryView(APIView):
     @extend_schema(responses={204: None})
     def delete(self, request, year: int, category: int):
         """Withdraw my vote in this category."""
-        chosen = self._category(year, category)
+        chosen = voting_category(year=year, number=category)
         if chosen is None:
             raise Http404
         ballot_withdraw(
