@@ -13,6 +13,8 @@ from allauth.mfa.totp.internal.auth import (
 )
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import override_settings
 
 from accounts.models import User
 from accounts.permissions import has_confirmed_email, is_jury_member, is_secretariat
@@ -84,28 +86,12 @@ def statuses_by_category() -> dict[int, Counter[str]]:
     return counts
 
 
-def test_seed_demo_twice_duplicates_nothing():
-    seed()
-    first = snapshot()
-    seed()
-
-    assert snapshot() == first
-    assert Edition.objects.count() == 1
-    assert Category.objects.count() == 18
-    # 2 nominees and 2 rejected projects per category.
-    assert Project.objects.count() == 18 * 4
-
-
 @pytest.mark.parametrize(
     ("option", "phase"),
     [
         ("submission", Phase.SUBMISSION),
         ("nomination", Phase.NOMINATION),
-        ("voting", Phase.VOTING),
-        ("champions", Phase.CHAMPIONS),
         ("jury", Phase.JURY),
-        ("ceremony", Phase.CEREMONY),
-        ("published", Phase.CEREMONY),
     ],
 )
 def test_seed_demo_makes_the_named_phase_current(option, phase):
@@ -119,16 +105,6 @@ def test_seed_demo_moves_the_timeline_of_an_existing_edition():
     seed("jury", nominees=1)
 
     assert edition_current_phase(edition=demo_edition()) == Phase.JURY
-
-
-def test_seed_demo_creates_the_18_categories_on_their_action_lines():
-    seed(nominees=1)
-
-    categories = Category.objects.filter(edition=demo_edition()).order_by("number")
-    assert [(c.number, c.action_line.code) for c in categories] == list(
-        enumerate(STANDARD_ACTION_LINES, start=1)
-    )
-    assert categories.get(number=10).title == "E-health"
 
 
 def test_seed_demo_in_submission_has_only_drafts_and_submitted_projects():
@@ -149,207 +125,6 @@ def test_seed_demo_in_nomination_has_nominees_rejected_and_submissions_under_rev
             ProjectStatus.NOMINEE,
             ProjectStatus.REJECTED,
         }
-
-
-@pytest.mark.parametrize("phase", ["voting"])
-def test_seed_demo_in_voting_has_only_nominees_and_rejected_projects(phase):
-    seed(phase, nominees=3)
-
-    for counts in statuses_by_category().values():
-        assert counts == {ProjectStatus.NOMINEE: 3, ProjectStatus.REJECTED: 2}
-    assert not Project.objects.filter(submitted_at=None)
-
-
-@pytest.mark.parametrize("phase", ["champions", "jury"])
-def test_seed_demo_after_voting_shortlists_five_champions_per_category(phase):
-    seed(phase, nominees=7)
-
-    for counts in statuses_by_category().values():
-        assert counts == {
-            ProjectStatus.CHAMPION: 5,
-            ProjectStatus.NOMINEE: 2,
-            ProjectStatus.REJECTED: 2,
-        }
-
-
-def test_seed_demo_published_has_one_winner_among_five_champions_per_category():
-    seed("published", nominees=7)
-
-    for counts in statuses_by_category().values():
-        assert counts == {
-            ProjectStatus.WINNER: 1,
-            ProjectStatus.CHAMPION: 4,
-            ProjectStatus.NOMINEE: 2,
-            ProjectStatus.REJECTED: 2,
-        }
-
-
-def test_seed_demo_at_the_ceremony_has_a_confirmed_winner_per_category():
-    seed("ceremony", nominees=7)
-
-    for counts in statuses_by_category().values():
-        assert counts == {
-            ProjectStatus.WINNER: 1,
-            ProjectStatus.CHAMPION: 4,
-            ProjectStatus.NOMINEE: 2,
-            ProjectStatus.REJECTED: 2,
-        }
-    edition = demo_edition()
-    assert edition.results_published_at is None
-    assert not edition.categories.filter(revealed_at__isnull=False).exists()
-
-
-def test_seed_demo_published_is_scored_revealed_and_published():
-    seed("published", nominees=3)
-
-    edition = demo_edition()
-    assert edition.results_published_at is not None
-    assert not edition.categories.filter(revealed_at__isnull=True).exists()
-    assert Score.objects.filter(project__edition=edition, submitted_at__isnull=False).count() == (
-        18 * 3 * 3
-    )
-
-
-def test_seed_demo_shortlists_every_nominee_when_there_are_fewer_than_five():
-    seed("published", nominees=2)
-
-    for counts in statuses_by_category().values():
-        assert counts == {
-            ProjectStatus.WINNER: 1,
-            ProjectStatus.CHAMPION: 1,
-            ProjectStatus.REJECTED: 2,
-        }
-
-
-def test_seed_demo_switching_phase_back_keeps_one_row_per_project():
-    seed("voting", nominees=6)
-    voting = snapshot()
-    ids = set(Project.objects.values_list("pk", flat=True))
-
-    seed("published", nominees=6)
-    assert Project.objects.filter(status=ProjectStatus.WINNER).count() == 18
-    seed("voting", nominees=6)
-
-    assert snapshot() == voting
-    # Projects that had moved on are made again from their drafts (their history only
-    # runs forward), so ids may change; there is still exactly one row per project.
-    keys = list(Project.objects.values_list("category_id", "organisation_name"))
-    assert len(keys) == len(set(keys)) == len(ids)
-
-
-def test_seed_demo_with_fewer_nominees_removes_the_surplus():
-    seed("voting", nominees=5)
-    seed("voting", nominees=2)
-
-    assert Project.objects.count() == 18 * 4
-    assert Project.objects.filter(status=ProjectStatus.NOMINEE).count() == 18 * 2
-
-
-def test_seed_demo_leaves_projects_of_other_accounts_alone():
-    seed("voting", nominees=1)
-    other = User.objects.create_user("someone@example.org", "pw", name="Someone")
-    project = Project.objects.filter(status=ProjectStatus.NOMINEE).first()
-    project.pk = None
-    project.organisation_name = "Another Organisation"
-    project.submitted_by = other
-    project.save()
-
-    seed("published", nominees=1)
-
-    kept = Project.objects.get(submitted_by=other)
-    assert (kept.pk, kept.title, kept.organisation_name) == (
-        project.pk,
-        project.title,
-        "Another Organisation",
-    )
-    # The Champions come from the real count, which includes every nominee: with
-    # fewer nominees than places, this one is shortlisted too.
-    assert kept.status == ProjectStatus.CHAMPION
-    assert not kept.votes.exists()
-
-
-def test_seed_demo_prints_credentials_that_log_in(client):
-    output = seed()
-
-    assert SECRETARIAT_EMAIL in output
-    assert JURY_EMAIL in output
-    assert DEMO_PASSWORD in output
-    for url in ("http://127.0.0.1:8000/", "/admin/", "/api/v1/docs/"):
-        assert url in output
-    assert client.login(email=SECRETARIAT_EMAIL, password=DEMO_PASSWORD)
-    assert client.login(email=JURY_EMAIL, password=DEMO_PASSWORD)
-
-
-def test_seed_demo_gives_the_secretariat_and_the_jury_their_roles():
-    seed()
-
-    secretariat = authenticate(email=SECRETARIAT_EMAIL, password=DEMO_PASSWORD)
-    jury = authenticate(email=JURY_EMAIL, password=DEMO_PASSWORD)
-    assert is_secretariat(secretariat)
-    assert secretariat.is_staff
-    assert secretariat.groups.filter(name="Secretariat").exists()
-    assert is_jury_member(jury)
-    assert not is_secretariat(jury)
-    assert not jury.is_staff
-
-
-def test_seed_demo_accounts_have_confirmed_addresses():
-    seed()
-
-    demo_accounts = User.objects.filter(email__endswith="wsis.example")
-    # 2 role accounts, 2 more jurors, 6 submitters, the voters, 9 fraud example voters.
-    assert demo_accounts.count() == 10 + DEMO_VOTERS + 9
-    assert all(has_confirmed_email(user) for user in demo_accounts)
-
-
-def test_seed_demo_role_accounts_pass_two_factor_with_the_printed_code(client):
-    output = seed()
-    code = re.search(rf"{re.escape(SECRETARIAT_EMAIL)}\s+(\d{{8}}),", output).group(1)
-
-    logged_in = client.post(
-        "/accounts/login/", {"login": SECRETARIAT_EMAIL, "password": DEMO_PASSWORD}
-    )
-    assert logged_in["Location"] == "/accounts/2fa/authenticate/"
-    authenticated = client.post("/accounts/2fa/authenticate/", {"code": code})
-
-    assert authenticated.status_code == 302
-    assert client.get("/admin/").status_code == 200
-
-
-def test_seed_demo_role_accounts_accept_the_printed_authenticator_secret(client):
-    output = seed()
-
-    assert DEMO_TOTP_SECRET in output
-    jury = User.objects.get(email=JURY_EMAIL)
-    totp = TOTP(Authenticator.objects.get(user=jury, type=Authenticator.Type.TOTP))
-    counter = next(yield_hotp_counters_from_time())
-    assert totp.validate_code(format_hotp_value(hotp_value(DEMO_TOTP_SECRET, counter)))
-
-
-def test_seed_demo_again_restores_a_changed_demo_password():
-    seed()
-    jury = User.objects.get(email=JURY_EMAIL)
-    jury.set_password("something else entirely")
-    jury.is_active = False
-    jury.save()
-
-    seed()
-
-    assert authenticate(email=JURY_EMAIL, password=DEMO_PASSWORD) is not None
-
-
-def test_seed_demo_projects_have_complete_realistic_fields():
-    seed(nominees=2)
-
-    for project in Project.objects.prefetch_related("sdgs"):
-        assert 150 <= len(project.short_description.split()) <= 200
-        assert 1 <= len(project.sdgs.all()) <= 3
-        assert project.country.code in COUNTRIES_BY_REGION[project.region]
-        assert project.stakeholder_type
-        assert project.submitted_by is not None
-        assert urlsplit(project.website).hostname.endswith(".example")
-        assert all((project.linkage, project.impact, project.partnerships, project.challenges))
-        assert project.outlook
 
 
 def test_demo_catalogue_descriptions_count_150_to_200_words():
@@ -398,66 +173,11 @@ def test_seed_demo_refuses_an_unknown_phase():
         call_command("seed_demo", phase="results", stdout=StringIO())
 
 
-def test_seed_demo_projects_went_through_the_services():
-    seed("published", nominees=2)
-
-    edition = demo_edition()
-    rejected = Project.objects.filter(edition=edition, status=ProjectStatus.REJECTED)
-    winners = Project.objects.filter(edition=edition, status=ProjectStatus.WINNER)
-    assert all(p.decision_reason for p in rejected)
-    for project in winners:
-        kinds = list(project.events.values_list("kind", flat=True))
-        assert kinds == ["drafted", "submitted", "accepted", "champion", "winner"]
-        assert project.events.get(kind="accepted").actor.email == SECRETARIAT_EMAIL
-        assert project.logo.name.endswith(".png")
-    assert all(p.submitted_at for p in Project.objects.exclude(status=ProjectStatus.DRAFT))
-
-
 def test_seed_demo_sends_no_mail(mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         seed("voting", nominees=1)
 
     assert mailoutbox == []
-
-
-def test_seed_demo_votes_through_the_voting_service_with_fraud_examples():
-    seed("voting", nominees=3)
-
-    edition = demo_edition()
-    votes = Vote.objects.filter(edition=edition)
-    assert 1000 < votes.count() < 10000
-    assert VoteEvent.objects.filter(edition=edition, action="cast").count() == votes.count()
-    assert tally_differences(edition=edition) == {}
-    kinds = {flag.kind for flag in fraud_flags(edition=edition)}
-    assert kinds == {"new_accounts_one_network", "mailbox_variants", "burst"}
-
-
-def test_seed_demo_votes_again_adds_nothing():
-    seed("voting", nominees=2)
-    before = (Vote.objects.count(), VoteEvent.objects.count())
-
-    seed("voting", nominees=2)
-
-    assert (Vote.objects.count(), VoteEvent.objects.count()) == before
-
-
-def test_seed_demo_champions_come_from_the_recorded_count():
-    seed("champions", nominees=7)
-
-    edition = demo_edition()
-    assert edition.standings_recorded_at is not None
-    champions = Standing.objects.filter(edition=edition, is_champion=True)
-    assert champions.count() == 18 * 5
-    assert set(champions.values_list("nominee__status", flat=True)) == {ProjectStatus.CHAMPION}
-
-
-def test_seed_demo_before_voting_has_no_votes_or_standings():
-    seed("champions", nominees=2)
-
-    seed("nomination", nominees=2)
-
-    assert not Vote.objects.exists()
-    assert not Standing.objects.exists()
 
 
 def test_seed_demo_published_makes_the_certificates(django_capture_on_commit_callbacks):
@@ -469,3 +189,292 @@ def test_seed_demo_published_makes_the_certificates(django_capture_on_commit_cal
         edition=edition, status__in=[ProjectStatus.WINNER, ProjectStatus.CHAMPION]
     )
     assert Certificate.objects.filter(kind="certificate").count() == shortlisted.count()
+
+
+def demo_for_the_class(phase: str, nominees: int):
+    """A fixture: one demo, seeded once for a class of tests that read it. It is seeded
+    in a transaction of its own, each test runs in a savepoint inside it (as Django's
+    TestCase runs a test inside ``setUpTestData``), and it is rolled back after the
+    class, so no other test sees it. The fixture's value is what the command printed."""
+
+    @pytest.fixture(scope="class")
+    def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+        with (
+            django_db_blocker.unblock(),
+            override_settings(
+                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+                MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+            ),
+            transaction.atomic(),
+        ):
+            yield seed(phase, nominees)
+            transaction.set_rollback(True)
+
+    return seeded
+
+
+voting_demo = demo_for_the_class("voting", nominees=2)
+champions_demo = demo_for_the_class("champions", nominees=7)
+ceremony_demo = demo_for_the_class("ceremony", nominees=7)
+published_demo = demo_for_the_class("published", nominees=2)
+
+
+class TestTheVotingDemo:
+    """``seed_demo --phase voting`` with two nominees per category."""
+
+    def test_it_makes_the_voting_phase_current(self, voting_demo):
+        assert edition_current_phase(edition=demo_edition()) == Phase.VOTING
+
+    def test_seeding_twice_duplicates_nothing(self, voting_demo):
+        first = snapshot()
+        seed()
+
+        assert snapshot() == first
+        assert Edition.objects.count() == 1
+        assert Category.objects.count() == 18
+        # 2 nominees and 2 rejected projects per category.
+        assert Project.objects.count() == 18 * 4
+
+    def test_seeding_fewer_nominees_removes_the_surplus(self, voting_demo):
+        seed("voting", nominees=1)
+
+        assert Project.objects.count() == 18 * 3
+        assert Project.objects.filter(status=ProjectStatus.NOMINEE).count() == 18 * 1
+
+    def test_switching_phase_back_keeps_one_row_per_project(self, voting_demo):
+        voting = snapshot()
+        ids = set(Project.objects.values_list("pk", flat=True))
+
+        seed("published", nominees=2)
+        assert Project.objects.filter(status=ProjectStatus.WINNER).count() == 18
+        seed("voting", nominees=2)
+
+        assert snapshot() == voting
+        # Projects that had moved on are made again from their drafts (their history
+        # only runs forward), so ids may change; there is still exactly one row per
+        # project.
+        keys = list(Project.objects.values_list("category_id", "organisation_name"))
+        assert len(keys) == len(set(keys)) == len(ids)
+
+    def test_it_creates_the_18_categories_on_their_action_lines(self, voting_demo):
+        categories = Category.objects.filter(edition=demo_edition()).order_by("number")
+        assert [(c.number, c.action_line.code) for c in categories] == list(
+            enumerate(STANDARD_ACTION_LINES, start=1)
+        )
+        assert categories.get(number=10).title == "E-health"
+
+    def test_it_has_only_nominees_and_rejected_projects(self, voting_demo):
+        for counts in statuses_by_category().values():
+            assert counts == {ProjectStatus.NOMINEE: 2, ProjectStatus.REJECTED: 2}
+        assert not Project.objects.filter(submitted_at=None)
+
+    def test_moving_on_leaves_projects_of_other_accounts_alone(self, voting_demo):
+        other = User.objects.create_user("someone@example.org", "pw", name="Someone")
+        project = Project.objects.filter(status=ProjectStatus.NOMINEE).first()
+        project.pk = None
+        project.organisation_name = "Another Organisation"
+        project.submitted_by = other
+        project.save()
+
+        seed("published", nominees=1)
+
+        kept = Project.objects.get(submitted_by=other)
+        assert (kept.pk, kept.title, kept.organisation_name) == (
+            project.pk,
+            project.title,
+            "Another Organisation",
+        )
+        # The Champions come from the real count, which includes every nominee: with
+        # fewer nominees than places, this one is shortlisted too.
+        assert kept.status == ProjectStatus.CHAMPION
+        assert not kept.votes.exists()
+
+    def test_it_prints_credentials_that_log_in(self, voting_demo, client):
+        output = voting_demo
+
+        assert SECRETARIAT_EMAIL in output
+        assert JURY_EMAIL in output
+        assert DEMO_PASSWORD in output
+        for url in ("http://127.0.0.1:8000/", "/admin/", "/api/v1/docs/"):
+            assert url in output
+        assert client.login(email=SECRETARIAT_EMAIL, password=DEMO_PASSWORD)
+        assert client.login(email=JURY_EMAIL, password=DEMO_PASSWORD)
+
+    def test_it_gives_the_secretariat_and_the_jury_their_roles(self, voting_demo):
+        secretariat = authenticate(email=SECRETARIAT_EMAIL, password=DEMO_PASSWORD)
+        jury = authenticate(email=JURY_EMAIL, password=DEMO_PASSWORD)
+        assert is_secretariat(secretariat)
+        assert secretariat.is_staff
+        assert secretariat.groups.filter(name="Secretariat").exists()
+        assert is_jury_member(jury)
+        assert not is_secretariat(jury)
+        assert not jury.is_staff
+
+    def test_its_accounts_have_confirmed_addresses(self, voting_demo):
+        demo_accounts = User.objects.filter(email__endswith="wsis.example")
+        # 2 role accounts, 2 more jurors, 6 submitters, the voters, 9 fraud example voters.
+        assert demo_accounts.count() == 10 + DEMO_VOTERS + 9
+        assert all(has_confirmed_email(user) for user in demo_accounts)
+
+    def test_its_role_accounts_pass_two_factor_with_the_printed_code(self, voting_demo, client):
+        code = re.search(rf"{re.escape(SECRETARIAT_EMAIL)}\s+(\d{{8}}),", voting_demo).group(1)
+
+        logged_in = client.post(
+            "/accounts/login/", {"login": SECRETARIAT_EMAIL, "password": DEMO_PASSWORD}
+        )
+        assert logged_in["Location"] == "/accounts/2fa/authenticate/"
+        authenticated = client.post("/accounts/2fa/authenticate/", {"code": code})
+
+        assert authenticated.status_code == 302
+        assert client.get("/admin/").status_code == 200
+
+    def test_its_role_accounts_accept_the_printed_authenticator_secret(self, voting_demo):
+        assert DEMO_TOTP_SECRET in voting_demo
+        jury = User.objects.get(email=JURY_EMAIL)
+        totp = TOTP(Authenticator.objects.get(user=jury, type=Authenticator.Type.TOTP))
+        counter = next(yield_hotp_counters_from_time())
+        assert totp.validate_code(format_hotp_value(hotp_value(DEMO_TOTP_SECRET, counter)))
+
+    def test_seeding_again_restores_a_changed_demo_password(self, voting_demo):
+        jury = User.objects.get(email=JURY_EMAIL)
+        jury.set_password("something else entirely")
+        jury.is_active = False
+        jury.save()
+
+        seed()
+
+        assert authenticate(email=JURY_EMAIL, password=DEMO_PASSWORD) is not None
+
+    def test_its_projects_have_complete_realistic_fields(self, voting_demo):
+        for project in Project.objects.prefetch_related("sdgs"):
+            assert 150 <= len(project.short_description.split()) <= 200
+            assert 1 <= len(project.sdgs.all()) <= 3
+            assert project.country.code in COUNTRIES_BY_REGION[project.region]
+            assert project.stakeholder_type
+            assert project.submitted_by is not None
+            assert urlsplit(project.website).hostname.endswith(".example")
+            assert all((project.linkage, project.impact, project.partnerships, project.challenges))
+            assert project.outlook
+
+    def test_it_votes_through_the_voting_service_with_fraud_examples(self, voting_demo):
+        edition = demo_edition()
+        votes = Vote.objects.filter(edition=edition)
+        assert 1000 < votes.count() < 10000
+        assert VoteEvent.objects.filter(edition=edition, action="cast").count() == votes.count()
+        assert tally_differences(edition=edition) == {}
+        kinds = {flag.kind for flag in fraud_flags(edition=edition)}
+        assert kinds == {"new_accounts_one_network", "mailbox_variants", "burst"}
+
+    def test_seeding_again_adds_no_votes(self, voting_demo):
+        before = (Vote.objects.count(), VoteEvent.objects.count())
+
+        seed("voting", nominees=2)
+
+        assert (Vote.objects.count(), VoteEvent.objects.count()) == before
+
+
+class TestTheChampionsDemo:
+    """``seed_demo --phase champions`` with seven nominees per category."""
+
+    def test_it_makes_the_champions_phase_current(self, champions_demo):
+        assert edition_current_phase(edition=demo_edition()) == Phase.CHAMPIONS
+
+    def test_it_shortlists_five_champions_per_category(self, champions_demo):
+        for counts in statuses_by_category().values():
+            assert counts == {
+                ProjectStatus.CHAMPION: 5,
+                ProjectStatus.NOMINEE: 2,
+                ProjectStatus.REJECTED: 2,
+            }
+
+    def test_its_champions_come_from_the_recorded_count(self, champions_demo):
+        edition = demo_edition()
+        assert edition.standings_recorded_at is not None
+        champions = Standing.objects.filter(edition=edition, is_champion=True)
+        assert champions.count() == 18 * 5
+        assert set(champions.values_list("nominee__status", flat=True)) == {ProjectStatus.CHAMPION}
+
+    def test_moving_on_to_the_jury_keeps_the_five_champions(self, champions_demo):
+        seed("jury", nominees=7)
+
+        assert edition_current_phase(edition=demo_edition()) == Phase.JURY
+        for counts in statuses_by_category().values():
+            assert counts == {
+                ProjectStatus.CHAMPION: 5,
+                ProjectStatus.NOMINEE: 2,
+                ProjectStatus.REJECTED: 2,
+            }
+
+    def test_going_back_before_voting_leaves_no_votes_or_standings(self, champions_demo):
+        seed("nomination", nominees=2)
+
+        assert not Vote.objects.exists()
+        assert not Standing.objects.exists()
+
+
+class TestTheCeremonyDemo:
+    """``seed_demo --phase ceremony`` with seven nominees per category."""
+
+    def test_it_makes_the_ceremony_phase_current(self, ceremony_demo):
+        assert edition_current_phase(edition=demo_edition()) == Phase.CEREMONY
+
+    def test_it_has_a_confirmed_winner_per_category(self, ceremony_demo):
+        for counts in statuses_by_category().values():
+            assert counts == {
+                ProjectStatus.WINNER: 1,
+                ProjectStatus.CHAMPION: 4,
+                ProjectStatus.NOMINEE: 2,
+                ProjectStatus.REJECTED: 2,
+            }
+        edition = demo_edition()
+        assert edition.results_published_at is None
+        assert not edition.categories.filter(revealed_at__isnull=False).exists()
+
+    def test_publishing_keeps_one_winner_among_five_champions_per_category(self, ceremony_demo):
+        seed("published", nominees=7)
+
+        edition = demo_edition()
+        assert edition.results_published_at is not None
+        for counts in statuses_by_category().values():
+            assert counts == {
+                ProjectStatus.WINNER: 1,
+                ProjectStatus.CHAMPION: 4,
+                ProjectStatus.NOMINEE: 2,
+                ProjectStatus.REJECTED: 2,
+            }
+
+
+class TestThePublishedDemo:
+    """``seed_demo --phase published`` with two nominees per category."""
+
+    def test_it_stays_in_the_ceremony_phase(self, published_demo):
+        assert edition_current_phase(edition=demo_edition()) == Phase.CEREMONY
+
+    def test_it_is_scored_revealed_and_published(self, published_demo):
+        edition = demo_edition()
+        assert edition.results_published_at is not None
+        assert not edition.categories.filter(revealed_at__isnull=True).exists()
+        # Each of the three jurors scored both Champions of every category.
+        assert Score.objects.filter(
+            project__edition=edition, submitted_at__isnull=False
+        ).count() == (18 * 2 * 3)
+
+    def test_it_shortlists_every_nominee_when_there_are_fewer_than_five(self, published_demo):
+        for counts in statuses_by_category().values():
+            assert counts == {
+                ProjectStatus.WINNER: 1,
+                ProjectStatus.CHAMPION: 1,
+                ProjectStatus.REJECTED: 2,
+            }
+
+    def test_its_projects_went_through_the_services(self, published_demo):
+        edition = demo_edition()
+        rejected = Project.objects.filter(edition=edition, status=ProjectStatus.REJECTED)
+        winners = Project.objects.filter(edition=edition, status=ProjectStatus.WINNER)
+        assert all(p.decision_reason for p in rejected)
+        for project in winners:
+            kinds = list(project.events.values_list("kind", flat=True))
+            assert kinds == ["drafted", "submitted", "accepted", "champion", "winner"]
+            assert project.events.get(kind="accepted").actor.email == SECRETARIAT_EMAIL
+            assert project.logo.name.endswith(".png")
+        assert all(p.submitted_at for p in Project.objects.exclude(status=ProjectStatus.DRAFT))
