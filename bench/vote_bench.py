@@ -11,6 +11,7 @@ import json
 import os
 import re
 import resource
+import runpy
 import shutil
 import signal
 import statistics
@@ -401,10 +402,10 @@ def main() -> None:
     parser.add_argument("--voters", type=int, default=100_000)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=32)
-    # One sync worker per core: on two cores, 2 and 3 workers were within the noise of
-    # each other (three runs each, alternated) and 4 or 5 gave fewer votes, the extra
-    # workers adding contention rather than work.
-    parser.add_argument("--workers", type=int, default=os.cpu_count())
+    # As the site is served: gunicorn.conf.py's number of workers.
+    parser.add_argument(
+        "--workers", type=int, default=runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"]
+    )
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument(
         "--standings-votes", type=int, default=2_000_000, help="0 skips the standings read"
