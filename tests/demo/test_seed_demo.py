@@ -79,6 +79,20 @@ def snapshot() -> dict[str, object]:
     }
 
 
+# The statuses of each category's projects with seven nominees (and two rejected).
+FIVE_CHAMPIONS_OF_SEVEN = {
+    ProjectStatus.CHAMPION: 5,
+    ProjectStatus.NOMINEE: 2,
+    ProjectStatus.REJECTED: 2,
+}
+A_WINNER_AMONG_FIVE_OF_SEVEN = {
+    ProjectStatus.WINNER: 1,
+    ProjectStatus.CHAMPION: 4,
+    ProjectStatus.NOMINEE: 2,
+    ProjectStatus.REJECTED: 2,
+}
+
+
 def statuses_by_category() -> dict[int, Counter[str]]:
     counts: dict[int, Counter[str]] = {}
     for number, status in Project.objects.values_list("category__number", "status"):
@@ -381,11 +395,7 @@ class TestTheChampionsDemo:
 
     def test_it_shortlists_five_champions_per_category(self, champions_demo):
         for counts in statuses_by_category().values():
-            assert counts == {
-                ProjectStatus.CHAMPION: 5,
-                ProjectStatus.NOMINEE: 2,
-                ProjectStatus.REJECTED: 2,
-            }
+            assert counts == FIVE_CHAMPIONS_OF_SEVEN
 
     def test_its_champions_come_from_the_recorded_count(self, champions_demo):
         edition = demo_edition()
@@ -399,11 +409,7 @@ class TestTheChampionsDemo:
 
         assert edition_current_phase(edition=demo_edition()) == Phase.JURY
         for counts in statuses_by_category().values():
-            assert counts == {
-                ProjectStatus.CHAMPION: 5,
-                ProjectStatus.NOMINEE: 2,
-                ProjectStatus.REJECTED: 2,
-            }
+            assert counts == FIVE_CHAMPIONS_OF_SEVEN
 
     def test_going_back_before_voting_leaves_no_votes_or_standings(self, champions_demo):
         seed("nomination", nominees=2)
@@ -420,12 +426,7 @@ class TestTheCeremonyDemo:
 
     def test_it_has_a_confirmed_winner_per_category(self, ceremony_demo):
         for counts in statuses_by_category().values():
-            assert counts == {
-                ProjectStatus.WINNER: 1,
-                ProjectStatus.CHAMPION: 4,
-                ProjectStatus.NOMINEE: 2,
-                ProjectStatus.REJECTED: 2,
-            }
+            assert counts == A_WINNER_AMONG_FIVE_OF_SEVEN
         edition = demo_edition()
         assert edition.results_published_at is None
         assert not edition.categories.filter(revealed_at__isnull=False).exists()
@@ -436,12 +437,7 @@ class TestTheCeremonyDemo:
         edition = demo_edition()
         assert edition.results_published_at is not None
         for counts in statuses_by_category().values():
-            assert counts == {
-                ProjectStatus.WINNER: 1,
-                ProjectStatus.CHAMPION: 4,
-                ProjectStatus.NOMINEE: 2,
-                ProjectStatus.REJECTED: 2,
-            }
+            assert counts == A_WINNER_AMONG_FIVE_OF_SEVEN
 
 
 class TestThePublishedDemo:
