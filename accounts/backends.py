@@ -9,6 +9,7 @@ query compiler and PostgreSQL's planner.
 """
 
 from functools import cache
+from importlib import import_module
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from allauth.account.models import EmailAddress
@@ -117,7 +118,7 @@ class AuthenticationBackend(_OneQueryUser, AllauthBackend):
 SESSION_HASH_TTL = 300
 
 
-def session_hash_key(account_id: int) -> str:
+def session_hash_key(account_id: int | str) -> str:
     return f"accounts:session-hash:{account_id}"
 
 
@@ -150,3 +151,37 @@ def session_account(session: SessionBase) -> tuple[int, str] | None:
     if account_id is None or not account_hash:
         return None
     return account_id, account_hash
+
+
+# --- The account of a session, remembered -------------------------------------------
+#
+# A session names one account for as long as it lives (signing in starts a new session
+# key), so once a request has read a session the cache may remember which account it
+# names (under ``session_account_key``, for ``SESSION_ACCOUNT_TTL`` seconds). The next
+# request of that session then reads the session, the account's throttle count and its
+# remembered hash in one cache command (``AccountThrottle.allow_named_account``). The
+# session read in that command stays the authority: a session signed out or expired is
+# not in the cache, and then nothing is counted and the request reads it as usual.
+
+SESSION_ACCOUNT_TTL = 3600
+
+
+def session_account_key(session_key: str) -> str:
+    return f"accounts:session-account:{session_key}"
+
+
+def session_cache_key(session_key: str, cache_alias: str) -> str | None:
+    """The key under which the session engine keeps session ``session_key`` in the
+    cache ``cache_alias``, or None when it keeps sessions elsewhere."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not hasattr(store, "cache_key_prefix") or cache_alias != settings.SESSION_CACHE_ALIAS:
+        return None
+    return store.cache_key_prefix + session_key
+
+
+def session_read(session_key: str, data: dict) -> SessionBase:
+    """The session ``session_key`` of the configured engine, with ``data`` as read from
+    its cache (under ``session_cache_key``)."""
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    session._session_cache = data  # what its first use would have loaded
+    return session

@@ -9,13 +9,20 @@ from typing import Any
 from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
 from allauth.headless.internal import sessionkit
 from allauth.headless.tokens.strategies import sessions as allauth_sessions
+from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.http import HttpRequest
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
-from config.cache import count_in_window, count_in_window_and_get, window_left
+from config.cache import (
+    IDENT,
+    count_in_window,
+    count_in_window_and_get,
+    get_and_count_for,
+    window_left,
+)
 
 
 class SessionTokenAuthentication(XSessionTokenAuthentication):
@@ -89,20 +96,54 @@ class AccountThrottle(_CountingThrottle, UserRateThrottle):
         return super().allow_request(request, view)
 
     def allow_account(
-        self, request: HttpRequest, account_id: Any, *, also_get: str
+        self,
+        request: HttpRequest,
+        account_id: Any,
+        *,
+        also_get: str,
+        add: tuple[str, Any, int] | None = None,
     ) -> tuple[bool, Any]:
         """``allow_request`` for a request of the account ``account_id`` that is not
-        signed in yet, with the value cached under ``also_get`` read in the same cache
-        command. The request keeps the answer: should DRF go through it after all,
-        it is not counted twice."""
+        signed in yet, with the value cached under ``also_get`` read (and ``add``
+        cached, as ``cache.add`` would) in the same cache command. The request keeps
+        the answer: should DRF go through it after all, it is not counted twice."""
         cache = caches[self.cache_alias]
         if self.rate is None:
+            if add is not None:
+                cache.add(*add)
             return True, cache.get(also_get)
         self.key = f"{self._account_key(account_id)}:count"
-        count, value = count_in_window_and_get(cache, self.key, self.duration, also_get)
+        count, value = count_in_window_and_get(cache, self.key, self.duration, also_get, add)
         allowed = count <= self.num_requests
         request._account_counted = (account_id, allowed, self.key)
         return allowed, value
+
+    def allow_named_account(
+        self, request: HttpRequest, *, key: str, account_key: str, also_get: str
+    ) -> tuple[Any, Any, bool | None, Any]:
+        """``allow_account`` for the account whose id is cached under ``account_key``,
+        with the value cached under ``key`` and the one under ``also_get`` (``IDENT``
+        standing for the id), all in one cache command: the value under ``key``, the
+        account id, whether the account may make this request, and the other value.
+        When no id is cached, the value under ``key`` alone and nothing counted; when
+        ``key`` holds nothing, nothing at all."""
+        if self.rate is None:
+            return caches[self.cache_alias].get(key), None, None, None
+        value, ident, count, other = get_and_count_for(
+            caches[self.cache_alias],
+            key,
+            account_key,
+            f"{self._account_key(IDENT)}:count",
+            self.duration,
+            also_get,
+        )
+        if ident is None:
+            return value, None, None, None
+        account_id = get_user_model()._meta.pk.to_python(ident)
+        self.key = f"{self._account_key(account_id)}:count"
+        allowed = count <= self.num_requests
+        request._account_counted = (account_id, allowed, self.key)
+        return value, account_id, allowed, other
 
 
 class SessionTokenStrategy(allauth_sessions.SessionTokenStrategy):

@@ -27,6 +27,10 @@ class RedisCacheClient(redis.RedisCacheClient):
     def count_and_get_script(self):
         return self.get_client(write=True).register_script(_COUNT_AND_GET)
 
+    @cached_property
+    def get_and_count_for_script(self):
+        return self.get_client(write=True).register_script(_GET_AND_COUNT_FOR)
+
     def get_client(self, key=None, *, write=False):
         index = self._get_connection_pool_index(write)
         client = self._clients.get(index)
@@ -44,11 +48,41 @@ class RedisCache(redis.RedisCache):
 
 # One command, atomic: the count, and the window's expiry set by its first hit.
 _INCR = """
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+local function count(key, seconds)
+    local n = redis.call('INCR', key)
+    if n == 1 then redis.call('EXPIRE', key, seconds) end
+    return n
+end
 """
-_COUNT = _INCR + "return count"
-_COUNT_AND_GET = _INCR + "return {count, redis.call('GET', KEYS[2])}"
+_COUNT = _INCR + "return count(KEYS[1], ARGV[1])"
+_COUNT_AND_GET = (
+    _INCR
+    + """
+if KEYS[3] then redis.call('SET', KEYS[3], ARGV[2], 'NX', 'EX', ARGV[3]) end
+return {count(KEYS[1], ARGV[1]), redis.call('GET', KEYS[2])}
+"""
+)
+# The keys named after the id read from KEYS[2] are built here, so the script names keys
+# it was not given: right for one Redis server (or a primary and its replicas, as
+# Django's backend takes them), not for Redis Cluster.
+_GET_AND_COUNT_FOR = (
+    _INCR
+    + """
+local value = redis.call('GET', KEYS[1])
+if not value then return false end
+local ident = redis.call('GET', KEYS[2])
+if not ident then return {value} end
+return {
+    value,
+    ident,
+    count(ARGV[2] .. ident .. ARGV[3], ARGV[1]),
+    redis.call('GET', ARGV[4] .. ident .. ARGV[5]),
+}
+"""
+)
+
+# Where the id goes in the keys given to ``get_and_count_for``.
+IDENT = "{ident}"
 
 
 def count_in_window(cache, key: str, seconds: int) -> int:
@@ -66,17 +100,58 @@ def count_in_window(cache, key: str, seconds: int) -> int:
         return 1
 
 
-def count_in_window_and_get(cache, key: str, seconds: int, other_key: str) -> tuple[int, Any]:
+def count_in_window_and_get(
+    cache, key: str, seconds: int, other_key: str, add: tuple[str, Any, int] | None = None
+) -> tuple[int, Any]:
     """``count_in_window``, and the value cached under ``other_key`` (None if none): on
-    Redis in the same command."""
+    Redis in the same command, which also caches ``add`` (key, value, timeout) unless
+    its key holds a value."""
     if not isinstance(cache, RedisCache):
+        if add is not None:
+            cache.add(*add)
         return count_in_window(cache, key, seconds), cache.get(other_key)
     client = cache._cache
-    count, value = client.count_and_get_script(
-        keys=[cache.make_and_validate_key(key), cache.make_and_validate_key(other_key)],
-        args=[seconds],
-    )
+    keys = [cache.make_and_validate_key(key), cache.make_and_validate_key(other_key)]
+    args = [seconds]
+    if add is not None:
+        keys.append(cache.make_and_validate_key(add[0]))
+        args += [client._serializer.dumps(add[1]), add[2]]
+    count, value = client.count_and_get_script(keys=keys, args=args)
     return count, None if value is None else client._serializer.loads(value)
+
+
+def get_and_count_for(
+    cache, key: str, ident_key: str, count_key: str, seconds: int, other_key: str
+) -> tuple[Any, str | None, int | None, Any]:
+    """The value under ``key`` and, with the id cached under ``ident_key`` (an integer,
+    which the Redis serializer keeps as digits) put in place of ``IDENT`` in the other
+    two keys, ``count_in_window`` of ``count_key`` and the value under ``other_key``: on
+    Redis in one command. Without an id, the value alone
+    and nothing counted: (value, None, None, None); without the value, nothing at all
+    (None, None, None, None)."""
+    if isinstance(cache, RedisCache):
+        full_count_key = cache.make_and_validate_key(count_key).split(IDENT)
+        full_other_key = cache.make_and_validate_key(other_key).split(IDENT)
+        if len(full_count_key) == len(full_other_key) == 2:  # not hidden by a KEY_FUNCTION
+            client = cache._cache
+            found = client.get_and_count_for_script(
+                keys=[cache.make_and_validate_key(key), cache.make_and_validate_key(ident_key)],
+                args=[seconds, *full_count_key, *full_other_key],
+            )
+            if not found:
+                return None, None, None, None
+            loads = client._serializer.loads
+            if len(found) == 1:
+                return loads(found[0]), None, None, None
+            value, ident, count, other = found
+            return loads(value), ident.decode(), count, None if other is None else loads(other)
+    value = cache.get(key)
+    ident = None if value is None else cache.get(ident_key)
+    if ident is None:
+        return value, None, None, None
+    ident = str(ident)
+    count = count_in_window(cache, count_key.replace(IDENT, ident), seconds)
+    return value, ident, count, cache.get(other_key.replace(IDENT, ident))
 
 
 def window_left(cache, key: str, seconds: int) -> float:

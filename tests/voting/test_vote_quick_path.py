@@ -2,14 +2,18 @@
 session token; every other request goes through DRF. What a client sees
 must not depend on which of the two answered."""
 
+import uuid
+
 import pytest
+import redis
 from allauth.account.models import EmailAddress
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import connection
 from django.urls import reverse
 
-from accounts.backends import session_hash_remember
+from accounts.backends import session_account_key, session_hash_remember
 from accounts.models import User
 from config.api_access import AccountThrottle
 from tests.factories import UserFactory
@@ -21,6 +25,15 @@ from voting.models import Vote, VoteEvent
 pytestmark = pytest.mark.django_db
 
 BALLOT = "/api/v1/editions/2020/ballot/"
+
+
+@pytest.fixture(autouse=True, params=["db", "cached_db"])
+def session_engine(request, settings):
+    """Each test with sessions in the database alone, and kept in the cache as well
+    (as outside tests when ``CACHE_URL`` is set): the quick path then reads a session
+    that has voted before, its account's count and remembered hash in one command."""
+    settings.SESSION_ENGINE = f"django.contrib.sessions.backends.{request.param}"
+    return request.param
 
 
 @pytest.fixture
@@ -68,8 +81,13 @@ def test_unknown_session_token_is_401(api_client, nominees):
     assert Vote.objects.count() == 0
 
 
+def sign_out(token_client) -> None:
+    """Signs out through the app API, as an app does."""
+    assert token_client.delete("/_allauth/app/v1/auth/session").status_code == 401
+
+
 def test_token_of_a_signed_out_session_is_401(token_client, voter, nominees):
-    Session.objects.all().delete()
+    sign_out(token_client)
 
     response = token_client.put(f"{BALLOT}1/", {"nominee": nominees[1][0].pk})
 
@@ -169,13 +187,15 @@ def test_a_client_that_accepts_no_json_gets_what_drf_gives(token_client, api_cli
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="counts PostgreSQL's statements")
-def test_a_vote_is_two_statements(token_client, nominees, django_assert_num_queries):
+def test_a_vote_is_one_statement_once_the_session_is_cached(
+    token_client, nominees, django_assert_num_queries, session_engine
+):
     # The first vote reads the account, and remembers its session hash.
     token_client.put(f"{BALLOT}1/", {"nominee": nominees[1][0].pk})
 
-    # The session (from the cache outside tests); the vote with its account check and
-    # its history.
-    with django_assert_num_queries(2):
+    # The session, unless the cache keeps it; the vote with its account check and its
+    # history.
+    with django_assert_num_queries(2 if session_engine == "db" else 1):
         response = token_client.put(f"{BALLOT}1/", {"nominee": nominees[1][1].pk})
 
     assert response.status_code == 200
@@ -214,6 +234,38 @@ def test_a_request_that_read_the_account_before_a_new_password_cannot_restore_it
     assert Vote.objects.count() == 1
 
 
+def test_a_token_signed_out_after_voting_is_401(token_client, nominees, has_voted):
+    sign_out(token_client)
+
+    response = token_client.put(f"{BALLOT}1/", {"nominee": nominees[1][0].pk})
+
+    assert response.status_code == 401
+    assert Vote.objects.count() == 1
+
+
+def test_a_session_expired_after_voting_is_401(token_client, nominees, has_voted):
+    Session.objects.all().delete()
+    cache.clear()  # an expired session leaves the cache too
+
+    response = token_client.put(f"{BALLOT}1/", {"nominee": nominees[1][0].pk})
+
+    assert response.status_code == 401
+    assert Vote.objects.count() == 1
+
+
+def test_a_session_remembered_for_another_account_still_votes_as_its_own(
+    token_client, voter, nominees, has_voted
+):
+    other = UserFactory(email_confirmed=True)
+    token = token_client._credentials["HTTP_X_SESSION_TOKEN"]
+    cache.set(session_account_key(token), other.pk)
+
+    response = token_client.put(f"{BALLOT}1/", {"nominee": nominees[1][0].pk})
+
+    assert response.status_code == 201
+    assert set(Vote.objects.values_list("voter", flat=True)) == {voter.pk}
+
+
 def test_an_account_deactivated_after_voting_is_refused(token_client, voter, nominees, has_voted):
     User.objects.filter(pk=voter.pk).update(is_active=False)  # no signal: nothing forgotten
 
@@ -249,3 +301,35 @@ def test_the_quick_path_steps_aside_when_the_endpoint_throttles_otherwise(monkey
 
     with pytest.raises(MiddlewareNotUsed):
         QuickVoteMiddleware(lambda request: None)
+
+
+def test_a_session_that_has_voted_votes_with_one_cache_command(
+    token_client, voter, nominees, session_engine, settings, monkeypatch
+):
+    if session_engine == "db":
+        pytest.skip("sessions in the database")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": uuid.uuid4().hex,  # keys of its own: test runs share the server
+        }
+    }
+    try:
+        cache.get("probe")
+    except redis.ConnectionError as error:
+        pytest.skip(f"needs Redis on 127.0.0.1:6379 ({error})")
+    assert token_client.put(f"{BALLOT}2/", {"nominee": nominees[2][0].pk}).status_code == 201
+    commands = []
+    execute = redis.Redis.execute_command
+
+    def counted(client, *args, **options):
+        commands.append(args[0])
+        return execute(client, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counted)
+
+    response = token_client.put(f"{BALLOT}1/", {"nominee": nominees[1][0].pk})
+
+    assert response.status_code == 201
+    assert commands == ["EVALSHA"]

@@ -5,10 +5,10 @@ endpoint with an ``X-Session-Token``. ``QuickVoteMiddleware`` answers such a vot
 after the security middleware (so its response carries the same security headers as
 any other), with the same authentication, throttle and service as the endpoint, and
 skips what the vote does not use: sessions and CSRF for cookies, messages, the URL
-resolver, and DRF's request cycle. It reads the session, then the throttle's count and
-the account's remembered session hash in one cache command (``accounts.backends``), and
-writes the vote in one statement that also checks that the account may vote: one
-database statement per vote once an account has voted.
+resolver, and DRF's request cycle. Once a session has voted it reads the session, the
+throttle's count and the account's remembered session hash in one cache command
+(``accounts.backends``), and writes the vote in one statement that also checks that the
+account may vote: one cache command and one database statement per vote.
 
 It answers only a vote it has recorded. Anything else (another way of signing in, a
 refusal, bad input) goes on down the stack, and the endpoint answers it, so every
@@ -25,12 +25,22 @@ from allauth.core.internal.sessionkit import get_session_user
 from allauth.headless import app_settings as headless_settings
 from allauth.headless.tokens.strategies.base import AbstractTokenStrategy
 from allauth.usersessions import app_settings as usersessions_settings
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import MiddlewareNotUsed
 from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import constant_time_compare
 
-from accounts.backends import session_account, session_hash_key, session_hash_remember
+from accounts.backends import (
+    SESSION_ACCOUNT_TTL,
+    session_account,
+    session_account_key,
+    session_cache_key,
+    session_hash_key,
+    session_hash_remember,
+    session_read,
+)
 from config.api_access import AccountThrottle, AnonymousThrottle, SessionTokenAuthentication
+from config.cache import IDENT
 from config.errors import DomainError
 from voting.api.views import BallotCategoryView
 from voting.catalogue import voting_category
@@ -72,6 +82,46 @@ class QuickVoteMiddleware:
         return self.get_response(request)
 
 
+def _signed_in(
+    request: HttpRequest, tokens: AbstractTokenStrategy, token: str
+) -> tuple[SessionBase, int, str, bool, str | None] | None:
+    """The session of a session token, the account it names, its auth hash, whether
+    the account's throttle lets this request through, and the account's remembered
+    session hash; None if the token names no account."""
+    throttle = AccountThrottle()
+    cache_key = session_cache_key(token, throttle.cache_alias)
+    data = account_id = None
+    if cache_key is not None:
+        # With the session, once a request of the session has remembered its account,
+        # the account's count and remembered hash: one command.
+        data, account_id, allowed, remembered = throttle.allow_named_account(
+            request,
+            key=cache_key,
+            account_key=session_account_key(token),
+            also_get=session_hash_key(IDENT),
+        )
+    session = session_read(token, data) if data is not None else tokens.lookup_session(token)
+    signed_in = session_account(session) if session is not None else None
+    if signed_in is None:
+        return None
+    voter_id, session_hash = signed_in
+    if account_id is not None:
+        if account_id != voter_id:
+            return None
+        return session, voter_id, session_hash, allowed, remembered
+    # The account's count and remembered hash (and, for the session's next request,
+    # its account): one command.
+    allowed, remembered = throttle.allow_account(
+        request,
+        voter_id,
+        also_get=session_hash_key(voter_id),
+        add=(session_account_key(token), voter_id, SESSION_ACCOUNT_TTL)
+        if cache_key is not None
+        else None,
+    )
+    return session, voter_id, session_hash, allowed, remembered
+
+
 def vote_quickly(
     request: HttpRequest, tokens: AbstractTokenStrategy, *, year: int, category: int
 ) -> HttpResponse | None:
@@ -83,15 +133,10 @@ def vote_quickly(
     accept = meta.get("HTTP_ACCEPT", "*/*")
     if "application/json" not in accept and "*/*" not in accept:
         return None
-    session = tokens.lookup_session(meta["HTTP_X_SESSION_TOKEN"])
-    signed_in = session_account(session) if session is not None else None
+    signed_in = _signed_in(request, tokens, meta["HTTP_X_SESSION_TOKEN"])
     if signed_in is None:
         return None
-    voter_id, session_hash = signed_in
-    # The throttle's count and the account's remembered session hash, in one command.
-    allowed, remembered = AccountThrottle().allow_account(
-        request, voter_id, also_get=session_hash_key(voter_id)
-    )
+    session, voter_id, session_hash, allowed, remembered = signed_in
     if not allowed:
         return None
     if remembered is None or not constant_time_compare(remembered, session_hash):
