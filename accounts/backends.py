@@ -13,6 +13,7 @@ from importlib import import_module
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from allauth.account.models import EmailAddress
+from allauth.headless.internal.sessionkit import session_store
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, backends
 from django.contrib.sessions.backends.base import SessionBase
@@ -182,6 +183,6 @@ def session_cache_key(session_key: str, cache_alias: str) -> str | None:
 def session_read(session_key: str, data: dict) -> SessionBase:
     """The session ``session_key`` of the configured engine, with ``data`` as read from
     its cache (under ``session_cache_key``)."""
-    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    session = session_store(session_key)
     session._session_cache = data  # what its first use would have loaded
     return session

@@ -88,6 +88,9 @@ class AccountThrottle(_CountingThrottle, UserRateThrottle):
     def _account_key(self, account_id: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": account_id}
 
+    def _count_key(self, account_id: Any) -> str:
+        return f"{self._account_key(account_id)}:count"  # as allow_request counts
+
     def allow_request(self, request: Request, view: Any) -> bool:
         counted = getattr(request, "_account_counted", None)
         if counted is not None and request.user and counted[0] == request.user.pk:
@@ -112,11 +115,10 @@ class AccountThrottle(_CountingThrottle, UserRateThrottle):
             if add is not None:
                 cache.add(*add)
             return True, cache.get(also_get)
-        self.key = f"{self._account_key(account_id)}:count"
-        count, value = count_in_window_and_get(cache, self.key, self.duration, also_get, add)
-        allowed = count <= self.num_requests
-        request._account_counted = (account_id, allowed, self.key)
-        return allowed, value
+        count, value = count_in_window_and_get(
+            cache, self._count_key(account_id), self.duration, also_get, add
+        )
+        return self._counted(request, account_id, count), value
 
     def allow_named_account(
         self, request: HttpRequest, *, key: str, account_key: str, also_get: str
@@ -133,17 +135,22 @@ class AccountThrottle(_CountingThrottle, UserRateThrottle):
             caches[self.cache_alias],
             key,
             account_key,
-            f"{self._account_key(IDENT)}:count",
+            self._count_key(IDENT),
             self.duration,
             also_get,
         )
         if ident is None:
             return value, None, None, None
         account_id = get_user_model()._meta.pk.to_python(ident)
-        self.key = f"{self._account_key(account_id)}:count"
+        return value, account_id, self._counted(request, account_id, count), other
+
+    def _counted(self, request: HttpRequest, account_id: Any, count: int) -> bool:
+        """Whether the account may make this request, its ``count``-th in the window;
+        the request keeps the answer for ``allow_request``."""
+        self.key = self._count_key(account_id)
         allowed = count <= self.num_requests
         request._account_counted = (account_id, allowed, self.key)
-        return value, account_id, allowed, other
+        return allowed
 
 
 class SessionTokenStrategy(allauth_sessions.SessionTokenStrategy):

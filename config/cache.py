@@ -126,9 +126,8 @@ def get_and_count_for(
     """The value under ``key`` and, with the id cached under ``ident_key`` (an integer,
     which the Redis serializer keeps as digits) put in place of ``IDENT`` in the other
     two keys, ``count_in_window`` of ``count_key`` and the value under ``other_key``: on
-    Redis in one command. Without an id, the value alone
-    and nothing counted: (value, None, None, None); without the value, nothing at all
-    (None, None, None, None)."""
+    Redis in one command. Without an id, the value alone and nothing counted: (value,
+    None, None, None); without the value, nothing at all (None, None, None, None)."""
     if isinstance(cache, RedisCache):
         full_count_key = cache.make_and_validate_key(count_key).split(IDENT)
         full_other_key = cache.make_and_validate_key(other_key).split(IDENT)
