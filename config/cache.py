@@ -6,12 +6,21 @@ response callbacks each time; redis/redis-py#3624). Every API request reads its
 session and its throttle from the cache, so that cost was paid several times per vote.
 A ``redis.Redis`` is safe to share between threads: it takes a connection from its
 pool for each command.
+
+The scripts that count requests run on every API request, so they go to Redis on a
+connection of the client's pool directly (``_run``): redis-py's way around a command
+(its retry policy, response callbacks and instrumentation) costs about twice the
+command itself here. A script Redis does not know yet, or a broken connection, takes
+the client's usual way, which loads the script and retries.
 """
 
+from functools import lru_cache
 from typing import Any
 
 from django.core.cache.backends import redis
 from django.utils.functional import cached_property
+from redis.commands.core import Script
+from redis.exceptions import ConnectionError, NoScriptError, TimeoutError
 
 
 class RedisCacheClient(redis.RedisCacheClient):
@@ -38,6 +47,22 @@ class RedisCacheClient(redis.RedisCacheClient):
             pool = self._get_connection_pool(write)
             client = self._clients.setdefault(index, self._client(connection_pool=pool))
         return client
+
+
+def _run(script: Script, keys: list, args: list) -> Any:
+    """``script(keys=keys, args=args)``: one ``EVALSHA`` on a pooled connection."""
+    pool = script.registered_client.connection_pool
+    connection = pool.get_connection()
+    try:
+        connection.send_command("EVALSHA", script.sha, len(keys), *keys, *args)
+        return connection.read_response()
+    except NoScriptError:
+        pass
+    except (ConnectionError, TimeoutError):
+        connection.disconnect()
+    finally:
+        pool.release(connection)
+    return script(keys=keys, args=args)
 
 
 class RedisCache(redis.RedisCache):
@@ -91,7 +116,7 @@ def count_in_window(cache, key: str, seconds: int) -> int:
     take two."""
     if isinstance(cache, RedisCache):
         full_key = cache.make_and_validate_key(key)
-        return cache._cache.count_script(keys=[full_key], args=[seconds])
+        return _run(cache._cache.count_script, [full_key], [seconds])
     cache.add(key, 0, seconds)
     try:
         return cache.incr(key)
@@ -116,8 +141,17 @@ def count_in_window_and_get(
     if add is not None:
         keys.append(cache.make_and_validate_key(add[0]))
         args += [client._serializer.dumps(add[1]), add[2]]
-    count, value = client.count_and_get_script(keys=keys, args=args)
+    count, value = _run(client.count_and_get_script, keys, args)
     return count, None if value is None else client._serializer.loads(value)
+
+
+@lru_cache(maxsize=64)
+def _around_ident(cache, *keys: str) -> list[str] | None:
+    """The cache's full form of each of ``keys``, split around ``IDENT``, one after the
+    other; None if a KEY_FUNCTION hides ``IDENT``. A cache is set up once per process
+    and the keys are the callers' constants."""
+    parts = [part for key in keys for part in cache.make_and_validate_key(key).split(IDENT)]
+    return parts if len(parts) == 2 * len(keys) else None
 
 
 def get_and_count_for(
@@ -129,13 +163,13 @@ def get_and_count_for(
     Redis in one command. Without an id, the value alone and nothing counted: (value,
     None, None, None); without the value, nothing at all (None, None, None, None)."""
     if isinstance(cache, RedisCache):
-        full_count_key = cache.make_and_validate_key(count_key).split(IDENT)
-        full_other_key = cache.make_and_validate_key(other_key).split(IDENT)
-        if len(full_count_key) == len(full_other_key) == 2:  # not hidden by a KEY_FUNCTION
+        around = _around_ident(cache, count_key, other_key)
+        if around is not None:
             client = cache._cache
-            found = client.get_and_count_for_script(
-                keys=[cache.make_and_validate_key(key), cache.make_and_validate_key(ident_key)],
-                args=[seconds, *full_count_key, *full_other_key],
+            found = _run(
+                client.get_and_count_for_script,
+                [cache.make_and_validate_key(key), cache.make_and_validate_key(ident_key)],
+                [seconds, *around],
             )
             if not found:
                 return None, None, None, None
