@@ -21,7 +21,7 @@ from awards.models import (
     ProjectStatus,
     Standing,
 )
-from awards.phases import Phase, PhaseWindow
+from awards.phases import Phase, PhaseWindow, closes_field, opens_field
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,14 @@ def edition_timeline_state(*, edition: Edition, at: datetime | None = None) -> T
 
 def edition_current_phase(*, edition: Edition, at: datetime | None = None) -> Phase | None:
     return edition_timeline_state(edition=edition, at=at).phase
+
+
+def edition_phase_is_open(*, edition: Edition, phase: Phase, at: datetime | None = None) -> bool:
+    """Whether ``phase`` is the edition's open phase at ``at``: the answer of
+    ``edition_current_phase`` without building the timeline, as the phases follow one
+    another without overlapping (the edition's constraints)."""
+    moment = at or timezone.now()
+    return getattr(edition, opens_field(phase)) <= moment < getattr(edition, closes_field(phase))
 
 
 def edition_phase_is_over(*, edition: Edition, phase: Phase, at: datetime | None = None) -> bool:

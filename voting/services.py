@@ -16,7 +16,7 @@ from accounts.models import User
 from accounts.permissions import has_confirmed_email, require_secretariat
 from awards.models import Category, Edition
 from awards.phases import Phase
-from awards.selectors import edition_current_phase
+from awards.selectors import edition_phase_is_open
 from awards.services import standings_record
 from config.db import prepared_cursor
 from config.errors import DomainError, NotAllowed
@@ -53,7 +53,7 @@ class Cast:
 
 
 def _require_voting_open(edition: Edition, at: datetime) -> None:
-    if edition_current_phase(edition=edition, at=at) != Phase.VOTING:
+    if not edition_phase_is_open(edition=edition, phase=Phase.VOTING, at=at):
         raise VotingClosed()
 
 
