@@ -40,6 +40,11 @@ class SessionTokenAuthentication(XSessionTokenAuthentication):
         return request.META.get("HTTP_X_SESSION_TOKEN")
 
 
+# Where a request keeps what ``AccountThrottle`` counted before DRF saw it: in the WSGI
+# environ, which every request object made from it shares.
+ACCOUNT_COUNTED = "wsis.account_counted"
+
+
 class _CountingThrottle:
     """DRF's rate throttles, counting each client's requests in a window that opens at
     its first request instead of keeping a list of their times: one cache command per
@@ -92,7 +97,7 @@ class AccountThrottle(_CountingThrottle, UserRateThrottle):
         return f"{self._account_key(account_id)}:count"  # as allow_request counts
 
     def allow_request(self, request: Request, view: Any) -> bool:
-        counted = getattr(request, "_account_counted", None)
+        counted = request.META.get(ACCOUNT_COUNTED)
         if counted is not None and request.user and counted[0] == request.user.pk:
             _, allowed, self.key = counted  # counted once already, by allow_account
             return allowed
@@ -149,7 +154,7 @@ class AccountThrottle(_CountingThrottle, UserRateThrottle):
         the request keeps the answer for ``allow_request``."""
         self.key = self._count_key(account_id)
         allowed = count <= self.num_requests
-        request._account_counted = (account_id, allowed, self.key)
+        request.META[ACCOUNT_COUNTED] = (account_id, allowed, self.key)
         return allowed
 
 
