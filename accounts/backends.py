@@ -20,6 +20,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache as default_cache
 from django.core.exceptions import ValidationError
 from django.db import connections, router
+from django.http import HttpRequest
 
 from accounts.models import User
 from config.db import prepared_cursor
@@ -138,10 +139,11 @@ def session_hash_forget(sender=None, *, instance: User, **kwargs) -> None:
     default_cache.delete(session_hash_key(instance.pk))
 
 
-def session_account(session: SessionBase) -> tuple[int, str] | None:
-    """The account id a signed-in session names, with the session's auth hash, when
-    it names one through a configured backend (None otherwise). Nothing here says the
-    hash is still the account's: compare it with the one remembered, or ask Django."""
+def session_account(session: SessionBase | dict) -> tuple[int, str] | None:
+    """The account id a signed-in session (or its data) names, with the session's auth
+    hash, when it names one through a configured backend (None otherwise). Nothing here
+    says the hash is still the account's: compare it with the one remembered, or ask
+    Django."""
     if session.get(BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS:
         return None
     account_hash = session.get(HASH_SESSION_KEY)
@@ -157,12 +159,13 @@ def session_account(session: SessionBase) -> tuple[int, str] | None:
 # --- The account of a session, remembered -------------------------------------------
 #
 # A session names one account for as long as it lives (signing in starts a new session
-# key), so once a request has read a session the cache may remember which account it
-# names (under ``session_account_key``, for ``SESSION_ACCOUNT_TTL`` seconds). The next
-# request of that session then reads the session, the account's throttle count and its
-# remembered hash in one cache command (``AccountThrottle.allow_named_account``). The
-# session read in that command stays the authority: a session signed out or expired is
-# not in the cache, and then nothing is counted and the request reads it as usual.
+# key), so once a request has read a session, or at sign-in, the cache may remember
+# which account it names (under ``session_account_key``, for ``SESSION_ACCOUNT_TTL``
+# seconds). The next request of that session then reads the session, the account's
+# throttle count and its remembered hash in one cache command
+# (``AccountThrottle.allow_named_account``). The session read in that command stays the
+# authority: a session signed out or expired is not in the cache, and then nothing is
+# counted and the request reads it as usual.
 
 SESSION_ACCOUNT_TTL = 3600
 
@@ -178,6 +181,17 @@ def session_cache_key(session_key: str, cache_alias: str) -> str | None:
     if not hasattr(store, "cache_key_prefix") or cache_alias != settings.SESSION_CACHE_ALIAS:
         return None
     return store.cache_key_prefix + session_key
+
+
+def session_signed_in(sender=None, *, request: HttpRequest, user: User, **kwargs) -> None:
+    """At sign-in (``user_logged_in``), remember which account the new session names, as
+    its first request would: its first vote is then one cache command too. (Saving the
+    account's last login remembers its hash.) A session that gets its key only when it
+    is saved (signing in over another account's session) is remembered by its first
+    request."""
+    session_key = getattr(getattr(request, "session", None), "session_key", None)
+    if session_key is not None and session_cache_key(session_key, "default") is not None:
+        default_cache.set(session_account_key(session_key), user.pk, SESSION_ACCOUNT_TTL)
 
 
 def session_read(session_key: str, data: dict) -> SessionBase:

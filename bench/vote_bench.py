@@ -83,6 +83,12 @@ def seed(voters: int, standings_votes: int) -> dict:
     from django.db import connection
     from django.utils import timezone
 
+    from accounts.backends import (
+        SESSION_ACCOUNT_TTL,
+        SESSION_HASH_TTL,
+        session_account_key,
+        session_hash_key,
+    )
     from accounts.models import User
     from awards.models import Edition, Project, ProjectStatus
     from awards.phases import Phase, timeline_around
@@ -138,12 +144,24 @@ def seed(voters: int, standings_votes: int) -> dict:
             Session(session_key=key, session_data=store.encode(data), expire_date=expires)
         )
     Session.objects.bulk_create(sessions, batch_size=5000)
-    # A login through the cached_db engine also puts the session in the cache.
+    # A login through the cached_db engine also puts the session in the cache; it
+    # remembers which account the session names, and saving the account's last login
+    # remembers its session hash (accounts.backends), for the minutes that follow.
     session_cache = caches[settings.SESSION_CACHE_ALIAS]
     for start in range(0, len(tokens), 5000):
+        batch = tokens[start : start + 5000]
         session_cache.set_many(
-            {KEY_PREFIX + key: data_by_key[key] for key in tokens[start : start + 5000]},
+            {KEY_PREFIX + key: data_by_key[key] for key in batch},
             timeout=int(timedelta(days=1).total_seconds()),
+        )
+        accounts = {key: int(data_by_key[key]["_auth_user_id"]) for key in batch}
+        caches["default"].set_many(
+            {session_account_key(key): pk for key, pk in accounts.items()},
+            timeout=SESSION_ACCOUNT_TTL,
+        )
+        caches["default"].set_many(
+            {session_hash_key(pk): auth_hash for pk in accounts.values()},
+            timeout=SESSION_HASH_TTL,
         )
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "tokens.txt").write_text("\n".join(tokens) + "\n")

@@ -304,9 +304,9 @@ def test_the_quick_path_steps_aside_when_the_endpoint_throttles_otherwise(monkey
         QuickVoteMiddleware(lambda request: None)
 
 
-def test_a_session_that_has_voted_votes_with_one_cache_command(
-    token_client, voter, nominees, session_engine, settings, monkeypatch
-):
+@pytest.fixture
+def redis_cache(session_engine, settings):
+    """The cache on a real Redis, where the session is in the cache too."""
     if session_engine == "db":
         pytest.skip("sessions in the database")
     settings.CACHES = {
@@ -320,7 +320,11 @@ def test_a_session_that_has_voted_votes_with_one_cache_command(
         cache.get("probe")
     except redis.ConnectionError as error:
         pytest.skip(f"needs Redis on 127.0.0.1:6379 ({error})")
-    assert token_client.put(f"{BALLOT}2/", {"nominee": nominees[2][0].pk}).status_code == 201
+
+
+@pytest.fixture
+def sent_commands(monkeypatch):
+    """The commands sent to Redis from now on."""
     commands = []
     send = redis.connection.Connection.send_command
 
@@ -330,8 +334,36 @@ def test_a_session_that_has_voted_votes_with_one_cache_command(
 
     # Every command goes through a connection's send_command, redis-py's own way or not.
     monkeypatch.setattr(redis.connection.Connection, "send_command", counted)
+    return commands
+
+
+def test_a_session_that_has_voted_votes_with_one_cache_command(
+    redis_cache, token_client, nominees, request
+):
+    assert token_client.put(f"{BALLOT}2/", {"nominee": nominees[2][0].pk}).status_code == 201
+    commands = request.getfixturevalue("sent_commands")
 
     response = token_client.put(f"{BALLOT}1/", {"nominee": nominees[1][0].pk})
 
     assert response.status_code == 201
     assert commands == ["EVALSHA"]
+
+
+def test_signing_in_remembers_the_sessions_account(voter, session_engine):
+    token = session_token(voter)
+
+    expected = voter.pk if session_engine == "cached_db" else None
+    assert cache.get(session_account_key(token)) == expected
+
+
+def test_the_first_vote_after_signing_in_is_one_cache_command(
+    redis_cache, api_client, voter, nominees, request
+):
+    api_client.credentials(HTTP_X_SESSION_TOKEN=session_token(voter))
+    commands = request.getfixturevalue("sent_commands")
+
+    response = api_client.put(f"{BALLOT}1/", {"nominee": nominees[1][0].pk})
+
+    assert response.status_code == 201
+    assert commands == ["EVALSHA"]
+    assert Vote.objects.get(voter=voter).nominee == nominees[1][0]
