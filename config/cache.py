@@ -8,18 +8,21 @@ A ``redis.Redis`` is safe to share between threads: it takes a connection from i
 pool for each command.
 
 The scripts that count requests run on every API request, so they go to Redis on a
-connection of the client's pool directly (``_run``): redis-py's way around a command
-(its retry policy, response callbacks and instrumentation) costs about twice the
-command itself here. A script Redis does not know yet, or a broken connection, takes
+connection each thread keeps from the client's pool (``_run``): redis-py's way around a
+command (its pool, retry policy, response callbacks and instrumentation) costs about
+twice the command itself here. A script Redis does not know yet, or a broken connection, takes
 the client's usual way, which loads the script and retries.
 """
 
+import os
+import threading
 from functools import lru_cache
 from typing import Any
 
 from django.core.cache.backends import redis
 from django.utils.functional import cached_property
 from redis.commands.core import Script
+from redis.connection import Connection, ConnectionPool
 from redis.exceptions import ConnectionError, NoScriptError, TimeoutError
 
 
@@ -49,19 +52,35 @@ class RedisCacheClient(redis.RedisCacheClient):
         return client
 
 
+# Each thread keeps one connection of the pool for the scripts, as Django keeps a
+# database connection per thread: taking one from redis-py's pool and giving it back
+# costs about half as much as the command.
+_kept = threading.local()
+
+
+def _kept_connection(pool: ConnectionPool) -> Connection:
+    kept = getattr(_kept, "connection", None)
+    pid = os.getpid()
+    if kept is None or kept[0] is not pool or kept[1] != pid:
+        if kept is not None and kept[1] == pid:
+            kept[0].release(kept[2])  # the pool of another cache (tests switch caches)
+        kept = _kept.connection = (pool, pid, pool.get_connection())
+    return kept[2]
+
+
 def _run(script: Script, keys: list, args: list) -> Any:
-    """``script(keys=keys, args=args)``: one ``EVALSHA`` on a pooled connection."""
-    pool = script.registered_client.connection_pool
-    connection = pool.get_connection()
+    """``script(keys=keys, args=args)``: one ``EVALSHA`` on the thread's connection."""
+    connection = _kept_connection(script.registered_client.connection_pool)
     try:
         connection.send_command("EVALSHA", script.sha, len(keys), *keys, *args)
         return connection.read_response()
     except NoScriptError:
         pass
     except (ConnectionError, TimeoutError):
-        connection.disconnect()
-    finally:
-        pool.release(connection)
+        connection.disconnect()  # it connects again for its next command
+    except BaseException:
+        connection.disconnect()  # a reply may be left unread
+        raise
     return script(keys=keys, args=args)
 
 

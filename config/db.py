@@ -1,10 +1,11 @@
 """Database helpers the hottest statements share."""
 
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 
 
-def prepared_cursor(using: str = "default") -> CursorWrapper:
+def prepared_cursor(using: str | BaseDatabaseWrapper = "default") -> CursorWrapper:
     """A cursor for a statement that runs on every vote or request. On PostgreSQL its
     parameters are bound by the server, so psycopg prepares a statement after a few
     runs on a connection and PostgreSQL parses and plans it once per connection
@@ -12,11 +13,12 @@ def prepared_cursor(using: str = "default") -> CursorWrapper:
     out). Elsewhere it is Django's usual cursor.
 
     The cursor is wrapped as Django wraps its own, so it takes part in query logging,
-    counting and ``connection.execute_wrapper``. Parameters are ``%s`` or
+    counting and ``connection.execute_wrapper``. ``using`` is an alias or the
+    connection itself. Parameters are ``%s`` or
     ``%(name)s`` as usual; a statement must not lean on client-side interpolation
     (no placeholders where PostgreSQL expects a name or a literal).
     """
-    connection = connections[using]
+    connection = connections[using] if isinstance(using, str) else using
     if connection.vendor != "postgresql":
         return connection.cursor()
     import psycopg

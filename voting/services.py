@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -215,7 +215,8 @@ def ballot_cast_checked(
     confirmed address, and None says it is not (nothing was written). On PostgreSQL
     the check and the vote are one statement."""
     at = at or timezone.now()
-    if connection.vendor != "postgresql":
+    database = connections[DEFAULT_DB_ALIAS]  # looked up once: every vote comes here
+    if database.vendor != "postgresql":
         voter = user_with_confirmation(voter_id)
         if voter is None or not has_confirmed_email(voter):  # active, and confirmed
             return None
@@ -230,8 +231,16 @@ def ballot_cast_checked(
         )
     _require_voting_open(edition, at)
     _check_nominee(edition=edition, category=category, nominee_id=nominee_id)
-    values = _vote_values(edition, category, voter_id, nominee_id, at, network, user_agent)
-    with prepared_cursor() as cursor:
+    values = {
+        "edition": edition.pk,
+        "category": category.pk,
+        "nominee": nominee_id,
+        "voter": voter_id,
+        "at": at,  # psycopg adapts it
+        "network": network,
+        "user_agent": user_agent[:300],
+    }
+    with prepared_cursor(database) as cursor:
         cursor.execute(_CAST_CHECKED_POSTGRESQL, values)
         allowed, created = cursor.fetchone()
     return _cast(created, nominee_id) if allowed else None

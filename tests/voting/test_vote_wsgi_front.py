@@ -258,3 +258,14 @@ def test_the_body_read_in_front_is_there_for_the_endpoint(front, voter, nominees
 
     assert answer.status_code == 400
     assert b"JSON parse error" in answer.content or b'"parse_error"' in answer.content
+
+
+def test_a_host_allowed_once_lets_no_other_host_in(front, voter, nominees, settings):
+    settings.ALLOWED_HOSTS = ["prizes.example.org"]
+    token = session_token(voter)
+
+    allowed = vote(front, 1, nominees[1][0], token, HTTP_HOST="prizes.example.org")
+    other = vote(front, 1, nominees[1][1], token, HTTP_HOST="elsewhere.example.org")
+
+    assert (allowed.status_code, other.status_code) == (201, 400)
+    assert Vote.objects.get(voter=voter).nominee == nominees[1][0]

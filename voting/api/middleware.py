@@ -77,6 +77,9 @@ TRIED = "wsis.quick_vote_tried"
 # A vote's body is a few bytes; a longer one goes down the stack.
 MAX_BODY = 1024
 HOLD_SECONDS = 60
+# How many Host headers found allowed are remembered (a wildcard in ALLOWED_HOSTS allows
+# any number of them).
+MAX_HOSTS = 64
 
 _ALLOW = ", ".join(BallotCategoryView().allowed_methods)
 
@@ -95,14 +98,19 @@ class QuickVote:
             raise MiddlewareNotUsed("the vote endpoint signs in or throttles otherwise")
         # allauth builds the strategy anew on every use; it keeps no state.
         self.tokens = headless_settings.TOKEN_STRATEGY
+        self.hosts: set[str] = set()  # Host headers found in ALLOWED_HOSTS
 
     def answer(
         self, request: HttpRequest, body: bytes, match: re.Match
     ) -> tuple[int, bytes] | None:
         """The status and body of a recorded vote, or None for the endpoint to answer.
         ``request`` needs its ``META`` alone."""
-        request.get_host()  # refuses a host outside ALLOWED_HOSTS, as the stack would
         meta = request.META
+        host = meta.get("HTTP_HOST")
+        if host not in self.hosts or "HTTP_X_FORWARDED_HOST" in meta:
+            request.get_host()  # refuses a host outside ALLOWED_HOSTS, as the stack would
+            if host is not None and len(self.hosts) < MAX_HOSTS:
+                self.hosts.add(host)
         if not meta.get("CONTENT_TYPE", "").startswith("application/json"):
             return None
         accept = meta.get("HTTP_ACCEPT", "*/*")
