@@ -187,7 +187,9 @@ def get_and_count_for(
             client = cache._cache
             found = _run(
                 client.get_and_count_for_script,
-                [cache.make_and_validate_key(key), cache.make_and_validate_key(ident_key)],
+                # Not validated: the keys of every API request, and validating only warns
+                # of what memcached would refuse.
+                [cache.make_key(key), cache.make_key(ident_key)],
                 [seconds, *around],
             )
             if not found:
