@@ -1,11 +1,12 @@
-"""Where a vote's CPU goes: sends votes through the whole Django stack in-process
-(middleware, authentication, view, service, database) under pyinstrument, against the
-database the vote benchmark prepared (run bench/vote_bench.py first).
+"""Where a vote's CPU goes: sends votes to the WSGI application gunicorn serves
+(``config.wsgi``), in-process, under pyinstrument, against the database the vote
+benchmark prepared (run bench/vote_bench.py first).
 
     .venv/bin/python bench/profile_vote.py [--votes 2000]
 """
 
 import argparse
+import io
 import os
 import random
 import sys
@@ -28,22 +29,41 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.test import Client
     from pyinstrument import Profiler
+
+    from config.wsgi import application  # as gunicorn serves it
 
     tokens = (OUT / "tokens.txt").read_text().split()
     nominees = [line.split() for line in (OUT / "nominees.txt").read_text().splitlines()]
-    client = Client(SERVER_NAME="127.0.0.1")
     rng = random.Random(1)
 
     def vote(token: str) -> int:
         category, nominee = rng.choice(nominees)
-        return client.put(
-            f"/api/v1/editions/2020/ballot/{category}/",
-            f'{{"nominee": {nominee}}}',
-            content_type="application/json",
-            HTTP_X_SESSION_TOKEN=token,
-        ).status_code
+        body = f'{{"nominee": {nominee}}}'.encode()
+        environ = {
+            "REQUEST_METHOD": "PUT",
+            "PATH_INFO": f"/api/v1/editions/2020/ballot/{category}/",
+            "SCRIPT_NAME": "",
+            "QUERY_STRING": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8100",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "HTTP_HOST": "127.0.0.1:8100",
+            "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(body)),
+            "HTTP_X_SESSION_TOKEN": token,
+            "REMOTE_ADDR": "127.0.0.1",
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.errors": sys.stderr,
+            "wsgi.url_scheme": "http",
+            "wsgi.version": (1, 0),
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+        }
+        status = []
+        b"".join(application(environ, lambda line, headers, exc_info=None: status.append(line)))
+        return int(status[0][:3])
 
     for token in tokens[:50]:  # warm up
         vote(token)
