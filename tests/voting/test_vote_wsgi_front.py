@@ -4,11 +4,12 @@ answered; anything else it hands to the handler untouched."""
 
 import io
 import logging
+import time
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection, connections
 from django.test import RequestFactory
 
 from tests.factories import UserFactory
@@ -269,3 +270,26 @@ def test_a_host_allowed_once_lets_no_other_host_in(front, voter, nominees, setti
 
     assert (allowed.status_code, other.status_code) == (201, 400)
     assert Vote.objects.get(voter=voter).nominee == nominees[1][0]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the pool's connections; SQLite's stay open"
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_connection_held_long_goes_back_to_the_pool(front, voter, nominees, monkeypatch):
+    """Outside a transaction, as gunicorn serves it."""
+    token = session_token(voter)
+    database = connections[DEFAULT_DB_ALIAS]
+    closed = []
+    close = database.close
+    monkeypatch.setattr(database, "close", lambda: closed.append(1) or close())
+
+    vote(front, 1, nominees[1][0], token)
+    vote(front, 1, nominees[1][1], token)
+    assert closed == []  # kept between votes
+
+    database.close_at = time.monotonic() - middleware.HOLD_SECONDS - 1
+    vote(front, 2, nominees[2][0], token)
+
+    assert closed == [1]
+    assert Vote.objects.filter(voter=voter).count() == 2

@@ -327,7 +327,11 @@ def _release_if_held_long() -> None:
     ``HOLD_SECONDS`` past the age the settings give it (Django's handler returns it
     at the end of each request; the WSGI front keeps it between votes)."""
     connection = connections[DEFAULT_DB_ALIAS]
-    if connection.close_at is not None and time.monotonic() >= connection.close_at + HOLD_SECONDS:
+    if (
+        connection.close_at is not None
+        and time.monotonic() >= connection.close_at + HOLD_SECONDS
+        and not connection.in_atomic_block
+    ):
         connection.close()
 
 
