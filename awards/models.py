@@ -327,10 +327,33 @@ class Project(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=ProjectStatus.values), name="project_status_valid"
             ),
+            # The target of the votes' (nominee, category, edition) reference; see
+            # voting's migration 0003_vote_names_its_nominees_category.
+            models.UniqueConstraint(
+                fields=["id", "category", "edition"], name="project_id_category_edition_unique"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        project = super().from_db(db, field_names, values)
+        # Where it was read, for clean(): no query to tell whether it moves.
+        project._placed = (project.__dict__.get("category_id"), project.__dict__.get("edition_id"))
+        return project
+
+    def clean(self) -> None:
+        # A nominee's votes name its category and edition (the database refuses to let
+        # them part): they stay as they are while it has votes.
+        placed = getattr(self, "_placed", None)
+        if placed is None or None in placed:
+            return
+        if placed != (self.category_id, self.edition_id) and self.votes.exists():
+            raise ValidationError(
+                {"category": "This project has votes: its category and edition cannot change."}
+            )
 
     @property
     def _winner_under_embargo(self) -> bool:

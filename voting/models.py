@@ -18,11 +18,24 @@ class Vote(models.Model):
     the edition's.
     """
 
+    # The vote's nominee, category and edition are checked by one composite foreign
+    # key, to the project's (id, category, edition) (migration 0003): it also makes
+    # sure they agree, and it looks up and locks only the nominee's row, where a key per
+    # column would lock the edition's and the category's rows too, by every voter at
+    # once. The ORM's ``on_delete`` rules guard each of them as before.
     edition = models.ForeignKey(
-        "awards.Edition", on_delete=models.PROTECT, related_name="votes", db_index=False
+        "awards.Edition",
+        on_delete=models.PROTECT,
+        related_name="votes",
+        db_index=False,
+        db_constraint=False,
     )
-    category = models.ForeignKey("awards.Category", on_delete=models.PROTECT, related_name="votes")
-    nominee = models.ForeignKey("awards.Project", on_delete=models.PROTECT, related_name="votes")
+    category = models.ForeignKey(
+        "awards.Category", on_delete=models.PROTECT, related_name="votes", db_constraint=False
+    )
+    nominee = models.ForeignKey(
+        "awards.Project", on_delete=models.PROTECT, related_name="votes", db_constraint=False
+    )
     voter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -13,6 +13,35 @@ from voting.models import TALLY_SHARDS
 
 TRIGGERS = ("voting_tally_insert", "voting_tally_update", "voting_tally_delete")
 
+# On SQLite, what PostgreSQL's foreign key from a vote to its nominee's (id, category,
+# edition) does (migration 0003_vote_names_its_nominees_category): the vote names its
+# nominee's category and edition, and a nominee with votes neither moves nor goes.
+_NOMINEE = "vote_names_its_nominees_category"
+_REFUSAL = f"SELECT RAISE(ABORT, '{_NOMINEE}: a vote names its nominee''s category')"
+_ELSEWHERE = (
+    "NOT EXISTS (SELECT 1 FROM awards_project p WHERE p.id = NEW.nominee_id "
+    "AND p.category_id = NEW.category_id AND p.edition_id = NEW.edition_id)"
+)
+_VOTED = "EXISTS (SELECT 1 FROM voting_vote v WHERE v.nominee_id = OLD.id)"
+SQLITE_NOMINEE = {
+    f"{_NOMINEE}_insert": (
+        f"BEFORE INSERT ON voting_vote FOR EACH ROW WHEN {_ELSEWHERE} BEGIN {_REFUSAL}; END"
+    ),
+    f"{_NOMINEE}_update": (
+        "BEFORE UPDATE OF nominee_id, category_id, edition_id ON voting_vote "
+        f"FOR EACH ROW WHEN {_ELSEWHERE} BEGIN {_REFUSAL}; END"
+    ),
+    f"{_NOMINEE}_moved": (
+        "BEFORE UPDATE OF id, category_id, edition_id ON awards_project FOR EACH ROW "
+        "WHEN (NEW.id, NEW.category_id, NEW.edition_id) "
+        f"IS NOT (OLD.id, OLD.category_id, OLD.edition_id) AND {_VOTED} "
+        f"BEGIN {_REFUSAL}; END"
+    ),
+    f"{_NOMINEE}_deleted": (
+        f"BEFORE DELETE ON awards_project FOR EACH ROW WHEN {_VOTED} BEGIN {_REFUSAL}; END"
+    ),
+}
+
 _ADD = (
     "INSERT INTO voting_tally (edition_id, category_id, nominee_id, shard, votes) "
     f"VALUES (NEW.edition_id, NEW.category_id, NEW.nominee_id, NEW.id % {TALLY_SHARDS}, 1) "
@@ -74,6 +103,9 @@ def triggers_drop(*, using: str = "default", **kwargs) -> None:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON voting_vote")
             else:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        if connection.vendor == "sqlite":
+            for name in SQLITE_NOMINEE:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
 
 
 def triggers_install(*, using: str = "default", **kwargs) -> None:
@@ -88,3 +120,5 @@ def triggers_install(*, using: str = "default", **kwargs) -> None:
         else:
             for statement in SQLITE:
                 cursor.execute(statement)
+            for name, body in SQLITE_NOMINEE.items():
+                cursor.execute(f"CREATE TRIGGER {name} {body}")
