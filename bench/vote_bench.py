@@ -233,7 +233,8 @@ def start_server(workers: int, threads: int) -> subprocess.Popen:
 def cpu_seconds() -> dict[str, float]:
     """CPU time used so far (user and system) by the processes of each part of the
     stack, read from /proc, by wrk (which has ended: this process's waited-for
-    children), and by the whole machine."""
+    children), by this process, and by the whole machine; and the time the host took
+    from the machine's CPUs."""
     tick = os.sysconf("SC_CLK_TCK")
     used = dict.fromkeys(("gunicorn", "postgres", "redis"), 0.0)
     for pid in filter(str.isdigit, os.listdir("/proc")):
@@ -257,8 +258,11 @@ def cpu_seconds() -> dict[str, float]:
             used[part] += (int(fields[11]) + int(fields[12])) / tick
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     used["wrk"] = children.ru_utime + children.ru_stime
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    used["benchmark"] = own.ru_utime + own.ru_stime
     total = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     used["machine"] = (sum(total) - total[3] - total[4]) / tick  # all but idle and iowait
+    used["stolen"] = total[7] / tick  # by the host, from this machine's CPUs
     return used
 
 
