@@ -293,3 +293,14 @@ def test_a_connection_held_long_goes_back_to_the_pool(front, voter, nominees, mo
 
     assert closed == [1]
     assert Vote.objects.filter(voter=voter).count() == 2
+
+
+def test_a_host_outside_allowed_hosts_is_400_where_https_is_required(voter, nominees, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.ALLOWED_HOSTS = ["prizes.example.org"]
+    front = QuickVoteApplication(WSGIHandler())
+
+    answer = vote(front, 1, nominees[1][0], session_token(voter), HTTP_HOST="elsewhere.example")
+
+    assert answer.status_code == 400
+    assert Vote.objects.count() == 0

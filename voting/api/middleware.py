@@ -256,22 +256,23 @@ class QuickVoteApplication:
         match = _vote_match(environ) if self.quick is not None else None
         if match is not None:
             request = _EnvironRequest(environ)
-            answer = self._vote(request, match)
+            # Known before voting: where the middleware above would answer otherwise,
+            # the stack answers.
+            headers = self._headers_for(request)
+            answer = self._vote(request, match) if headers is not None else None
             if answer is not None:
                 status, body = answer
-                headers = self._headers_for(request)
-                if headers is not None:
-                    start_response(
-                        f"{status} {HTTPStatus(status).phrase}",
-                        [
-                            ("Content-Type", "application/json"),
-                            ("Allow", _ALLOW),
-                            ("Vary", "Accept"),
-                            ("Content-Length", str(len(body))),
-                            *headers,
-                        ],
-                    )
-                    return [body]
+                start_response(
+                    f"{status} {HTTPStatus(status).phrase}",
+                    [
+                        ("Content-Type", "application/json"),
+                        ("Allow", _ALLOW),
+                        ("Vary", "Accept"),
+                        ("Content-Length", str(len(body))),
+                        *headers,
+                    ],
+                )
+                return [body]
         return self.application(environ, start_response)
 
     def _vote(self, request: _EnvironRequest, match: re.Match) -> tuple[int, bytes] | None:
@@ -313,10 +314,14 @@ class QuickVoteApplication:
                 lambda request: response,
             )
             template = WSGIRequest({**request.META, "wsgi.input": io.BytesIO(b"")})
+            try:
+                answered = chain(template)
+            except Exception:
+                return None  # a refusal of this request (its host, say): the stack's to give
             own = {"Content-Type", "Allow", "Vary", "Content-Length"}
             self._headers[secure] = (
                 [(name, value) for name, value in response.items() if name not in own]
-                if chain(template) is response
+                if answered is response
                 else None
             )
         return self._headers[secure]
