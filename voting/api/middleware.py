@@ -36,7 +36,6 @@ import time
 from collections.abc import Callable, Iterable
 from functools import reduce
 from http import HTTPStatus
-from typing import Any
 
 from allauth.core.internal.sessionkit import get_session_user
 from allauth.headless import app_settings as headless_settings
@@ -340,7 +339,7 @@ def _release_if_held_long() -> None:
         connection.close()
 
 
-def quick_vote_application(application: WSGIHandler) -> Any:
+def quick_vote_application(application: WSGIHandler) -> QuickVoteApplication | WSGIHandler:
     """``application`` with the WSGI front, where the quick vote is in use."""
     front = QuickVoteApplication(application)
     return front if front.quick is not None else application
