@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -151,13 +152,14 @@ def _vote_values(
     at: datetime,
     network: str,
     user_agent: str,
+    database: BaseDatabaseWrapper = connection,
 ) -> dict:
     return {
         "edition": edition.pk,
         "category": category.pk,
         "nominee": nominee_id,
         "voter": voter_id,
-        "at": connection.ops.adapt_datetimefield_value(at),
+        "at": database.ops.adapt_datetimefield_value(at),
         "network": network,
         "user_agent": user_agent[:300],
     }
@@ -231,15 +233,9 @@ def ballot_cast_checked(
         )
     _require_voting_open(edition, at)
     _check_nominee(edition=edition, category=category, nominee_id=nominee_id)
-    values = {
-        "edition": edition.pk,
-        "category": category.pk,
-        "nominee": nominee_id,
-        "voter": voter_id,
-        "at": at,  # psycopg adapts it
-        "network": network,
-        "user_agent": user_agent[:300],
-    }
+    values = _vote_values(
+        edition, category, voter_id, nominee_id, at, network, user_agent, database
+    )
     with prepared_cursor(database) as cursor:
         cursor.execute(_CAST_CHECKED_POSTGRESQL, values)
         allowed, created = cursor.fetchone()
