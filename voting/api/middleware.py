@@ -286,8 +286,6 @@ class QuickVoteApplication:
         environ["wsgi.input"] = io.BytesIO(body)  # for Django, should the vote go on
         environ["CONTENT_LENGTH"] = str(len(body))
         environ[TRIED] = True
-        if settings.SECURE_SSL_REDIRECT and not request.is_secure():
-            return None  # redirected by the security middleware
         _release_if_held_long()
         try:
             return self.quick.answer(request, body, match)
