@@ -45,3 +45,13 @@ def voter_client(request, api_client, voter):
     else:
         api_client.credentials(HTTP_X_SESSION_TOKEN=session_token(voter))
     return api_client
+
+
+@pytest.fixture(params=["db", "cached_db"])
+def session_engine(request, settings):
+    """Sessions in the database alone, and kept in the cache as well (as outside tests
+    when ``CACHE_URL`` is set): the vote's quick path then reads a session that has
+    voted before, its account's count and remembered hash in one command. The quick
+    path's modules run every test with both."""
+    settings.SESSION_ENGINE = f"django.contrib.sessions.backends.{request.param}"
+    return request.param

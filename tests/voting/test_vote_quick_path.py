@@ -23,18 +23,9 @@ from voting.api.middleware import VOTE_PATH, QuickVoteMiddleware
 from voting.api.views import BallotCategoryView
 from voting.models import Vote, VoteEvent
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("session_engine")]
 
 BALLOT = "/api/v1/editions/2020/ballot/"
-
-
-@pytest.fixture(autouse=True, params=["db", "cached_db"])
-def session_engine(request, settings):
-    """Each test with sessions in the database alone, and kept in the cache as well
-    (as outside tests when ``CACHE_URL`` is set): the quick path then reads a session
-    that has voted before, its account's count and remembered hash in one command."""
-    settings.SESSION_ENGINE = f"django.contrib.sessions.backends.{request.param}"
-    return request.param
 
 
 @pytest.fixture

@@ -18,15 +18,9 @@ from voting.api import middleware
 from voting.api.middleware import QuickVoteApplication, quick_vote_application
 from voting.models import Vote, VoteEvent
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("session_engine")]
 
 BALLOT = "/api/v1/editions/2020/ballot/"
-
-
-@pytest.fixture(autouse=True, params=["db", "cached_db"])
-def session_engine(request, settings):
-    settings.SESSION_ENGINE = f"django.contrib.sessions.backends.{request.param}"
-    return request.param
 
 
 @pytest.fixture(autouse=True)
