@@ -19,7 +19,7 @@ from awards.models import Category, Edition
 from awards.phases import Phase
 from awards.selectors import edition_phase_is_open
 from awards.services import standings_record
-from config.db import prepared_cursor
+from config.db import Statement
 from config.errors import DomainError, NotAllowed
 from voting.catalogue import voting_catalogue
 from voting.models import Vote, VoteAction, VoteEvent
@@ -117,6 +117,8 @@ _CAST_CHECKED_POSTGRESQL = (
     "SELECT voter.allowed, (SELECT created FROM vote) FROM voter"
 )
 _EVENT_PORTABLE = _EVENT.format(created="%(created)s")
+_CAST = Statement("wsis_vote_cast", _CAST_POSTGRESQL)
+_CAST_CHECKED = Statement("wsis_vote_cast_checked", _CAST_CHECKED_POSTGRESQL)
 
 
 def _event(
@@ -190,9 +192,7 @@ def ballot_cast(
     _check_nominee(edition=edition, category=category, nominee_id=nominee_id)
     values = _vote_values(edition, category, voter.pk, nominee_id, at, network, user_agent)
     if connection.vendor == "postgresql":
-        with prepared_cursor() as cursor:
-            cursor.execute(_CAST_POSTGRESQL, values)
-            row = cursor.fetchone()
+        row = _CAST.fetchone(values)
     else:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(_UPSERT, values)
@@ -236,9 +236,7 @@ def ballot_cast_checked(
     values = _vote_values(
         edition, category, voter_id, nominee_id, at, network, user_agent, database
     )
-    with prepared_cursor(database) as cursor:
-        cursor.execute(_CAST_CHECKED_POSTGRESQL, values)
-        allowed, created = cursor.fetchone()
+    allowed, created = _CAST_CHECKED.fetchone(values, database)
     return _cast(created, nominee_id) if allowed else None
 
 
