@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from config.db import Statement
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 ON_POSTGRESQL = pytest.mark.skipif(
     connection.vendor != "postgresql",
