@@ -56,8 +56,8 @@ class Statement:
     way: on PostgreSQL it is prepared once per connection under its own name, and each
     run is one libpq ``exec_prepared`` call with the parameters as text. That skips the
     cursor: Django's wrapper, psycopg's query conversion, its prepared-statement
-    bookkeeping and its wait loop in Python, about half the CPU of a run from Python
-    (bench/README.md).
+    bookkeeping and its wait loop in Python: about half the CPU a run costs the
+    process.
 
     Where that would lose what Django's cursors give, it runs through
     ``prepared_cursor`` instead, with the same result: elsewhere than PostgreSQL, inside
