@@ -26,10 +26,10 @@ def served_settings(**environ: str) -> dict[str, str]:
 
 
 @pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="no /dev/shm on this system")
-def test_gunicorn_serves_with_a_sync_worker_more_than_the_cores():
+def test_gunicorn_serves_with_twice_the_cores_and_one_sync_workers():
     served = served_settings()
 
-    assert served["workers"] == str(os.cpu_count() + 1)
+    assert served["workers"] == str(2 * os.cpu_count() + 1)
     assert served["worker_class"] == "sync"
     assert served["worker_tmp_dir"] == "/dev/shm"
     assert served["http_parser"] == "auto"
