@@ -63,6 +63,8 @@ def prepare_database() -> None:
     psql(f"DROP DATABASE IF EXISTS {DATABASE}")
     psql(f"CREATE DATABASE {DATABASE}")
     run(sys.executable, "manage.py", "migrate", "-v0", env=ENV)
+    # As a release is deployed: WhiteNoise serves the collected files.
+    run(sys.executable, "manage.py", "collectstatic", "--noinput", "-v0", env=ENV)
 
 
 def seed(voters: int, standings_votes: int) -> dict:
