@@ -177,6 +177,33 @@ def test_vote_flow_from_the_ballot_to_a_recorded_vote(signed_in, voter, categori
     ]
 
 
+def test_a_voter_votes_in_all_18_categories_following_the_ballot(signed_in, voter, edition):
+    standard = edition_categories_create_standard(edition=edition)
+    for category in standard:
+        for n in (1, 2):
+            ProjectFactory(category=category, title=f"{category.title} project {n}")
+
+    ballot = signed_in.get(BALLOT)
+    assert progress(ballot) == "0 of 18 categories voted"
+    for voted in range(1, 19):
+        # The first link to a category still open, its page's first nominee, confirmed.
+        link = next(a for a in find(page(ballot), "a") if text(a).startswith("Vote in category"))
+        choose = signed_in.get(attribute(link, "href"))
+        nominee = attribute(radios(choose)[0], "value")
+        [form] = find(page(choose), "form", class_="ballot-form")
+        confirm = signed_in.get(attribute(form, "action"), {"nominee": nominee})
+        [confirm_form] = find(page(confirm), "form", class_="ballot-confirm")
+        ballot = signed_in.post(
+            attribute(confirm_form, "action"), {"nominee": nominee}, follow=True
+        )
+        assert progress(ballot) == f"{voted} of 18 categories voted"
+
+    assert not [a for a in find(page(ballot), "a") if text(a).startswith("Vote in category")]
+    assert set(Vote.objects.filter(voter=voter).values_list("category_id", flat=True)) == {
+        category.pk for category in standard
+    }
+
+
 def test_vote_change_is_recorded_as_changed(signed_in, voter, categories):
     access = categories[2]
     first, second = nominees_of(access)

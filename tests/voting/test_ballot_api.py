@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from awards.phases import Phase, timeline_around
-from awards.services import edition_timeline_set
+from awards.services import edition_categories_create_standard, edition_timeline_set
 from tests.factories import ProjectFactory, UserFactory
 from voting.models import Vote, VoteEvent
 from voting.selectors import recount, standings
@@ -70,6 +70,25 @@ def test_ballot_lists_my_votes_and_completeness(voter_client, nominees):
     assert (body["complete"], body["category_count"]) == (False, 3)
     vote(voter_client, 3, nominees[3][0].pk)
     assert voter_client.get(BALLOT).json()["complete"] is True
+
+
+def test_a_voter_votes_in_all_18_categories(voter_client, edition):
+    chosen = {
+        category.number: ProjectFactory(category=category)
+        for category in edition_categories_create_standard(edition=edition)
+    }
+
+    statuses = {
+        vote(voter_client, number, nominee.pk).status_code for number, nominee in chosen.items()
+    }
+
+    assert statuses == {201}
+    body = voter_client.get(BALLOT).json()
+    assert body["votes"] == [
+        {"category": number, "nominee": nominee.pk} for number, nominee in sorted(chosen.items())
+    ]
+    assert (body["complete"], body["category_count"]) == (True, 18)
+    assert recount(edition=edition) == {nominee.pk: 1 for nominee in chosen.values()}
 
 
 def test_vote_keeps_the_network_not_the_address(voter_client, nominees):
