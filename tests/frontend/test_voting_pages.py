@@ -107,6 +107,11 @@ def radios(response) -> list[Element]:
     return find(page(response), "input", type="radio", name="nominee")
 
 
+def open_category_links(response) -> list[Element]:
+    """The ballot's links to the categories not voted in yet."""
+    return [a for a in find(page(response), "a") if text(a).startswith("Vote in category")]
+
+
 def rule_statement(response) -> str | None:
     found = find(page(response), "p", class_="ballot-rule")
     return text(found[0]) if found else None
@@ -187,7 +192,7 @@ def test_a_voter_votes_in_all_18_categories_following_the_ballot(signed_in, vote
     assert progress(ballot) == "0 of 18 categories voted"
     for voted in range(1, 19):
         # The first link to a category still open, its page's first nominee, confirmed.
-        link = next(a for a in find(page(ballot), "a") if text(a).startswith("Vote in category"))
+        link = open_category_links(ballot)[0]
         choose = signed_in.get(attribute(link, "href"))
         nominee = attribute(radios(choose)[0], "value")
         [form] = find(page(choose), "form", class_="ballot-form")
@@ -198,7 +203,7 @@ def test_a_voter_votes_in_all_18_categories_following_the_ballot(signed_in, vote
         )
         assert progress(ballot) == f"{voted} of 18 categories voted"
 
-    assert not [a for a in find(page(ballot), "a") if text(a).startswith("Vote in category")]
+    assert not open_category_links(ballot)
     assert set(Vote.objects.filter(voter=voter).values_list("category_id", flat=True)) == {
         category.pk for category in standard
     }
