@@ -3,7 +3,8 @@ foreign key on PostgreSQL, triggers on SQLite), and a nominee with votes keeps t
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.management.color import no_style
+from django.db import IntegrityError, connection, transaction
 
 from awards.models import Project
 from tests.factories import CategoryFactory, ProjectFactory, VoteFactory
@@ -70,3 +71,16 @@ def test_other_projects_are_untouched_by_the_check(nominees, voter):
     Project.objects.filter(pk=other.pk).update(category=nominees[2][0].category)
 
     assert Project.objects.get(pk=other.pk).category == nominees[2][0].category
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_flushing_the_database_with_votes_in_it_empties_it(nominees, voter):
+    VoteFactory(nominee=nominees[1][0], voter=voter)
+    # As `manage.py flush` and the transactional tests empty it, the projects' table named
+    # before the votes' (flush follows no set order).
+    tables = sorted(connection.introspection.django_table_names(only_existing=True))
+    assert tables.index(Project._meta.db_table) < tables.index(Vote._meta.db_table)
+
+    connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables))
+
+    assert (Project.objects.count(), Vote.objects.count()) == (0, 0)
