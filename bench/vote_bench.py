@@ -163,39 +163,6 @@ def seed(voters: int, standings_votes: int) -> dict:
     }
 
 
-def sign_in(tokens: list[str]) -> None:
-    """What signing in leaves in the cache besides the session, as if the voters had
-    signed in just before the rush: which account each session names, and the
-    account's session hash (saving its last login remembers it for 5 minutes)."""
-    from django.contrib.sessions.backends.cached_db import KEY_PREFIX
-    from django.core.cache import caches
-
-    from accounts.backends import (
-        SESSION_ACCOUNT_TTL,
-        SESSION_HASH_TTL,
-        session_account_key,
-        session_hash_key,
-    )
-
-    cache = caches["default"]
-    for start in range(0, len(tokens), 5000):
-        batch = tokens[start : start + 5000]
-        sessions = cache.get_many([KEY_PREFIX + key for key in batch])
-        accounts = {
-            key: (int(data["_auth_user_id"]), data["_auth_user_hash"])
-            for key in batch
-            if (data := sessions.get(KEY_PREFIX + key))
-        }
-        cache.set_many(
-            {session_account_key(key): pk for key, (pk, _) in accounts.items()},
-            timeout=SESSION_ACCOUNT_TTL,
-        )
-        cache.set_many(
-            {session_hash_key(pk): auth_hash for pk, auth_hash in accounts.values()},
-            timeout=SESSION_HASH_TTL,
-        )
-
-
 def _long_voting():
     from awards.phases import DEFAULT_DURATIONS, Phase
 
@@ -358,11 +325,11 @@ def rush(seconds: int, connections: int) -> dict:
 
 def pgbench_vote_statement(seconds: int, seeded: dict) -> float:
     """The vote's own statement as ``voting.services`` sends it to PostgreSQL for the
-    vote endpoint (the account check, the upsert, its history row, the tally trigger),
+    vote endpoint (the upsert, its history row, the tally trigger),
     prepared, with no Python: the database side of a vote. Its votes stay, as votes
     cast before the rush (they are real votes, tallied by the trigger): emptied
     tables would leave the planner statistics of empty tables for the rush."""
-    from voting.services import _CAST_CHECKED_POSTGRESQL
+    from voting.services import _CAST_POSTGRESQL
 
     values = {
         "edition": str(seeded["edition"]),
@@ -373,7 +340,7 @@ def pgbench_vote_statement(seconds: int, seeded: dict) -> float:
         "network": "'127.0.0.0/24'",
         "user_agent": "'pgbench'",
     }
-    statement = _CAST_CHECKED_POSTGRESQL
+    statement = _CAST_POSTGRESQL
     for name, value in values.items():
         statement = statement.replace(f"%({name})s", value)
     assert "%(" not in statement, statement
@@ -488,7 +455,6 @@ def main() -> None:
 
     say(f"gunicorn: {args.workers} workers, {args.threads} threads each")
     server = start_server(args.workers, args.threads)
-    sign_in((OUT / "tokens.txt").read_text().split())
     rounds = []
     try:
         wrk(3, args.connections)  # warm up the workers and the pool

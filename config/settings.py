@@ -56,8 +56,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Answers the votes of the rush; the middleware above still applies to them.
-    "voting.api.middleware.QuickVoteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -93,12 +91,6 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
     DATABASES["default"]["OPTIONS"] = {
-        # Django binds parameters on the client, which cannot be prepared; the
-        # statements of config.db.prepared_cursor are bound by the server, and psycopg
-        # prepares each once it has run this many times on a connection (Django turns
-        # preparing off by default, for poolers that cannot keep prepared statements;
-        # the pool here keeps each connection's).
-        "prepare_threshold": 5,
         "pool": {
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", 1, minimum=0),
             "max_size": env.int("DATABASE_POOL_MAX_SIZE", 10, minimum=1),
@@ -120,7 +112,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHE_URL = env.url("CACHE_URL", {"redis", "rediss"})
 CACHES = {
     "default": (
-        {"BACKEND": "config.cache.RedisCache", "LOCATION": CACHE_URL}
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -166,7 +158,6 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/m/ip"}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 HEADLESS_CLIENTS = ("app", "browser")
-HEADLESS_TOKEN_STRATEGY = "config.api_access.SessionTokenStrategy"
 HEADLESS_SERVE_SPECIFICATION = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME

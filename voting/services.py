@@ -6,12 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.backends import may_vote_sql, user_with_confirmation
 from accounts.errors import EmailNotVerified
 from accounts.models import User
 from accounts.permissions import has_confirmed_email, require_secretariat
@@ -19,7 +17,6 @@ from awards.models import Category, Edition
 from awards.phases import Phase
 from awards.selectors import edition_phase_is_open
 from awards.services import standings_record
-from config.db import Statement
 from config.errors import DomainError, NotAllowed
 from voting.catalogue import voting_catalogue
 from voting.models import Vote, VoteAction, VoteEvent
@@ -107,18 +104,7 @@ _CAST_POSTGRESQL = (
     f"event AS ({_EVENT.format(created='created')} FROM vote) "
     "SELECT created FROM vote"
 )
-# The same for an account known by its id alone, writing only if the account may vote
-# (active, address confirmed); the row says whether it may, and whether the vote is new
-# (NULL for a repeat).
-_CAST_CHECKED_POSTGRESQL = (
-    f"WITH voter AS (SELECT {may_vote_sql('%(voter)s')} AS allowed), "
-    f"vote AS ({_UPSERT_INTO.format(rows=f'SELECT {_ROW} FROM voter WHERE voter.allowed')}), "
-    f"event AS ({_EVENT.format(created='created')} FROM vote) "
-    "SELECT voter.allowed, (SELECT created FROM vote) FROM voter"
-)
 _EVENT_PORTABLE = _EVENT.format(created="%(created)s")
-_CAST = Statement("wsis_vote_cast", _CAST_POSTGRESQL)
-_CAST_CHECKED = Statement("wsis_vote_cast_checked", _CAST_CHECKED_POSTGRESQL)
 
 
 def _event(
@@ -154,14 +140,13 @@ def _vote_values(
     at: datetime,
     network: str,
     user_agent: str,
-    database: BaseDatabaseWrapper = connection,
 ) -> dict:
     return {
         "edition": edition.pk,
         "category": category.pk,
         "nominee": nominee_id,
         "voter": voter_id,
-        "at": database.ops.adapt_datetimefield_value(at),
+        "at": connection.ops.adapt_datetimefield_value(at),
         "network": network,
         "user_agent": user_agent[:300],
     }
@@ -192,7 +177,9 @@ def ballot_cast(
     _check_nominee(edition=edition, category=category, nominee_id=nominee_id)
     values = _vote_values(edition, category, voter.pk, nominee_id, at, network, user_agent)
     if connection.vendor == "postgresql":
-        row = _CAST.fetchone(values)
+        with connection.cursor() as cursor:
+            cursor.execute(_CAST_POSTGRESQL, values)
+            row = cursor.fetchone()
     else:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(_UPSERT, values)
@@ -200,44 +187,6 @@ def ballot_cast(
             if row is not None:
                 cursor.execute(_EVENT_PORTABLE, {**values, "created": row[0]})
     return _cast(None if row is None else row[0], nominee_id)
-
-
-def ballot_cast_checked(
-    *,
-    edition: Edition,
-    category: Category,
-    voter_id: int,
-    nominee_id: int,
-    network: str = "",
-    user_agent: str = "",
-    at: datetime | None = None,
-) -> Cast | None:
-    """``ballot_cast`` for an account known by its id alone (the vote's quick path,
-    which does not load it): the vote is written only if the account is active with a
-    confirmed address, and None says it is not (nothing was written). On PostgreSQL
-    the check and the vote are one statement."""
-    at = at or timezone.now()
-    database = connections[DEFAULT_DB_ALIAS]  # looked up once: every vote comes here
-    if database.vendor != "postgresql":
-        voter = user_with_confirmation(voter_id)
-        if voter is None or not has_confirmed_email(voter):  # active, and confirmed
-            return None
-        return ballot_cast(
-            edition=edition,
-            category=category,
-            voter=voter,
-            nominee_id=nominee_id,
-            network=network,
-            user_agent=user_agent,
-            at=at,
-        )
-    _require_voting_open(edition, at)
-    _check_nominee(edition=edition, category=category, nominee_id=nominee_id)
-    values = _vote_values(
-        edition, category, voter_id, nominee_id, at, network, user_agent, database
-    )
-    allowed, created = _CAST_CHECKED.fetchone(values, database)
-    return _cast(created, nominee_id) if allowed else None
 
 
 @transaction.atomic

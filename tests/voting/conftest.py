@@ -38,8 +38,8 @@ def session_token(user) -> str:
 
 @pytest.fixture(params=["session token", "forced"])
 def voter_client(request, api_client, voter):
-    """The voter's API client, signed in as outside clients are (``X-Session-Token``,
-    which the vote endpoint's quick path serves) and through DRF alone."""
+    """The voter's API client, signed in as outside clients are (``X-Session-Token``)
+    and forced, as DRF's test client allows."""
     if request.param == "forced":
         api_client.force_authenticate(voter)
     else:
@@ -50,8 +50,6 @@ def voter_client(request, api_client, voter):
 @pytest.fixture(params=["db", "cached_db"])
 def session_engine(request, settings):
     """Sessions in the database alone, and kept in the cache as well (as outside tests
-    when ``CACHE_URL`` is set): the vote's quick path then reads a session that has
-    voted before, its account's count and remembered hash in one command. The quick
-    path's modules run every test with both."""
+    when ``CACHE_URL`` is set): the token tests run with both."""
     settings.SESSION_ENGINE = f"django.contrib.sessions.backends.{request.param}"
     return request.param

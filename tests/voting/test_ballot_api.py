@@ -9,7 +9,7 @@ from awards.services import edition_categories_create_standard, edition_timeline
 from tests.factories import ProjectFactory, UserFactory
 from voting.models import Vote, VoteEvent
 from voting.selectors import recount, standings
-from voting.services import Outcome, VotingClosed, ballot_cast, ballot_cast_checked
+from voting.services import Outcome, VotingClosed, ballot_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -226,24 +226,3 @@ def test_requests_committing_out_of_order_change_the_vote_cleanly(voter, nominee
     assert stored.nominee_id == nominees[1][1].pk
     assert stored.changed_at >= stored.cast_at
     assert list(VoteEvent.objects.values_list("action", flat=True)) == ["cast", "changed"]
-
-
-def test_a_vote_by_account_id_writes_only_for_an_account_that_may_vote(voter, nominees, edition):
-    category = nominees[1][0].category
-    unconfirmed = UserFactory()
-    inactive = UserFactory(email_confirmed=True, is_active=False)
-
-    def cast(account_id: int, nominee):
-        return ballot_cast_checked(
-            edition=edition, category=category, voter_id=account_id, nominee_id=nominee.pk
-        )
-
-    refused = [cast(account.pk, nominees[1][0]) for account in (unconfirmed, inactive)]
-    outcomes = [cast(voter.pk, nominee).outcome for nominee in (*nominees[1], nominees[1][1])]
-
-    assert refused == [None, None]
-    assert cast(10**9, nominees[1][0]) is None  # no such account
-    assert outcomes == [Outcome.CREATED, Outcome.CHANGED, Outcome.SAME]
-    assert list(Vote.objects.values_list("voter", "nominee")) == [(voter.pk, nominees[1][1].pk)]
-    assert list(VoteEvent.objects.values_list("action", flat=True)) == ["cast", "changed"]
-    assert standings(edition=edition) == {nominees[1][0].pk: 0, nominees[1][1].pk: 1}
