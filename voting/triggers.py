@@ -56,9 +56,18 @@ _RELEVANT = (
     "OR (OLD.invalidated_at IS NULL) <> (NEW.invalidated_at IS NULL)"
 )
 
+# A change of nominee takes two tally rows, the lower nominee's first: two changes
+# between the same nominees in opposite directions then queue for the same row
+# instead of each holding the row the other waits for (a deadlock).
 POSTGRESQL = f"""
 CREATE OR REPLACE FUNCTION voting_tally_apply() RETURNS trigger AS $$
 BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.invalidated_at IS NULL AND NEW.invalidated_at IS NULL
+            AND NEW.nominee_id < OLD.nominee_id THEN
+        {_ADD};
+        {_REMOVE};
+        RETURN NULL;
+    END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.invalidated_at IS NULL THEN
         {_REMOVE};
     END IF;
