@@ -1,8 +1,11 @@
 """What the vote endpoint needs to know about an edition, kept in memory for a few
 seconds: every vote of the rush would otherwise ask the database the same questions.
 
-The nominees cannot change while voting is open (nomination decisions stop when it
-opens), and a timeline change reaches every process within ``TTL`` seconds.
+The catalogue is a first answer, never the last word: the vote's statement checks the
+voting window and the nominee in the database as it writes, and a refusal reads the
+catalogue again before it is given (``voting.services``). So a change of an edition's
+timeline or nominees takes effect at once in every process; in the process that made
+it, saving an edition, a category or a project also drops the catalogue of its year.
 """
 
 import threading
@@ -60,10 +63,7 @@ def voting_catalogue(*, year: int) -> Catalogue | None:
     cached = _cache.get(year)
     if cached and cached[0] > now:
         return cached[1]
-    catalogue = _load(year)
-    with _lock:
-        _cache[year] = (now + TTL, catalogue)
-    return catalogue
+    return voting_catalogue_refresh(year=year)
 
 
 def voting_category(*, year: int, number: int) -> Category | None:
@@ -71,6 +71,19 @@ def voting_category(*, year: int, number: int) -> Category | None:
     catalogue = voting_catalogue(year=year)
     entry = catalogue.categories.get(number) if catalogue else None
     return entry.category if entry else None
+
+
+def voting_catalogue_refresh(*, year: int) -> Catalogue | None:
+    """The catalogue read again from the database now."""
+    catalogue = _load(year)
+    with _lock:
+        _cache[year] = (time.monotonic() + TTL, catalogue)
+    return catalogue
+
+
+def voting_catalogue_forget(*, year: int) -> None:
+    with _lock:
+        _cache.pop(year, None)
 
 
 def voting_catalogue_clear() -> None:

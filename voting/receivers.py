@@ -1,12 +1,27 @@
 from typing import Any
 
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.models import User
 from accounts.signals import account_deleting, personal_data_requested
+from awards.models import Category, Edition, Project
 from awards.phases import Phase
 from awards.selectors import edition_current_phase
+from voting.catalogue import voting_catalogue_clear
 from voting.models import Vote
+
+
+@receiver(post_save, sender=Edition, dispatch_uid="voting-catalogue-edition-saved")
+@receiver(post_delete, sender=Edition, dispatch_uid="voting-catalogue-edition-deleted")
+@receiver(post_save, sender=Category, dispatch_uid="voting-catalogue-category-saved")
+@receiver(post_delete, sender=Category, dispatch_uid="voting-catalogue-category-deleted")
+@receiver(post_save, sender=Project, dispatch_uid="voting-catalogue-project-saved")
+@receiver(post_delete, sender=Project, dispatch_uid="voting-catalogue-project-deleted")
+def catalogue_follows_changes(sender, **kwargs) -> None:
+    """What this process knows of the editions is read again after a change made here
+    (other processes find out at their next refusal: ``voting.services``)."""
+    voting_catalogue_clear()
 
 
 @receiver(personal_data_requested, dispatch_uid="voting-personal-data")
