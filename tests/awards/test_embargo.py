@@ -92,3 +92,14 @@ def test_a_champion_and_a_nominee_show_as_they_are(decided):
 
     assert project_status_for_owner(project=champion) == ProjectStatus.CHAMPION
     assert project_status_for_owner(project=nominee) == ProjectStatus.NOMINEE
+
+
+def test_confirming_a_winner_leaves_its_last_change_as_it_was(decided, admin_user):
+    _, projects = decided
+    crowned = winner(projects, 1)
+    champion = Project.objects.get(pk=projects[(1, "top")].pk)
+
+    # Both were last changed when they became Champions; the crowning came later and
+    # shows in the history alone.
+    assert crowned.updated_at == champion.updated_at
+    assert crowned.events.get(kind=ProjectEventKind.WINNER).at > crowned.updated_at
