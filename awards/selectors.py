@@ -426,9 +426,24 @@ def ceremony_revealed(
     )
 
 
+def ceremony_remaining(*, edition: Edition, at: datetime | None = None) -> int:
+    """How many categories the ceremony has still to reveal, as its audience may know
+    it: those with Champions and not revealed yet, whether or not their Winner is
+    confirmed (how many Winners are confirmed is under embargo)."""
+    shortlisted = (
+        Category.objects.filter(
+            edition=edition, projects__status__in=(ProjectStatus.CHAMPION, ProjectStatus.WINNER)
+        )
+        .distinct()
+        .only("revealed_at")
+    )
+    return sum(not category_is_revealed(category=category, at=at) for category in shortlisted)
+
+
 def ceremony_to_reveal(*, edition: Edition) -> QuerySet[Category]:
     """The categories with a Winner that the ceremony has not revealed yet, in reveal
-    (Action Line, that is category number) order."""
+    (Action Line, that is category number) order: for the host and the reveal, who know
+    which Winners are confirmed (the audience's count is ``ceremony_remaining``)."""
     return (
         Category.objects.filter(
             edition=edition, revealed_at__isnull=True, projects__status=ProjectStatus.WINNER

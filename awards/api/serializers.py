@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -279,4 +280,9 @@ class RevealedSerializer(serializers.Serializer):
 
 class CeremonySerializer(serializers.Serializer):
     revealed = RevealedSerializer(many=True)
-    remaining = serializers.IntegerField(help_text="Categories still to be revealed.")
+    remaining = serializers.IntegerField(
+        help_text=_(
+            "Categories with Champions still to be revealed, whether or not their Winner "
+            "is confirmed yet."
+        )
+    )

@@ -7,6 +7,7 @@ import pytest
 
 from awards.models import Project, ProjectEventKind, ProjectStatus
 from awards.selectors import (
+    ceremony_remaining,
     ceremony_revealed,
     project_history_for_owner,
     project_status_for_owner,
@@ -103,3 +104,14 @@ def test_confirming_a_winner_leaves_its_last_change_as_it_was(decided, admin_use
     # shows in the history alone.
     assert crowned.updated_at == champion.updated_at
     assert crowned.events.get(kind=ProjectEventKind.WINNER).at > crowned.updated_at
+
+
+def test_the_audience_count_does_not_tell_how_many_winners_are_confirmed(decided):
+    edition, _ = decided
+    assert ceremony_remaining(edition=edition) == 2
+
+    Project.objects.filter(edition=edition, status=ProjectStatus.WINNER).update(
+        status=ProjectStatus.CHAMPION
+    )
+
+    assert ceremony_remaining(edition=edition) == 2
