@@ -234,8 +234,12 @@ def act(contest: Contest, action: str) -> None:
 
 def fetch(client: Client, path: str) -> str:
     """An answer as text: its status, the headers that tell something and its body (a
-    PDF's text)."""
-    response = client.get(path)
+    PDF's text). ``path`` may start with the method: "POST /path"."""
+    method, _, path = path.rpartition(" ")
+    if method:  # a change the submitter tries, refused: with what words?
+        response = getattr(client, method.lower())(path, {}, content_type="application/json")
+    else:
+        response = client.get(path)
     body = b"".join(response.streaming_content) if response.streaming else response.content
     if response.get("Content-Type") == "application/pdf":
         content = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
@@ -275,15 +279,19 @@ OWNER_PATHS = [
 
 def project_paths(project: Project) -> list[str]:
     """A project's own outputs: its public page and record, and for its submitter its
-    page, its record and its documents."""
+    page, its record, its documents and the refusals of changes."""
     mine = f"/editions/{YEAR}/my-projects/{project.pk}/"
+    record = f"/api/v1/editions/{YEAR}/my-projects/{project.pk}/"
     return [
         f"/editions/{YEAR}/nominees/{project.pk}/",
         f"/api/v1/editions/{YEAR}/nominees/{project.pk}/",
         mine,
-        f"/api/v1/editions/{YEAR}/my-projects/{project.pk}/",
+        record,
         f"{mine}certificate.pdf",
         f"{mine}champion_letter.pdf",
+        f"PATCH {record}",
+        f"POST {record}submit/",
+        f"DELETE {record}",
     ]
 
 
