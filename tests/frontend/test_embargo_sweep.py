@@ -374,11 +374,13 @@ def winner_shown(seen: dict[str, str], contest: Contest, number: int, step: Step
     winner_side, twin_side = PAIRS[number]
     winner, twin = contest.projects[(number, winner_side)], contest.projects[(number, twin_side)]
     api = f"/api/v1/editions/{YEAR}/my-projects/"
-    assert '"status":"winner"' in seen[f"{winner_side} {api}{winner.pk}/"]
+    record = seen[f"{winner_side} {api}{winner.pk}/"]
+    assert '"status":"winner"' in record and '"kind":"winner"' in record
     assert '"status":"champion"' in seen[f"{twin_side} {api}{twin.pk}/"]
     assert '"status": "winner"' in seen[f"{winner_side} /profile/data.json"]
     page = f"/editions/{YEAR}/my-projects/{winner.pk}/"
     assert "status-badge--winner" in seen[f"{winner_side} {page}"]
+    assert "Became the Winner" in seen[f"{winner_side} {page}"]
     if "publish" in step.actions:
         assert (
             f'"winner":{{"id":{winner.pk},"title":"{winner.title}"'
