@@ -178,7 +178,8 @@ class ProjectEventSerializer(serializers.ModelSerializer):
 
 class MyProjectSerializer(NomineeDetailSerializer):
     """The owner's view of a project: everything, with its status and history. Until
-    the results are published, a Winner shows as the Champion it also is."""
+    its category is revealed at the ceremony or the results are published, a Winner
+    shows as the Champion it also is."""
 
     status = serializers.CharField(source="status_for_owner", read_only=True)
     status_title = serializers.CharField(source="status_for_owner_label", read_only=True)
