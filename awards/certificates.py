@@ -4,6 +4,7 @@ leaves out creation times and random ids, so the same facts make the same bytes.
 
 import io
 
+from django.utils.translation import gettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -12,6 +13,7 @@ from reportlab.pdfgen import canvas
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
 from awards.models import Project, ProjectStatus, Standing
+from awards.selectors import project_status_for_owner
 
 NAVY = colors.HexColor("#0b2d5b")
 ORGANISERS = "World Summit on the Information Society Forum · ITU, UNESCO, UNDP, UNCTAD"
@@ -23,6 +25,13 @@ def _category_line(project: Project) -> str:
     return f"Category {project.category.number}: {project.category.title}{code}"
 
 
+def _title(project: Project) -> str:
+    # Made once the results are published; should one be made before, it still says
+    # what the embargo lets the project's submitter know.
+    winner = project_status_for_owner(project=project) == ProjectStatus.WINNER
+    return gettext("Winner") if winner else gettext("Champion")
+
+
 def certificate_pdf(project: Project) -> bytes:
     buffer = io.BytesIO()
     width, height = landscape(A4)
@@ -31,7 +40,7 @@ def certificate_pdf(project: Project) -> bytes:
     page.setStrokeColor(NAVY)
     page.setLineWidth(6)
     page.rect(1.2 * cm, 1.2 * cm, width - 2.4 * cm, height - 2.4 * cm)
-    title = "Winner" if project.status == ProjectStatus.WINNER else "Champion"
+    title = _title(project)
     lines = [
         ("Helvetica", 16, project.edition.title.upper()),
         ("Helvetica-Bold", 40, title),
@@ -99,7 +108,7 @@ def booklet_pdf(edition, projects: list[Project]) -> bytes:
         PageBreak(),
     ]
     for project in projects:
-        title = "Winner" if project.status == ProjectStatus.WINNER else "Champion"
+        title = _title(project)
         story += [
             Paragraph(f"{_category_line(project)} · {title}", label),
             Paragraph(project.title, styles["Heading2"]),

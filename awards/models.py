@@ -355,15 +355,15 @@ class Project(models.Model):
                 {"category": "This project has votes: its category and edition cannot change."}
             )
 
-    @property
-    def _winner_under_embargo(self) -> bool:
-        return self.status == ProjectStatus.WINNER and self.edition.results_published_at is None
-
+    # The submitter's view, for the templates and serializers; the embargo that shapes
+    # it is awards.selectors.winner_is_public.
     @property
     def status_for_owner(self) -> str:
-        """The status its submitter sees: until the results are published, a Winner is
-        shown as the Champion it also is."""
-        return ProjectStatus.CHAMPION if self._winner_under_embargo else self.status
+        """The status its submitter sees: under embargo a Winner is shown as the
+        Champion it also is."""
+        from awards.selectors import project_status_for_owner
+
+        return project_status_for_owner(project=self)
 
     @property
     def status_for_owner_label(self) -> str:
@@ -371,10 +371,9 @@ class Project(models.Model):
 
     @property
     def history_for_owner(self) -> list["ProjectEvent"]:
-        events = list(self.events.all())
-        if self._winner_under_embargo:
-            events = [e for e in events if e.kind != ProjectEventKind.WINNER]
-        return events
+        from awards.selectors import project_history_for_owner
+
+        return project_history_for_owner(project=self)
 
 
 PUBLIC_STATUSES = (ProjectStatus.NOMINEE, ProjectStatus.CHAMPION, ProjectStatus.WINNER)

@@ -5,13 +5,17 @@ from django.dispatch import receiver
 from accounts.models import User
 from accounts.signals import personal_data_requested
 from awards.models import Project
+from awards.selectors import project_history_for_owner, project_status_for_owner
 
 
 @receiver(personal_data_requested, dispatch_uid="awards-personal-data")
 def projects_for_download(sender, *, user: User, **kwargs) -> tuple[str, list[dict[str, Any]]]:
+    """The person's projects as their own pages show them: a Winner under embargo is
+    the Champion it also is, without the event that made it the Winner."""
     projects = (
         Project.objects.filter(submitted_by=user)
         .select_related("edition", "category")
+        .prefetch_related("events")
         .order_by("edition__year", "category__number", "title")
     )
     return "projects", [
@@ -20,9 +24,13 @@ def projects_for_download(sender, *, user: User, **kwargs) -> tuple[str, list[di
             "category": project.category.number,
             "title": project.title,
             "organisation": project.organisation_name,
-            "status": project.status,
+            "status": project_status_for_owner(project=project).value,
             "created_at": project.created_at.isoformat(),
             "submitted_at": project.submitted_at.isoformat() if project.submitted_at else None,
+            "history": [
+                {"kind": event.kind, "at": event.at.isoformat(), "note": event.note}
+                for event in project_history_for_owner(project=project)
+            ],
         }
         for project in projects
     ]

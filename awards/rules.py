@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Lower, Trim
 
 from awards.models import Project, ProjectStage, ProjectStatus
+from awards.selectors import winner_is_public
 
 SHORT_DESCRIPTION_MIN_WORDS = 150
 SHORT_DESCRIPTION_MAX_WORDS = 200
@@ -88,17 +89,17 @@ def submission_problems(project: Project) -> dict[str, list[str]]:
             problems["title"].append(
                 "This project has already been submitted to this edition by the same organisation."
             )
-        past_win = (
-            _same(
-                Project.objects.filter(
-                    status=ProjectStatus.WINNER, edition__year__lt=project.edition.year
-                ),
-                organisation_name=organisation,
-                title=title,
-            )
-            .select_related("edition")
-            .first()
-        )
+        past_wins = _same(
+            Project.objects.filter(
+                status=ProjectStatus.WINNER, edition__year__lt=project.edition.year
+            ),
+            organisation_name=organisation,
+            title=title,
+        ).select_related("edition", "category")
+        # Only a win anyone may know of: a refusal naming a win still under embargo
+        # would tell it to whoever tries the title (the secretariat can still reject
+        # the project at nomination).
+        past_win = next((win for win in past_wins if winner_is_public(project=win)), None)
         if past_win:
             problems["title"].append(
                 f"This project won a WSIS Prize in {past_win.edition.year}: previous winners "

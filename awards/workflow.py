@@ -20,6 +20,10 @@ class Transition:
     target: str
     event: str
     outcome: str  # what the project would do, for the refusal: "be submitted"
+    # Taken under embargo (awards.selectors.winner_is_public): the project's updated_at,
+    # which its submitter reads, stays as it was, and the move shows only in the history
+    # (which hides it until the embargo lifts).
+    under_embargo: bool = False
 
 
 SUBMIT = Transition(
@@ -52,7 +56,12 @@ UNSHORTLIST = Transition(
     "return to the nominees",
 )
 CROWN = Transition(
-    "crown", frozenset({S.CHAMPION}), S.WINNER, ProjectEventKind.WINNER, "become the Winner"
+    "crown",
+    frozenset({S.CHAMPION}),
+    S.WINNER,
+    ProjectEventKind.WINNER,
+    "become the Winner",
+    under_embargo=True,
 )
 
 
@@ -74,8 +83,9 @@ def project_transition(
     The update is conditional on the current status, so of two concurrent attempts
     only one succeeds; the other is refused as an invalid transition.
     """
+    stamp = {} if transition.under_embargo else {"updated_at": at}
     moved = Project.objects.filter(pk=project.pk, status__in=transition.sources).update(
-        status=transition.target, updated_at=at, **changes
+        status=transition.target, **stamp, **changes
     )
     if moved != 1:
         current = Project.objects.filter(pk=project.pk).values_list("status", flat=True).first()
@@ -85,7 +95,6 @@ def project_transition(
         project=project, kind=transition.event, actor=actor, at=at, note=note
     )
     project.status = transition.target
-    project.updated_at = at
-    for field, value in changes.items():
+    for field, value in {**stamp, **changes}.items():
         setattr(project, field, value)
     return project

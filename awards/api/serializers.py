@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -177,7 +178,8 @@ class ProjectEventSerializer(serializers.ModelSerializer):
 
 class MyProjectSerializer(NomineeDetailSerializer):
     """The owner's view of a project: everything, with its status and history. Until
-    the results are published, a Winner shows as the Champion it also is."""
+    its category is revealed at the ceremony or the results are published, a Winner
+    shows as the Champion it also is."""
 
     status = serializers.CharField(source="status_for_owner", read_only=True)
     status_title = serializers.CharField(source="status_for_owner_label", read_only=True)
@@ -279,4 +281,9 @@ class RevealedSerializer(serializers.Serializer):
 
 class CeremonySerializer(serializers.Serializer):
     revealed = RevealedSerializer(many=True)
-    remaining = serializers.IntegerField(help_text="Categories still to be revealed.")
+    remaining = serializers.IntegerField(
+        help_text=_(
+            "Categories with Champions still to be revealed, whether or not their Winner "
+            "is confirmed yet."
+        )
+    )

@@ -28,8 +28,8 @@ from awards.models import Category, Edition, Project
 from awards.selectors import (
     action_line_list,
     category_list,
+    ceremony_remaining,
     ceremony_revealed,
-    ceremony_to_reveal,
     edition_get,
     edition_list,
     edition_project_statistics,
@@ -378,7 +378,7 @@ class Ceremony(APIView):
                         }
                         for category, winner in revealed
                     ],
-                    "remaining": ceremony_to_reveal(edition=edition).count(),
+                    "remaining": ceremony_remaining(edition=edition),
                 }
             ).data
         )

@@ -18,6 +18,7 @@ from awards.models import (
     ProjectStatus,
     Standing,
 )
+from awards.selectors import results_are_public
 from config.errors import Conflict
 
 
@@ -46,7 +47,7 @@ def certificates_generate(*, project: Project, at: datetime | None = None) -> li
     """The certificate of a Winner or Champion, and a Champion's letter."""
     at = at or timezone.now()
     project = Project.objects.select_related("edition", "category__action_line").get(pk=project.pk)
-    if project.edition.results_published_at is None:
+    if not results_are_public(edition=project.edition):
         raise ResultsNotPublished()
     if project.status not in (ProjectStatus.CHAMPION, ProjectStatus.WINNER):
         raise Conflict("Only Winners and Champions receive certificates.")
@@ -64,7 +65,7 @@ def booklet_name(edition: Edition) -> str:
 
 def booklet_generate(*, edition: Edition) -> str:
     """The "Success Stories" booklet of an edition; returns its storage name."""
-    if edition.results_published_at is None:
+    if not results_are_public(edition=edition):
         raise ResultsNotPublished()
     projects = list(
         Project.objects.filter(

@@ -20,6 +20,7 @@ from awards.models import Edition
 from awards.selectors import (
     CategoryResult,
     ResultEntry,
+    ceremony_remaining,
     ceremony_revealed,
     ceremony_to_reveal,
     edition_get,
@@ -145,7 +146,7 @@ def ceremony(request: HttpRequest, year: int) -> HttpResponse:
         {
             "edition": edition,
             "revealed": ceremony_revealed(edition=edition),
-            "remaining": ceremony_to_reveal(edition=edition).count(),
+            "remaining": ceremony_remaining(edition=edition),
         },
     )
 

@@ -28,6 +28,7 @@ from awards.models import (
     ProjectStatus,
     SustainableDevelopmentGoal,
 )
+from awards.permissions import can_download_certificates
 from awards.phases import Phase, PhaseWindow
 from awards.rules import (
     REQUIRED_FIELDS,
@@ -59,6 +60,7 @@ from frontend.current import current_edition, edition_or_404
 View = Callable[..., HttpResponse]
 
 IMAGE_TYPES = "image/jpeg,image/png,image/webp"
+SHORTLISTED = (ProjectStatus.CHAMPION, ProjectStatus.WINNER)  # they receive certificates
 
 # --- Forms -----------------------------------------------------------------------------
 
@@ -309,6 +311,8 @@ def _project_page(
     context = {
         "edition": project.edition,
         "project": project,
+        "certificates": project.status in SHORTLISTED
+        and can_download_certificates(request.user, project),
         **_submission_context(request, project.edition),
     }
     if not _editable(project, context):

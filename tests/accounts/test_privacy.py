@@ -4,6 +4,7 @@ from accounts.models import User
 from accounts.services import account_delete, personal_data_export
 from awards.models import Project
 from awards.phases import Phase
+from awards.services import ceremony_reveal_next
 from tests.factories import (
     CategoryFactory,
     EditionFactory,
@@ -104,3 +105,22 @@ def test_deletion_touches_only_the_open_editions_votes(person):
     account_delete(user=person)
 
     assert list(Vote.objects.values_list("nominee", "voter")) == [(closed.pk, None)]
+
+
+def test_export_shows_a_winner_as_a_champion_until_its_category_is_revealed(decided, admin_user):
+    edition, projects = decided
+    crowned, champion = projects[(1, "second")], projects[(1, "top")]
+
+    def exported(project: Project) -> dict:
+        [entry] = personal_data_export(user=project.submitted_by)["projects"]
+        return entry
+
+    before = exported(crowned)
+    ceremony_reveal_next(edition=edition, by=admin_user)
+    after = exported(crowned)
+
+    assert before["status"] == exported(champion)["status"] == "champion"
+    assert [e["kind"] for e in before["history"]] == ["champion"]
+    assert after["status"] == "winner"
+    assert [e["kind"] for e in after["history"]] == ["champion", "winner"]
+    assert after["history"][1]["note"] == ""

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from awards.models import ProjectStatus
 from awards.phases import Phase
@@ -9,6 +10,7 @@ from awards.services import (
     ceremony_reveal_next,
     results_publish,
 )
+from awards.workflow import CROWN, project_transition
 from config.errors import NotAllowed
 from tests.factories import CategoryFactory, EditionFactory, ProjectFactory, UserFactory
 
@@ -115,3 +117,17 @@ def test_owner_page_shows_no_winner_before_publication(client, decided, admin_us
     assert "status-badge--champion" in before
     assert "Winner" not in before
     assert "status-badge--winner" in after
+
+
+def test_ceremony_does_not_tell_how_many_winners_are_confirmed(api_client, admin_user):
+    edition = EditionFactory(year=2020, phase=Phase.JURY)
+    champions = [
+        ProjectFactory(category=CategoryFactory(edition=edition, number=number), status="champion")
+        for number in (1, 2)
+    ]
+    none_confirmed = api_client.get(CEREMONY).json()
+
+    for champion in champions:
+        project_transition(project=champion, transition=CROWN, actor=admin_user, at=timezone.now())
+
+    assert api_client.get(CEREMONY).json() == none_confirmed == {"revealed": [], "remaining": 2}

@@ -2,9 +2,10 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from accounts.errors import EmailNotVerified
-from awards.models import Project, ProjectEventKind, ProjectStage, ProjectStatus
+from awards.models import Category, Project, ProjectEventKind, ProjectStage, ProjectStatus
 from awards.phases import Phase
 from awards.services import (
     ProjectInvalid,
@@ -157,17 +158,36 @@ def test_other_drafts_do_not_block_a_submission(draft):
     assert project_submit(project=draft, by=draft.submitted_by).status == ProjectStatus.SUBMITTED
 
 
-def test_previous_winner_is_not_eligible(draft):
-    ProjectFactory(
-        category=CategoryFactory(edition=EditionFactory(year=2018), number=3),
+def _previous_win(draft, **edition_fields) -> Project:
+    return ProjectFactory(
+        category=CategoryFactory(edition=EditionFactory(year=2018, **edition_fields), number=3),
         organisation_name=draft.organisation_name,
         title=draft.title,
         status=ProjectStatus.WINNER,
     )
 
+
+def test_previous_winner_is_not_eligible(draft):
+    _previous_win(draft, results_published_at=timezone.now() - timedelta(days=300))
+
     assert refusal(draft) == {
         "title": ["This project won a WSIS Prize in 2018: previous winners are not eligible."]
     }
+
+
+def test_previous_winner_revealed_at_its_ceremony_is_not_eligible(draft):
+    past = _previous_win(draft)
+    Category.objects.filter(pk=past.category_id).update(revealed_at=timezone.now())
+
+    assert "title" in refusal(draft)
+
+
+def test_a_win_under_embargo_is_not_told_by_a_refusal(draft):
+    # Whoever submits the title would learn that it won before the ceremony: the
+    # secretariat, which knows, can reject it at nomination.
+    _previous_win(draft)
+
+    assert project_submit(project=draft, by=draft.submitted_by).status == ProjectStatus.SUBMITTED
 
 
 def test_previous_champion_may_compete_again(draft):
