@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from accounts.models import User
 from awards.models import Category, Edition, ExclusionReason
@@ -54,6 +54,15 @@ def ballot_get(*, edition: Edition, voter: User) -> Ballot:
 def voter_is_excluded(*, edition: Edition | int, voter: User | int) -> bool:
     """Whether an exclusion from voting in the edition stands against the account."""
     return VoterExclusion.objects.filter(edition=edition, voter=voter, lifted_at=None).exists()
+
+
+def exclusion_list(*, edition: Edition) -> QuerySet[VoterExclusion]:
+    """The exclusions from voting that stand in the edition, latest first."""
+    return (
+        VoterExclusion.objects.filter(edition=edition, lifted_at=None)
+        .select_related("voter", "by")
+        .order_by("-at", "-pk")
+    )
 
 
 def vote_is_invalidated(*, category: Category | int, voter: User | int) -> bool:
