@@ -57,9 +57,14 @@ def entry_summary(entry: AuditEntry) -> list[str]:
         accounts = _counted("%(count)d account", "%(count)d accounts", details.get("accounts", 0))
         return [f"{kind}: {accounts}"]
     if action == AuditAction.RULES_CHANGED:
+        changes = details.get("changes", {})
+        # In the rules' own order: a JSON object keeps none on PostgreSQL (jsonb).
+        order = [*RULE_LABELS, *sorted(set(changes) - set(RULE_LABELS))]
         lines = [
             f"{RULE_LABELS.get(name, name)}: {_rule_value(name, old)} → {_rule_value(name, new)}"
-            for name, (old, new) in details.get("changes", {}).items()
+            for name in order
+            if name in changes
+            for old, new in [changes[name]]
         ]
         if details.get("standings_recorded"):
             lines.append(str(_("after the Champions were counted: they were not counted again")))

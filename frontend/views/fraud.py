@@ -49,13 +49,13 @@ from voting.services import (
 FLAG_ROWS_SHOWN = 100
 
 FLAG_KINDS = {
-    "new_accounts_one_network": "New accounts from one network",
-    "mailbox_variants": "One mailbox, several accounts",
-    "burst": "Faster than a person",
+    "new_accounts_one_network": _("New accounts from one network"),
+    "mailbox_variants": _("One mailbox, several accounts"),
+    "burst": _("Faster than a person"),
     SECRETARIAT_FLAG: _("Flagged by the secretariat"),
 }
 
-FLAG_CHANGED_MESSAGE = (
+FLAG_CHANGED_MESSAGE = _(
     "Nothing was invalidated: this signal has changed since the page was loaded "
     "(votes were cast, changed or invalidated). Review it again below."
 )
@@ -74,10 +74,12 @@ NOT_PEOPLE = _("Do not name people: say what you found.")
 
 class InvalidateForm(forms.Form):
     reason = forms.CharField(
-        label="Reason for invalidating",
+        label=_("Reason for invalidating"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Kept with each vote and in the history of the vote. Do not name people: "
-        "say what you found.",
+        help_text=_(
+            "Kept with each vote and in the history of the vote. Do not name people: say "
+            "what you found."
+        ),
         error_messages={"required": ReasonRequired.default_detail},
     )
 
@@ -317,14 +319,15 @@ def _invalidate(request: HttpRequest, edition: Edition, view: FlagView) -> Inval
 
 def _say_invalidated(request: HttpRequest, edition: Edition, count: int) -> None:
     if count == 0:
-        messages.info(request, "Nothing changed: these votes were already invalidated.")
+        messages.info(request, _("Nothing changed: these votes were already invalidated."))
         return
-    if count == 1:
-        done = "1 vote invalidated: it no longer counts."
-    else:
-        done = f"{count} votes invalidated: they no longer count."
+    done = ngettext(
+        "%(count)d vote invalidated: it no longer counts.",
+        "%(count)d votes invalidated: they no longer count.",
+        count,
+    ) % {"count": count}
     if edition.standings_recorded_at is not None:
-        done += " Compute the Champions again to record the standings without them."
+        done += " " + str(_("Compute the Champions again to record the standings without them."))
     messages.success(request, done)
 
 
