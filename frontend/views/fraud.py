@@ -95,6 +95,11 @@ class AccountActionForm(forms.Form):
         error_messages={"required": EXCLUSION_REASON_REQUIRED},
     )
 
+    def __init__(self, *args, action: str = "exclude", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if action == "invalidate":
+            self.fields["reason"].error_messages["required"] = ReasonRequired.default_detail
+
 
 class DismissForm(forms.Form):
     reason = forms.CharField(
@@ -336,7 +341,7 @@ def _account_action(
 ) -> AccountActionForm | None:
     """Invalidate one account's votes, or exclude it: the other accounts of the signal
     are left as they are."""
-    form = AccountActionForm(request.POST, prefix=view.account_prefix(account.pk))
+    form = AccountActionForm(request.POST, prefix=view.account_prefix(account.pk), action=action)
     if not form.is_valid():
         return form
     reason = form.cleaned_data["reason"]

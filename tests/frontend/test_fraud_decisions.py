@@ -242,6 +242,16 @@ def test_an_account_action_without_a_reason_shows_the_error_in_place(secretariat
     assert not AuditEntry.objects.exists()
 
 
+def test_invalidating_an_account_without_a_reason_says_what_is_missing(secretariat, edition, pair):
+    ada, _twin = pair
+    key = flag_key(secretariat.get(fraud_url(edition)))
+
+    response = act_on_account(secretariat, edition, key, ada, "invalidate", reason="")
+
+    assert "Write why these votes are invalidated: the record keeps it." in error_summary(response)
+    assert Vote.objects.get(voter=ada).is_valid
+
+
 def test_an_excluded_account_without_counted_votes_offers_no_decision(
     secretariat, admin_user, edition, pair
 ):
