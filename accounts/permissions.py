@@ -79,6 +79,26 @@ def has_confirmed_email(user: AnyUser) -> bool:
     return cached
 
 
+def can_grant_roles(user: AnyUser) -> bool:
+    """Only a superuser grants superuser or staff status, roles (groups) or model
+    permissions, to anyone, itself included: a secretariat member cannot raise itself."""
+    return _active(user) and user.is_superuser
+
+
+def holds_role(account: User) -> bool:
+    """Superuser, staff, or in a role group."""
+    return account.is_superuser or account.is_staff or account.groups.exists()
+
+
+def can_edit_account(user: AnyUser, account: User) -> bool:
+    """Whether ``user`` may edit ``account`` in the admin: a superuser any account;
+    anyone else its own, and accounts without a role. Editing the address of an account
+    with a role would let a password reset take that role over."""
+    if can_grant_roles(user):
+        return True
+    return _active(user) and (account.pk == user.pk or not holds_role(account))
+
+
 def require_secretariat(user: AnyUser, *, refusal: str) -> None:
     """Refuse unless ``user`` acts as the secretariat: the role, with two-factor
     authentication set up. For services, whoever calls them."""

@@ -1,15 +1,20 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.permissions import JURY_GROUP
 from awards.exports import download
 from awards.models import (
     ActionLine,
+    AuditEntry,
     Category,
     Certificate,
     ConflictOfInterest,
@@ -22,9 +27,11 @@ from awards.models import (
     SustainableDevelopmentGoal,
 )
 from awards.phases import PHASE_ORDER, closes_field, opens_field
-from awards.selectors import edition_timeline_state
+from awards.selectors import edition_rules_locked, edition_timeline_state
 from awards.services import (
+    RULE_FIELDS,
     edition_categories_create_standard,
+    edition_rules_change,
     nomination_accept_many,
     nomination_reject,
 )
@@ -54,6 +61,29 @@ class CategoryInline(admin.TabularInline):
     autocomplete_fields = ["action_line"]
 
 
+class EditionRulesForm(forms.ModelForm):
+    """The voting rules, with the reason a change needs once voting has opened."""
+
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text=_(
+            "Required once voting has opened. Kept in the audit trail with the old and new values."
+        ),
+    )
+
+    class Meta:
+        model = Edition
+        fields = list(RULE_FIELDS)
+
+
+RULES_RECOUNT_WARNING = _(
+    "The Champions were counted under the previous rules: they stay as they are until "
+    "the secretariat computes them again on the standings page."
+)
+
+
 @admin.register(Edition)
 class EditionAdmin(admin.ModelAdmin):
     list_display = ["year", "title", "current_phase", "category_count"]
@@ -78,6 +108,8 @@ class EditionAdmin(admin.ModelAdmin):
                     "tie_rule",
                     "public_standings",
                     "standings_recorded_at",
+                    "rules_changed_at",
+                    "rules_change",
                 ]
             },
         ),
@@ -96,10 +128,103 @@ class EditionAdmin(admin.ModelAdmin):
             },
         ),
     ]
-    readonly_fields = ["standings_recorded_at"]
+    readonly_fields = ["standings_recorded_at", "rules_changed_at", "rules_change"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Edition]:
         return super().get_queryset(request).annotate(category_total=Count("categories"))
+
+    # --- The voting rules: locked once voting opens (awards.services.edition_rules_change)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Edition | None = None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and edition_rules_locked(edition=obj):
+            fields += RULE_FIELDS
+        return fields
+
+    @admin.display(description=_("change of the rules"))
+    def rules_change(self, edition: Edition) -> str:
+        if edition.pk is None or not edition_rules_locked(edition=edition):
+            return _("The rules change freely until voting opens; each change is audited.")
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:awards_edition_rules", args=[edition.pk]),
+            _("Voting has opened: change the rules, with a reason…"),
+        )
+
+    def save_model(self, request: HttpRequest, obj: Edition, form, change: bool) -> None:
+        changes = {
+            name: form.cleaned_data[name]
+            for name in RULE_FIELDS
+            if name in form.changed_data and name in form.cleaned_data
+        }
+        if not change or not changes:
+            super().save_model(request, obj, form, change)
+            return
+        # The rules go through their service, which audits them: the rest is saved as
+        # the form has it.
+        for name in changes:
+            setattr(obj, name, form.initial[name])
+        super().save_model(request, obj, form, change)
+        try:
+            edition_rules_change(edition=obj, by=request.user, **changes)
+        except DomainError as refusal:
+            self.message_user(request, refusal.detail, messages.ERROR)
+        obj.refresh_from_db()
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/rules/",
+                self.admin_site.admin_view(self.rules_view),
+                name="awards_edition_rules",
+            ),
+            *super().get_urls(),
+        ]
+
+    def rules_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Change the voting rules after voting has opened: with a reason, audited, and
+        without counting the Champions again."""
+        edition = self.get_object(request, object_id)
+        if edition is None:
+            raise Http404
+        if not self.has_change_permission(request, edition):
+            raise PermissionDenied
+        form = EditionRulesForm(request.POST or None, instance=Edition.objects.get(pk=edition.pk))
+        if request.method == "POST" and form.is_valid():
+            changes = {name: form.cleaned_data[name] for name in RULE_FIELDS}
+            try:
+                changed = edition_rules_change(
+                    edition=edition,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    **changes,
+                )
+            except DomainError as refusal:
+                if "reason" in refusal.errors:
+                    form.add_error("reason", refusal.errors["reason"])
+                else:
+                    self.message_user(request, refusal.detail, messages.ERROR)
+            else:
+                if not changed:
+                    self.message_user(request, _("The rules are unchanged."), messages.INFO)
+                else:
+                    self.message_user(request, _("The voting rules are changed."), messages.SUCCESS)
+                    if edition.standings_recorded_at is not None:
+                        self.message_user(request, RULES_RECOUNT_WARNING, messages.WARNING)
+                return redirect("admin:awards_edition_change", edition.pk)
+        return render(
+            request,
+            "admin/awards/edition/rules.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Change the voting rules of %(edition)s") % {"edition": edition},
+                "edition": edition,
+                "form": form,
+                "locked": edition_rules_locked(edition=edition),
+                "opts": self.model._meta,
+                "original": edition,
+            },
+        )
 
     @admin.display(description="current phase")
     def current_phase(self, edition: Edition) -> str:
@@ -339,3 +464,26 @@ class CertificateAdmin(_ReadOnlyAdmin):
     list_filter = ["kind", "project__edition"]
     search_fields = ["project__title", "project__organisation_name"]
     list_select_related = ["project"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit trail, read-only: nothing adds, changes or deletes an entry here."""
+
+    list_display = ["at", "action", "edition", "actor", "subject"]
+    list_filter = ["action", "edition"]
+    search_fields = ["actor__email", "subject__email", "reason"]
+    list_select_related = ["edition", "actor", "subject"]
+    date_hierarchy = "at"
+    fields = ["at", "edition", "action", "actor", "subject", "reason", "details"]
+    readonly_fields = fields
+    actions = None
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

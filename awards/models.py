@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower, Trim
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from accounts.models import StakeholderType
@@ -110,6 +111,12 @@ class Edition(models.Model):
     standings_recorded_at = models.DateTimeField(
         null=True, blank=True, help_text="When the final valid standings were recorded."
     )
+    rules_changed_at = models.DateTimeField(
+        _("rules last changed"),
+        null=True,
+        blank=True,
+        help_text=_("When the voting rules last changed (see the audit trail)."),
+    )
     voters_counted = models.PositiveIntegerField(
         null=True, blank=True, help_text="People who voted, as counted at the close."
     )
@@ -154,6 +161,16 @@ class Edition(models.Model):
             )
             for phase in PHASE_ORDER
         ]
+
+    @property
+    def standings_predate_rules(self) -> bool:
+        """Whether the recorded standings were counted under rules that have changed
+        since: they stand until the secretariat counts the Champions again."""
+        return (
+            self.standings_recorded_at is not None
+            and self.rules_changed_at is not None
+            and self.rules_changed_at > self.standings_recorded_at
+        )
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -590,3 +607,84 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.project}"
+
+
+class AuditAction(models.TextChoices):
+    """What the secretariat decided: a stable code each, for the audit trail."""
+
+    VOTES_INVALIDATED = "votes_invalidated", _("Votes invalidated")
+    VOTER_EXCLUDED = "voter_excluded", _("Account excluded from voting")
+    VOTER_REINSTATED = "voter_reinstated", _("Account reinstated")
+    SIGNAL_DISMISSED = "signal_dismissed", _("Fraud signal dismissed")
+    ACCOUNT_FLAGGED = "account_flagged", _("Account flagged")
+    RULES_CHANGED = "rules_changed", _("Voting rules changed")
+    CHAMPIONS_COUNTED = "champions_counted", _("Champions counted")
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # Deleting an account empties the entries' references to it (SET_NULL, which
+        # updates through here); nothing else changes an entry.
+        if set(kwargs) <= {"actor", "subject"} and not any(kwargs.values()):
+            return super().update(**kwargs)
+        raise TypeError("The audit trail is append-only: entries are never changed.")
+
+    def delete(self):
+        raise TypeError("The audit trail is append-only: entries are never deleted.")
+
+
+class AuditEntry(models.Model):
+    """One decision of the secretariat (or of the scheduled count at the close), as it
+    was taken: who, what, about which account, why, and when. Append-only: written by
+    ``awards.services.audit_record`` and never changed or deleted."""
+
+    edition = models.ForeignKey(
+        Edition,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+        verbose_name=_("edition"),
+        db_index=False,  # the index on (edition, at) serves it
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+        help_text=_("Empty for the scheduled count at the close, or a deleted account."),
+    )
+    action = models.CharField(_("action"), max_length=32, choices=AuditAction.choices)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account concerned"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        indexes = [models.Index(fields=["edition", "-at"], name="audit_entry_edition_at")]
+
+    def __str__(self) -> str:
+        # Names no one and quotes no reason: it shows in logs and admin messages.
+        return f"{self.get_action_display()} #{self.pk}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise TypeError("The audit trail is append-only: entries are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The audit trail is append-only: entries are never deleted.")

@@ -14,6 +14,7 @@ from accounts.models import User
 from awards.models import (
     PUBLIC_STATUSES,
     ActionLine,
+    AuditEntry,
     Category,
     Edition,
     Exclusion,
@@ -84,6 +85,26 @@ def edition_phase_is_over(*, edition: Edition, phase: Phase, at: datetime | None
     """Whether ``phase`` of the edition has closed at ``at``."""
     moment = at or timezone.now()
     return next(w for w in edition.timeline if w.phase == phase).closes_at <= moment
+
+
+def edition_rules_locked(*, edition: Edition, at: datetime | None = None) -> bool:
+    """Whether the edition's voting rules are locked: once voting has opened (or the
+    standings are recorded), a change needs a reason and goes to the audit trail."""
+    moment = at or timezone.now()
+    return edition.voting_opens_at <= moment or edition.standings_recorded_at is not None
+
+
+def edition_winners_chosen(*, edition: Edition) -> bool:
+    return Project.objects.filter(edition=edition, status=ProjectStatus.WINNER).exists()
+
+
+def audit_entry_list(*, edition: Edition) -> QuerySet[AuditEntry]:
+    """The edition's audit trail, newest first, with the accounts it names."""
+    return (
+        AuditEntry.objects.filter(edition=edition)
+        .select_related("actor", "subject")
+        .order_by("-at", "-pk")
+    )
 
 
 def edition_list() -> QuerySet[Edition]:

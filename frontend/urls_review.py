@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend.views import review
+from frontend.views import audit, fraud, review
 
 urlpatterns = [
     path(
@@ -10,7 +10,12 @@ urlpatterns = [
     ),
     path(
         "secretariat/editions/<int:year>/fraud/",
-        review.fraud,
+        fraud.fraud,
         name="fraud",
+    ),
+    path(
+        "secretariat/editions/<int:year>/audit/",
+        audit.audit,
+        name="audit",
     ),
 ]

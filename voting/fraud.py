@@ -4,8 +4,12 @@ automatically): each flag carries its evidence and the votes or accounts it conc
 - many new accounts from one network voting for the same nominee within minutes;
 - several accounts whose e-mails are variants of one mailbox (plus-addressing, dots);
 - bursts of votes faster than a person clicks.
+
+Beside them, the accounts the secretariat flagged itself, and the signals it dismissed
+(``signals_review``): a dismissal holds for the signal's kind and accounts.
 """
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -13,9 +17,10 @@ from datetime import timedelta
 from django.db.models import F
 from django.db.models.expressions import Window
 from django.db.models.functions import Lag
+from django.utils.translation import gettext_lazy as _
 
 from awards.models import Edition
-from voting.models import Vote, VoteAction, VoteEvent
+from voting.models import AccountFlag, SignalDismissal, Vote, VoteAction, VoteEvent
 
 NEW_ACCOUNT_AGE = timedelta(days=2)
 CLUSTER_WINDOW = timedelta(minutes=10)
@@ -24,6 +29,7 @@ BURST_VOTES = 5
 BURST_WITHIN = timedelta(seconds=3)
 # Providers that ignore dots in the local part of an address.
 DOTLESS_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+SECRETARIAT_FLAG = "flagged_by_secretariat"
 
 
 @dataclass
@@ -142,3 +148,52 @@ def _bursts(edition: Edition) -> list[Flag]:
 
 def fraud_flags(*, edition: Edition) -> list[Flag]:
     return [*_new_account_clusters(edition), *_mailbox_variants(edition), *_bursts(edition)]
+
+
+def signal_accounts_key(flag: Flag) -> str:
+    """What a decision about a signal holds for, with its kind: the accounts it names
+    (hashed, to fit an index whatever their number)."""
+    accounts = ",".join(map(str, sorted(set(flag.voter_ids))))
+    return hashlib.sha256(accounts.encode()).hexdigest()
+
+
+def _secretariat_flags(edition: Edition) -> list[Flag]:
+    flagged = (
+        AccountFlag.objects.filter(edition=edition)
+        .order_by("at", "pk")
+        .values_list("voter_id", "voter__email", "reason")
+    )
+    return [
+        Flag(
+            kind=SECRETARIAT_FLAG,
+            title=str(_("%(email)s, flagged by the secretariat") % {"email": email}),
+            evidence=reason,
+            voter_ids=[voter_id],
+        )
+        for voter_id, email, reason in flagged
+    ]
+
+
+@dataclass(frozen=True)
+class SignalReview:
+    """The signals still to review (computed ones and the accounts the secretariat
+    flagged), and those dismissed, each with its dismissal."""
+
+    open: list[Flag]
+    dismissed: list[tuple[Flag, SignalDismissal]]
+
+
+def signals_review(*, edition: Edition) -> SignalReview:
+    flags = [*fraud_flags(edition=edition), *_secretariat_flags(edition)]
+    dismissals = {
+        (dismissal.kind, dismissal.accounts_key): dismissal
+        for dismissal in SignalDismissal.objects.filter(edition=edition).select_related("by")
+    }
+    open_flags, dismissed = [], []
+    for flag in flags:
+        dismissal = dismissals.get((flag.kind, signal_accounts_key(flag)))
+        if dismissal is None:
+            open_flags.append(flag)
+        else:
+            dismissed.append((flag, dismissal))
+    return SignalReview(open=open_flags, dismissed=dismissed)

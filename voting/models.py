@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 TALLY_SHARDS = 16
 
@@ -87,10 +88,12 @@ class Vote(models.Model):
 
 
 class VoteAction(models.TextChoices):
-    CAST = "cast", "Cast"
-    CHANGED = "changed", "Changed"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    INVALIDATED = "invalidated", "Invalidated"
+    CAST = "cast", _("Cast")
+    CHANGED = "changed", _("Changed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    INVALIDATED = "invalidated", _("Invalidated")
+    # An exclusion was lifted: the votes it had set aside count again.
+    RESTORED = "restored", _("Restored")
 
 
 class VoteEvent(models.Model):
@@ -159,3 +162,142 @@ class Tally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nominee_id}#{self.shard}: {self.votes}"
+
+
+class VoterExclusion(models.Model):
+    """The secretariat's decision that an account may not vote in an edition, with
+    its reason: its votes there were invalidated, and it can cast, change or withdraw
+    none while the exclusion stands. Lifting it (a reinstatement) keeps the record and
+    restores the votes it set aside (``votes_set_aside``).
+
+    The vote statement checks for an active exclusion with the partial unique index
+    below: at most one per account and edition."""
+
+    edition = models.ForeignKey(
+        "awards.Edition", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="voting_exclusions",
+        verbose_name=_("account"),
+    )
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("excluded by"),
+    )
+    at = models.DateTimeField(_("excluded on"))
+    votes_set_aside = models.JSONField(
+        _("votes set aside"),
+        default=list,
+        blank=True,
+        help_text=_("The ids of the votes the exclusion invalidated."),
+    )
+    lifted_at = models.DateTimeField(_("lifted on"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lifted by"),
+    )
+    lift_reason = models.TextField(_("reason for lifting"), blank=True)
+
+    class Meta:
+        verbose_name = _("exclusion from voting")
+        verbose_name_plural = _("exclusions from voting")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["voter", "edition"],
+                condition=Q(lifted_at__isnull=True),
+                name="voter_exclusion_one_active",
+            ),
+            models.CheckConstraint(
+                condition=Q(lifted_at__isnull=True) | Q(lifted_at__gte=models.F("at")),
+                name="voter_exclusion_lifted_after",
+            ),
+        ]
+        indexes = [models.Index(fields=["edition", "at"], name="voter_exclusion_edition_at")]
+
+    def __str__(self) -> str:
+        return f"Exclusion #{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None
+
+
+class AccountFlag(models.Model):
+    """An account the secretariat flagged for review in an edition, where no computed
+    signal found it; reviewed with the signals (``voting.fraud``)."""
+
+    edition = models.ForeignKey(
+        "awards.Edition", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("account"),
+    )
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("flagged by"),
+    )
+    at = models.DateTimeField(_("flagged on"))
+
+    class Meta:
+        verbose_name = _("flagged account")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "voter"], name="account_flag_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Flag #{self.pk}"
+
+
+class SignalDismissal(models.Model):
+    """The secretariat's decision that a fraud signal is not fraud. Signals are computed
+    anew on every visit, so the decision is kept by what names the signal: its kind and
+    the accounts it concerns (``voting.fraud.signal_accounts_key``). The same signal
+    about the same accounts stays dismissed; once its accounts change it is a new
+    signal, to review again."""
+
+    edition = models.ForeignKey(
+        "awards.Edition", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    kind = models.CharField(max_length=64)
+    accounts_key = models.CharField(max_length=64)
+    voter_ids = models.JSONField(default=list, blank=True)
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dismissed by"),
+    )
+    at = models.DateTimeField(_("dismissed on"))
+
+    class Meta:
+        verbose_name = _("dismissed signal")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "kind", "accounts_key"], name="signal_dismissal_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Dismissal #{self.pk}"

@@ -2,17 +2,19 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from accounts.models import User
-from awards.models import Edition, ExclusionReason
-from voting.models import Tally, Vote
+from awards.models import Category, Edition, ExclusionReason
+from voting.models import Tally, Vote, VoterExclusion
 
 
 @dataclass(frozen=True)
 class BallotVote:
     category: int
     nominee: int
+    # Set aside by the secretariat: it does not count and cannot be changed or withdrawn.
+    invalidated: bool = False
 
 
 @dataclass(frozen=True)
@@ -21,22 +23,53 @@ class Ballot:
 
     votes: list[BallotVote]
     category_count: int
+    # The secretariat excluded the voter from voting in the edition.
+    excluded: bool = False
 
     @property
     def is_complete(self) -> bool:
         return len(self.votes) >= self.category_count
+
+    @property
+    def invalidated(self) -> int:
+        return sum(vote.invalidated for vote in self.votes)
 
 
 def ballot_get(*, edition: Edition, voter: User) -> Ballot:
     votes = (
         Vote.objects.filter(edition=edition, voter=voter)
         .order_by("category__number")
-        .values_list("category__number", "nominee_id")
+        .values_list("category__number", "nominee_id", "invalidated_at")
     )
     return Ballot(
-        votes=[BallotVote(category=number, nominee=nominee) for number, nominee in votes],
+        votes=[
+            BallotVote(category=number, nominee=nominee, invalidated=invalidated_at is not None)
+            for number, nominee, invalidated_at in votes
+        ],
         category_count=edition.categories.count(),
+        excluded=voter_is_excluded(edition=edition, voter=voter),
     )
+
+
+def voter_is_excluded(*, edition: Edition | int, voter: User | int) -> bool:
+    """Whether an exclusion from voting in the edition stands against the account."""
+    return VoterExclusion.objects.filter(edition=edition, voter=voter, lifted_at=None).exists()
+
+
+def exclusion_list(*, edition: Edition) -> QuerySet[VoterExclusion]:
+    """The exclusions from voting that stand in the edition, latest first."""
+    return (
+        VoterExclusion.objects.filter(edition=edition, lifted_at=None)
+        .select_related("voter", "by")
+        .order_by("-at", "-pk")
+    )
+
+
+def vote_is_invalidated(*, category: Category | int, voter: User | int) -> bool:
+    """Whether the account's vote in the category was set aside by the secretariat."""
+    return Vote.objects.filter(
+        category=category, voter=voter, invalidated_at__isnull=False
+    ).exists()
 
 
 def standings(*, edition: Edition) -> dict[int, int]:

@@ -16,14 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from accounts.errors import EmailNotVerified
 from accounts.models import User
 from accounts.permissions import has_confirmed_email, require_secretariat
-from awards.models import PUBLIC_STATUSES, Category, Edition, Project
+from awards.models import PUBLIC_STATUSES, AuditAction, Category, Edition, Project
 from awards.phases import Phase
-from awards.selectors import edition_phase_is_open
-from awards.services import standings_record
+from awards.selectors import edition_phase_is_open, edition_winners_chosen
+from awards.services import WinnersAlreadyChosen, audit_record, standings_record
 from config.errors import Conflict, DomainError, NotAllowed
 from voting.catalogue import voting_catalogue, voting_catalogue_forget
-from voting.models import Vote, VoteAction, VoteEvent
-from voting.selectors import valid_count
+from voting.fraud import Flag, signal_accounts_key
+from voting.models import AccountFlag, SignalDismissal, Vote, VoteAction, VoteEvent, VoterExclusion
+from voting.selectors import valid_count, voter_is_excluded
 
 
 class VotingClosed(NotAllowed):
@@ -41,10 +42,19 @@ class WrongCategory(DomainError):
     default_detail = _("This nominee competes in another category.")
 
 
+class VoterExcluded(NotAllowed):
+    code = "voter_excluded"
+    default_detail = _(
+        "The secretariat has excluded your account from voting in this edition: you "
+        "cannot vote, and your votes do not count."
+    )
+
+
 class VoteInvalidated(Conflict):
     code = "vote_invalidated"
     default_detail = _(
-        "The secretariat set this vote aside: it can no longer be changed or withdrawn."
+        "The secretariat has set your vote in this category aside: it does not count, "
+        "and it can be neither changed nor withdrawn."
     )
 
 
@@ -131,10 +141,11 @@ def _retried_once(write: Callable[[], T]) -> T:
 
 
 # One statement inserts the vote, or changes it when the nominee differs. It writes
-# only inside the edition's voting window and for an accepted nominee of the category,
-# as the database holds them at that moment: a timeline changed in another process
-# takes effect at once, whatever its catalogue says. A repeat, a vote the secretariat
-# invalidated and a refusal return no row (``_unwritten`` tells them apart). Only a
+# only inside the edition's voting window, for an accepted nominee of the category and
+# an account not excluded from voting in the edition, as the database holds them at
+# that moment: a timeline changed in another process takes effect at once, whatever
+# its catalogue says. A repeat, a vote the secretariat invalidated and a refusal
+# return no row (``_unwritten`` tells them apart). Only a
 # fresh insert has this request's moment as cast_at. Two requests of one voter may
 # commit in the other order than their moments: a change never dates from before the
 # vote it changes.
@@ -148,6 +159,8 @@ FROM awards_project p JOIN awards_edition e ON e.id = p.edition_id
 WHERE p.id = %(nominee)s AND p.category_id = %(category)s AND p.edition_id = %(edition)s
     AND p.status IN ({", ".join(f"'{status}'" for status in PUBLIC_STATUSES)})
     AND e.voting_opens_at <= %(at)s AND e.voting_closes_at > %(at)s
+    AND NOT EXISTS (SELECT 1 FROM voting_voterexclusion x WHERE x.voter_id = %(voter)s
+                    AND x.edition_id = e.id AND x.lifted_at IS NULL)
 ON CONFLICT (voter_id, category_id) DO UPDATE SET
     nominee_id = EXCLUDED.nominee_id,
     changed_at = CASE WHEN EXCLUDED.changed_at > voting_vote.cast_at
@@ -172,12 +185,15 @@ _CAST_POSTGRESQL = (
     "SELECT created FROM vote"
 )
 _EVENT_PORTABLE = _EVENT.format(created="%(created)s")
-# A withdrawal, inside the voting window as the database holds it.
+# A withdrawal, inside the voting window as the database holds it, by an account not
+# excluded from voting in the edition.
 _WITHDRAW = """
 DELETE FROM voting_vote
 WHERE voter_id = %(voter)s AND category_id = %(category)s AND invalidated_at IS NULL
     AND EXISTS (SELECT 1 FROM awards_edition e WHERE e.id = %(edition)s
                 AND e.voting_opens_at <= %(at)s AND e.voting_closes_at > %(at)s)
+    AND NOT EXISTS (SELECT 1 FROM voting_voterexclusion x WHERE x.voter_id = %(voter)s
+                    AND x.edition_id = %(edition)s AND x.lifted_at IS NULL)
 RETURNING nominee_id
 """
 
@@ -248,6 +264,8 @@ def _unwritten(
     of the vote as it stands (or, ``nominee_id`` None, a withdrawal without a vote)."""
     if not _voting_is_open_now(edition, at):
         raise VotingClosed()
+    if voter_is_excluded(edition=edition, voter=voter.pk):
+        raise VoterExcluded()
     vote = (
         Vote.objects.filter(voter=voter, category=category)
         .values_list("nominee_id", "invalidated_at")
@@ -297,7 +315,7 @@ def ballot_withdraw(
 ) -> bool:
     """Withdraw the vote in ``category``; True if there was one. A vote the
     secretariat invalidated stays on record (it counts for nothing already): its
-    withdrawal is refused."""
+    withdrawal is refused, as is any withdrawal by an account excluded from voting."""
     at = at or timezone.now()
     _require_voter(voter)
     _require_voting_open(edition, at)
@@ -329,6 +347,8 @@ def ballot_withdraw(
 
 
 # --- Fraud review --------------------------------------------------------------------
+# Every decision here is the secretariat's, with a written reason, and is appended to
+# the audit trail of ``awards`` in the same transaction.
 
 
 class ReasonRequired(DomainError):
@@ -336,17 +356,46 @@ class ReasonRequired(DomainError):
     default_detail = _("Write why these votes are invalidated: the record keeps it.")
 
 
-@transaction.atomic
-def votes_invalidate(
-    *, votes: QuerySet[Vote], by: User, reason: str, at: datetime | None = None
-) -> int:
-    """Invalidate votes with a written reason; they leave the valid counts (the tallies
-    follow by trigger) and the history records it. Returns how many changed."""
-    at = at or timezone.now()
-    require_secretariat(by, refusal="Only the secretariat invalidates votes.")
+class AlreadyExcluded(Conflict):
+    code = "already_excluded"
+    default_detail = _("This account is already excluded from voting in this edition.")
+
+
+class NotExcluded(Conflict):
+    code = "not_excluded"
+    default_detail = _("This account is not excluded from voting in this edition.")
+
+
+class AlreadyFlagged(Conflict):
+    code = "already_flagged"
+    default_detail = _("This account is already flagged for review in this edition.")
+
+
+class AlreadyDismissed(Conflict):
+    code = "already_dismissed"
+    default_detail = _("This signal is already dismissed.")
+
+
+EXCLUSION_REASON_REQUIRED = _("Write why this account is excluded: the record keeps it.")
+REINSTATEMENT_REASON_REQUIRED = _("Write why this account is reinstated: the record keeps it.")
+FLAG_REASON_REQUIRED = _("Write why this account is flagged: the record keeps it.")
+DISMISSAL_REASON_REQUIRED = _("Write why this signal is not fraud: the record keeps it.")
+REINSTATEMENT_AFTER_WINNERS = _(
+    "The Winners are chosen: an exclusion can no longer be lifted, as the votes it set "
+    "aside could no longer count."
+)
+
+
+def _reason_given(reason: str, refusal: str = ReasonRequired.default_detail) -> str:
     reason = reason.strip()
     if not reason:
-        raise ReasonRequired(field="reason")
+        raise ReasonRequired(refusal, field="reason")
+    return reason
+
+
+def _invalidate(*, votes: QuerySet[Vote], by: User, reason: str, at: datetime) -> list[tuple]:
+    """Invalidate the votes that still count, and record it in their history: the
+    (id, edition, category, nominee, voter) of each."""
     chosen = list(
         votes.select_for_update()
         .filter(invalidated_at__isnull=True)
@@ -365,8 +414,37 @@ def votes_invalidate(
             at=at,
             note=reason,
         )
-        for _, edition_id, category_id, nominee_id, voter_id in chosen
+        for _pk, edition_id, category_id, nominee_id, voter_id in chosen
     )
+    return chosen
+
+
+@transaction.atomic
+def votes_invalidate(
+    *, votes: QuerySet[Vote], by: User, reason: str, at: datetime | None = None
+) -> int:
+    """Invalidate votes with a written reason; they leave the valid counts (the tallies
+    follow by trigger), the history records it, and so does the audit trail (an entry
+    per edition, naming the account when the votes are one account's). Returns how
+    many changed."""
+    at = at or timezone.now()
+    require_secretariat(by, refusal="Only the secretariat invalidates votes.")
+    reason = _reason_given(reason)
+    chosen = _invalidate(votes=votes, by=by, reason=reason, at=at)
+    by_edition: dict[int, list[tuple]] = {}
+    for row in chosen:
+        by_edition.setdefault(row[1], []).append(row)
+    for edition_id, rows in by_edition.items():
+        voters = {row[4] for row in rows}
+        audit_record(
+            edition=edition_id,
+            actor=by,
+            action=AuditAction.VOTES_INVALIDATED,
+            subject=next(iter(voters)) if len(voters) == 1 else None,
+            reason=reason,
+            details={"votes": len(rows), "accounts": len(voters - {None})},
+            at=at,
+        )
     return len(chosen)
 
 
@@ -377,6 +455,177 @@ def account_votes_invalidate(
     return votes_invalidate(
         votes=Vote.objects.filter(edition=edition, voter=voter), by=by, reason=reason, at=at
     )
+
+
+def _votes_held() -> None:
+    """Hold the votes until this transaction ends. On PostgreSQL a vote statement
+    checks for an exclusion as of the moment it starts: one started while an account
+    is being excluded could still write after the exclusion's invalidation. The
+    table's lock makes an exclusion wait for the votes in flight, and votes arriving
+    meanwhile wait for it (a few milliseconds; reads go on). SQLite writes one
+    transaction at a time already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE voting_vote IN SHARE ROW EXCLUSIVE MODE")
+
+
+@transaction.atomic
+def voter_exclude(
+    *, edition: Edition, voter: User, by: User, reason: str, at: datetime | None = None
+) -> VoterExclusion:
+    """Exclude an account from voting in an edition: its votes there are invalidated
+    with the reason, and it can cast, change or withdraw none until reinstated."""
+    at = at or timezone.now()
+    require_secretariat(by, refusal=_("Only the secretariat excludes accounts from voting."))
+    reason = _reason_given(reason, EXCLUSION_REASON_REQUIRED)
+    _votes_held()
+    if voter_is_excluded(edition=edition, voter=voter):
+        raise AlreadyExcluded()
+    chosen = _invalidate(
+        votes=Vote.objects.filter(edition=edition, voter=voter), by=by, reason=reason, at=at
+    )
+    exclusion = VoterExclusion.objects.create(
+        edition=edition,
+        voter=voter,
+        reason=reason,
+        by=by,
+        at=at,
+        votes_set_aside=sorted(row[0] for row in chosen),
+    )
+    audit_record(
+        edition=edition,
+        actor=by,
+        action=AuditAction.VOTER_EXCLUDED,
+        subject=voter,
+        reason=reason,
+        details={"votes_invalidated": len(chosen)},
+        at=at,
+    )
+    return exclusion
+
+
+@dataclass(frozen=True)
+class Reinstatement:
+    exclusion: VoterExclusion
+    votes_restored: int
+    # The Champions were counted with these votes left out: they must be counted
+    # again (by the secretariat, never silently).
+    recount_needed: bool
+
+
+@transaction.atomic
+def voter_reinstate(
+    *, edition: Edition, voter: User, by: User, reason: str, at: datetime | None = None
+) -> Reinstatement:
+    """Lift an account's exclusion from voting in an edition: it may vote again, and
+    the votes the exclusion set aside count again (their history says so; the tallies
+    follow by trigger). Votes invalidated for another reason stay invalidated. Refused
+    once the Winners are chosen."""
+    at = at or timezone.now()
+    require_secretariat(by, refusal=_("Only the secretariat reinstates accounts."))
+    reason = _reason_given(reason, REINSTATEMENT_REASON_REQUIRED)
+    if edition_winners_chosen(edition=edition):
+        raise WinnersAlreadyChosen(REINSTATEMENT_AFTER_WINNERS)
+    exclusion = (
+        VoterExclusion.objects.select_for_update()
+        .filter(edition=edition, voter=voter, lifted_at=None)
+        .first()
+    )
+    if exclusion is None:
+        raise NotExcluded()
+    VoterExclusion.objects.filter(pk=exclusion.pk).update(
+        lifted_at=at, lifted_by=by, lift_reason=reason
+    )
+    restored = list(
+        Vote.objects.select_for_update()
+        .filter(pk__in=exclusion.votes_set_aside, voter=voter, invalidated_at__isnull=False)
+        .values_list("pk", "category_id", "nominee_id")
+    )
+    Vote.objects.filter(pk__in=[row[0] for row in restored]).update(
+        invalidated_at=None, invalidated_reason="", invalidated_by=None
+    )
+    VoteEvent.objects.bulk_create(
+        VoteEvent(
+            edition=edition,
+            category_id=category_id,
+            nominee_id=nominee_id,
+            voter=voter,
+            action=VoteAction.RESTORED,
+            at=at,
+            note=reason,
+        )
+        for _pk, category_id, nominee_id in restored
+    )
+    audit_record(
+        edition=edition,
+        actor=by,
+        action=AuditAction.VOTER_REINSTATED,
+        subject=voter,
+        reason=reason,
+        details={"votes_restored": len(restored)},
+        at=at,
+    )
+    exclusion.refresh_from_db()
+    counted = Edition.objects.filter(pk=edition.pk, standings_recorded_at__isnull=False).exists()
+    return Reinstatement(
+        exclusion=exclusion, votes_restored=len(restored), recount_needed=bool(restored) and counted
+    )
+
+
+@transaction.atomic
+def account_flag(
+    *, edition: Edition, voter: User, by: User, reason: str, at: datetime | None = None
+) -> AccountFlag:
+    """Flag an account for review in an edition, where no computed signal found it: it
+    is reviewed with the signals, and dismissed or acted on as they are."""
+    at = at or timezone.now()
+    require_secretariat(by, refusal=_("Only the secretariat flags accounts."))
+    reason = _reason_given(reason, FLAG_REASON_REQUIRED)
+    if AccountFlag.objects.filter(edition=edition, voter=voter).exists():
+        raise AlreadyFlagged()
+    flag = AccountFlag.objects.create(edition=edition, voter=voter, reason=reason, by=by, at=at)
+    audit_record(
+        edition=edition,
+        actor=by,
+        action=AuditAction.ACCOUNT_FLAGGED,
+        subject=voter,
+        reason=reason,
+        at=at,
+    )
+    return flag
+
+
+@transaction.atomic
+def signal_dismiss(
+    *, edition: Edition, flag: Flag, by: User, reason: str, at: datetime | None = None
+) -> SignalDismissal:
+    """Record that a fraud signal is not fraud. It stays dismissed while it names the
+    same accounts; it comes back for review once they change."""
+    at = at or timezone.now()
+    require_secretariat(by, refusal=_("Only the secretariat dismisses fraud signals."))
+    reason = _reason_given(reason, DISMISSAL_REASON_REQUIRED)
+    key = signal_accounts_key(flag)
+    if SignalDismissal.objects.filter(edition=edition, kind=flag.kind, accounts_key=key).exists():
+        raise AlreadyDismissed()
+    dismissal = SignalDismissal.objects.create(
+        edition=edition,
+        kind=flag.kind,
+        accounts_key=key,
+        voter_ids=sorted(flag.voter_ids),
+        reason=reason,
+        by=by,
+        at=at,
+    )
+    audit_record(
+        edition=edition,
+        actor=by,
+        action=AuditAction.SIGNAL_DISMISSED,
+        subject=flag.voter_ids[0] if len(flag.voter_ids) == 1 else None,
+        reason=reason,
+        details={"kind": flag.kind, "accounts": len(flag.voter_ids), "votes": len(flag.vote_ids)},
+        at=at,
+    )
+    return dismissal
 
 
 # --- The close of voting -------------------------------------------------------------

@@ -1,8 +1,11 @@
 """Writes of the awards app: every state change, one function each."""
 
+from awards.services.audit import audit_record
 from awards.services.editions import (
+    RULE_FIELDS,
     STANDARD_CATEGORIES,
     edition_categories_create_standard,
+    edition_rules_change,
     edition_timeline_set,
 )
 from awards.services.nomination import (
@@ -44,6 +47,7 @@ from awards.services.results import (
 )
 
 __all__ = [
+    "RULE_FIELDS",
     "STANDARD_CATEGORIES",
     "AlreadyPublished",
     "BulkResult",
@@ -59,9 +63,11 @@ __all__ = [
     "WinnersAlreadyChosen",
     "WinnersMissing",
     "WrongCategory",
+    "audit_record",
     "ceremony_reveal_next",
     "champions_pick",
     "edition_categories_create_standard",
+    "edition_rules_change",
     "edition_timeline_set",
     "nomination_accept",
     "nomination_accept_many",

@@ -1,12 +1,21 @@
-"""Edition set-up: the timeline and the standard categories."""
+"""Edition set-up: the timeline, the voting rules and the standard categories."""
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from awards.models import ActionLine, Category, Edition
+from accounts.models import User
+from accounts.permissions import require_secretariat
+from awards.models import ActionLine, AuditAction, Category, Edition
 from awards.phases import PHASE_ORDER, closes_field, opens_field
+from awards.selectors import edition_rules_locked, edition_winners_chosen
+from awards.services.audit import audit_record
+from awards.services.nomination import ReasonRequired
+from awards.services.results import WinnersAlreadyChosen
 
 
 @transaction.atomic
@@ -26,6 +35,66 @@ def edition_timeline_set(*, edition: Edition, times: Mapping[str, datetime]) -> 
     edition.full_clean()
     edition.save()
     return edition
+
+
+# The rules that decide which votes count and who becomes a Champion: locked once
+# voting opens (``awards.selectors.edition_rules_locked``).
+RULE_FIELDS: tuple[str, ...] = ("champions_per_category", "tie_rule", "complete_ballot_required")
+
+RULES_REASON_REQUIRED = _(
+    "Voting has opened: write why the rules change. The audit trail keeps the reason."
+)
+RULES_AFTER_WINNERS = _(
+    "The Winners are chosen: the rules that made the Champions can no longer change."
+)
+
+
+@transaction.atomic
+def edition_rules_change(
+    *, edition: Edition, by: User, reason: str = "", at: datetime | None = None, **changes: Any
+) -> dict[str, tuple[Any, Any]]:
+    """Change the edition's voting rules (``RULE_FIELDS``). Before voting opens they
+    change freely; afterwards only with a written reason. Every change is audited with
+    the old and new values. Recorded standings are left as they are: the secretariat
+    pages say they predate the change until the Champions are counted again. Returns
+    what changed, by field: (old, new)."""
+    at = at or timezone.now()
+    require_secretariat(by, refusal=_("Only the secretariat changes an edition's rules."))
+    unknown = set(changes) - set(RULE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not voting rules: {', '.join(sorted(unknown))}")
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    changed = {
+        name: (getattr(edition, name), value)
+        for name, value in changes.items()
+        if getattr(edition, name) != value
+    }
+    if not changed:
+        return {}
+    reason = reason.strip()
+    locked = edition_rules_locked(edition=edition, at=at)
+    if locked and not reason:
+        raise ReasonRequired(RULES_REASON_REQUIRED, field="reason")
+    if locked and edition_winners_chosen(edition=edition):
+        raise WinnersAlreadyChosen(RULES_AFTER_WINNERS)
+    for name, (_old, new) in changed.items():
+        setattr(edition, name, new)
+    edition.full_clean()
+    edition.rules_changed_at = at
+    edition.save(update_fields=[*changed, "rules_changed_at"])
+    audit_record(
+        edition=edition,
+        actor=by,
+        action=AuditAction.RULES_CHANGED,
+        reason=reason,
+        details={
+            "changes": {name: [old, new] for name, (old, new) in changed.items()},
+            "voting_opened": locked,
+            "standings_recorded": edition.standings_recorded_at is not None,
+        },
+        at=at,
+    )
+    return changed
 
 
 # The 18 standard prize categories, numbered as ITU numbers them, by Action Line code.

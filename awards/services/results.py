@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from awards.models import (
     PUBLIC_STATUSES,
+    AuditAction,
     Edition,
     Exclusion,
     Project,
@@ -24,6 +25,7 @@ from awards.models import (
 from awards.phases import Phase
 from awards.ranking import Ranked, rank_by_votes
 from awards.selectors import edition_phase_is_over
+from awards.services.audit import audit_record
 from awards.workflow import SHORTLIST, UNSHORTLIST, project_transition
 from config.errors import Conflict, NotAllowed
 
@@ -131,4 +133,20 @@ def standings_record(
     edition.standings_recorded_at = at
     edition.voters_counted = voters
     edition.save(update_fields=["standings_recorded_at", "voters_counted"])
+    audit_record(
+        edition=edition,
+        actor=by,
+        action=AuditAction.CHAMPIONS_COUNTED,
+        details={
+            "champions": sum(standing.is_champion for standing in recorded),
+            "nominees": len(recorded),
+            # The rules the count followed: a later change of them is told apart.
+            "rules": {
+                "champions_per_category": edition.champions_per_category,
+                "tie_rule": edition.tie_rule,
+                "complete_ballot_required": edition.complete_ballot_required,
+            },
+        },
+        at=at,
+    )
     return recorded

@@ -1,32 +1,25 @@
-"""The secretariat's pages for the public vote: the standings (live while voting is open,
-then the recorded standings, the Champions and the exclusion report) and the fraud
-review (the signals of ``voting.fraud`` and the invalidations).
+"""The secretariat's page of the standings: live while voting is open, then the recorded
+standings, the Champions and the exclusion report. The fraud review is in
+``frontend.views.fraud``, the audit trail in ``frontend.views.audit``.
 
 The counts are the selectors of ``voting``, the decisions its services: these views read
 the request, call them and say what happened. Ranks, shares and bar widths here are
 presentation only; the ranks that matter are the ones ``champions_compute`` records.
 """
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from dataclasses import dataclass, replace
 
-from django import forms
 from django.contrib import messages
-from django.db import transaction
-from django.db.models import Count, Max, Min, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import secretariat_required
-from accounts.models import User
 from awards.models import (
     Category,
     Edition,
@@ -46,14 +39,9 @@ from awards.services import VotingStillOpen
 from config.errors import DomainError
 from frontend.charts import percent
 from frontend.current import current_edition, edition_or_404
-from voting.fraud import Flag, fraud_flags
-from voting.models import Vote, VoteAction, VoteEvent
 from voting.selectors import standings as live_standings
 from voting.services import (
-    ReasonRequired,
-    account_votes_invalidate,
     champions_compute,
-    votes_invalidate,
 )
 
 # A flag's table lists this many votes or accounts; its form acts on all of them.
@@ -217,189 +205,6 @@ def _standings_changed_since_recorded(
     )
 
 
-# --- Fraud review ----------------------------------------------------------------------
-
-
-class InvalidateForm(forms.Form):
-    reason = forms.CharField(
-        label="Reason for invalidating",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Kept with each vote and in the history of the vote. Do not name people: "
-        "say what you found.",
-        error_messages={"required": ReasonRequired.default_detail},
-    )
-
-
-@dataclass
-class FlagView:
-    flag: Flag
-    key: str
-    votes: list[Vote] = field(default_factory=list)
-    accounts: list[User] = field(default_factory=list)
-    form: InvalidateForm | None = None
-
-    @property
-    def kind_label(self) -> str:
-        return FLAG_KINDS.get(self.flag.kind, self.flag.kind.replace("_", " ").capitalize())
-
-    @property
-    def by_account(self) -> bool:
-        """Flags that name accounts but no votes act on those accounts' votes."""
-        return not self.flag.vote_ids
-
-    @property
-    def size(self) -> int:
-        return len(self.flag.voter_ids if self.by_account else self.flag.vote_ids)
-
-    @property
-    def counted(self) -> int:
-        """How many of the concerned votes still count (all of a vote-level flag's: the
-        signals look at valid votes only; of an account-level flag's, those of the
-        accounts listed)."""
-        if not self.by_account:
-            return len(self.flag.vote_ids)
-        return sum(account.counted_votes for account in self.accounts)
-
-    @property
-    def rows_hidden(self) -> int:
-        return max(0, self.size - FLAG_ROWS_SHOWN)
-
-    @property
-    def can_invalidate(self) -> bool:
-        return self.counted > 0 or self.rows_hidden > 0
-
-
-def _flag_key(flag: Flag) -> str:
-    """A name for the flag that changes whenever what it concerns changes: a form posted
-    for it acts only on what the secretariat saw."""
-    concerned = (
-        ",".join(map(str, sorted(flag.vote_ids))) + ";" + ",".join(map(str, sorted(flag.voter_ids)))
-    )
-    digest = hashlib.sha256(f"{flag.kind}:{concerned}".encode()).hexdigest()[:12]
-    return f"{flag.kind.replace('_', '-')}-{digest}"
-
-
-def _flag_views(edition: Edition, flags: list[Flag]) -> list[FlagView]:
-    """The flags with the votes and accounts they concern, in two queries whatever the
-    number of flags."""
-    views = [FlagView(flag=flag, key=_flag_key(flag)) for flag in flags]
-    vote_ids = {pk for view in views for pk in view.flag.vote_ids[:FLAG_ROWS_SHOWN]}
-    voter_ids = {pk for view in views for pk in view.flag.voter_ids[:FLAG_ROWS_SHOWN]}
-    votes = (
-        {
-            vote.pk: vote
-            for vote in Vote.objects.filter(edition=edition, pk__in=vote_ids)
-            .select_related("category", "nominee")
-            .only(
-                "cast_at",
-                "changed_at",
-                "network",
-                "user_agent",
-                "invalidated_at",
-                "category__number",
-                "category__title",
-                "nominee__title",
-            )
-        }
-        if vote_ids
-        else {}
-    )
-    accounts = (
-        {
-            account.pk: account
-            for account in User.objects.filter(pk__in=voter_ids)
-            .annotate(
-                edition_votes=Count("votes", filter=Q(votes__edition=edition)),
-                counted_votes=Count(
-                    "votes", filter=Q(votes__edition=edition, votes__invalidated_at__isnull=True)
-                ),
-            )
-            .only("email", "date_joined")
-        }
-        if voter_ids
-        else {}
-    )
-    for view in views:
-        view.votes = sorted(
-            (votes[pk] for pk in view.flag.vote_ids[:FLAG_ROWS_SHOWN] if pk in votes),
-            key=lambda vote: (vote.cast_at, vote.pk),
-        )
-        view.accounts = [
-            accounts[pk] for pk in view.flag.voter_ids[:FLAG_ROWS_SHOWN] if pk in accounts
-        ]
-        view.form = InvalidateForm(prefix=view.key)
-    return views
-
-
-def _invalidate(request: HttpRequest, edition: Edition, view: FlagView) -> InvalidateForm | None:
-    """Invalidate what the flag concerns; the bound form with its errors when the reason
-    is missing, None once done or refused (with a message)."""
-    form = InvalidateForm(request.POST, prefix=view.key)
-    if not form.is_valid():
-        return form
-    reason = form.cleaned_data["reason"]
-    try:
-        if view.by_account:
-            at = timezone.now()
-            with transaction.atomic():
-                count = sum(
-                    account_votes_invalidate(
-                        edition=edition, voter=voter, by=request.user, reason=reason, at=at
-                    )
-                    for voter in User.objects.filter(pk__in=view.flag.voter_ids)
-                )
-        else:
-            count = votes_invalidate(
-                votes=Vote.objects.filter(edition=edition, pk__in=view.flag.vote_ids),
-                by=request.user,
-                reason=reason,
-            )
-    except DomainError as refusal:
-        if "reason" in refusal.errors:
-            for error in refusal.errors["reason"]:
-                form.add_error("reason", error)
-            return form
-        messages.error(request, refusal.detail)
-        return None
-    if count == 0:
-        messages.info(request, "Nothing changed: these votes were already invalidated.")
-        return None
-    if count == 1:
-        done = "1 vote invalidated: it no longer counts."
-    else:
-        done = f"{count} votes invalidated: they no longer count."
-    if edition.standings_recorded_at is not None:
-        done += " Compute the Champions again to record the standings without them."
-    messages.success(request, done)
-    return None
-
-
-@dataclass(frozen=True)
-class Invalidation:
-    reason: str
-    votes: int
-    accounts: int
-    first: datetime
-    last: datetime
-
-
-def _invalidations(edition: Edition) -> list[Invalidation]:
-    """What the secretariat invalidated in the edition, one row per reason written."""
-    rows = (
-        VoteEvent.objects.filter(edition=edition, action=VoteAction.INVALIDATED)
-        .values("note")
-        .annotate(
-            votes=Count("pk"),
-            accounts=Count("voter", distinct=True),
-            first=Min("at"),
-            last=Max("at"),
-        )
-        .order_by("-last", "note")
-        .values_list("note", "votes", "accounts", "first", "last")
-    )
-    return [Invalidation(*row) for row in rows]
-
-
 # --- Helpers ---------------------------------------------------------------------------
 
 
@@ -473,38 +278,5 @@ def standings(request: HttpRequest, year: int) -> HttpResponse:
             and any(
                 row.nominee.status == ProjectStatus.WINNER for group in groups for row in group.rows
             ),
-        },
-    )
-
-
-@secretariat_required
-@never_cache
-@require_http_methods(["GET", "POST"])
-def fraud(request: HttpRequest, year: int) -> HttpResponse:
-    edition = edition_or_404(request, year)
-    views = _flag_views(edition, fraud_flags(edition=edition))
-    error_form = None
-    if request.method == "POST":
-        posted = request.POST.get("flag", "")
-        view = next((view for view in views if view.key == posted), None)
-        if view is None:
-            messages.warning(request, FLAG_CHANGED_MESSAGE)
-            return redirect("frontend:fraud", year=edition.year)
-        error_form = _invalidate(request, edition, view)
-        if error_form is None:
-            return redirect("frontend:fraud", year=edition.year)
-        view.form = error_form
-
-    invalidations = _invalidations(edition)
-    return render(
-        request,
-        "frontend/review/fraud.html",
-        {
-            "edition": edition,
-            "flags": views,
-            "error_form": error_form,
-            "invalidations": invalidations,
-            "invalidated_total": sum(row.votes for row in invalidations),
-            "rows_shown": FLAG_ROWS_SHOWN,
         },
     )

@@ -2,8 +2,10 @@
 and the withdrawal of a vote.
 
 They do what the ballot API does (``voting.api.views``), through the same services,
-which decide; a refusal (voting closed, not a nominee, wrong category) comes back as a
-message above the page, and nothing changes. Choosing is a GET (the category page's
+which decide; a refusal (voting closed, not a nominee, wrong category, an account
+excluded from voting, a vote the secretariat set aside) comes back as a message above
+the page, and nothing changes. The pages also say beforehand what would be refused:
+they offer no choice where the voter has none. Choosing is a GET (the category page's
 form leads to the confirm step); only confirming and withdrawing write, by POST.
 """
 
@@ -36,6 +38,8 @@ from voting.selectors import Ballot, ballot_counts_if_closed_now, ballot_get
 from voting.services import (
     NotANominee,
     Outcome,
+    VoteInvalidated,
+    VoterExcluded,
     VotingClosed,
     WrongCategory,
     ballot_cast,
@@ -69,6 +73,7 @@ class Voting:
 class BallotRow:
     category: Category
     nominee: Project | None  # my vote there, if any
+    invalidated: bool = False  # set aside by the secretariat
 
 
 class NomineeChoice(forms.Form):
@@ -113,6 +118,16 @@ def _chosen(data: QueryDict) -> int | None:
 
 def _my_vote(ballot: Ballot, category: Category) -> int | None:
     return next((vote.nominee for vote in ballot.votes if vote.category == category.number), None)
+
+
+def _refusal(ballot: Ballot, category: Category) -> DomainError | None:
+    """What the vote service would refuse for this voter in this category, told before
+    they choose: the account is excluded, or its vote there was set aside."""
+    if ballot.excluded:
+        return VoterExcluded()
+    if any(vote.invalidated for vote in ballot.votes if vote.category == category.number):
+        return VoteInvalidated()
+    return None
 
 
 def _nominees_by_id(edition: Edition, ids: list[int]) -> dict[int, Project]:
@@ -162,10 +177,16 @@ def ballot(request: HttpRequest, year: int) -> HttpResponse:
     edition = edition_or_404(request, year)
     voting = _voting(request, edition)
     my_ballot = ballot_get(edition=edition, voter=request.user)
-    chosen = {vote.category: vote.nominee for vote in my_ballot.votes}
-    nominees = _nominees_by_id(edition, list(chosen.values()))
+    chosen = {vote.category: vote for vote in my_ballot.votes}
+    nominees = _nominees_by_id(edition, [vote.nominee for vote in my_ballot.votes])
     rows = [
-        BallotRow(category=category, nominee=nominees.get(chosen.get(category.number)))
+        BallotRow(
+            category=category,
+            nominee=nominees.get(chosen[category.number].nominee),
+            invalidated=chosen[category.number].invalidated,
+        )
+        if category.number in chosen
+        else BallotRow(category=category, nominee=None)
         for category in category_list(edition=edition)
     ]
     voted = len(my_ballot.votes)
@@ -183,6 +204,8 @@ def ballot(request: HttpRequest, year: int) -> HttpResponse:
             "total": my_ballot.category_count,
             "missing": max(my_ballot.category_count - voted, 0),
             "ballot_counts": counts,
+            "excluded": my_ballot.excluded,
+            "invalidated": my_ballot.invalidated,
         },
     )
 
@@ -203,8 +226,12 @@ def ballot_category(request: HttpRequest, year: int, number: int) -> HttpRespons
         "voted": len(my_ballot.votes),
         "total": my_ballot.category_count,
         "current_id": mine,
+        "current_invalidated": any(
+            vote.invalidated for vote in my_ballot.votes if vote.category == category.number
+        ),
+        "refusal": _refusal(my_ballot, category),
     }
-    if not voting.is_open:
+    if not voting.is_open or context["refusal"] is not None:
         context["current"] = _nominees_by_id(edition, [mine] if mine else []).get(mine)
         return render(request, "frontend/voting/category.html", context)
     nominees = list(
@@ -243,7 +270,12 @@ def ballot_confirm(request: HttpRequest, year: int, number: int) -> HttpResponse
         refusal = NotANominee() if nominee is None else WrongCategory()
         messages.error(request, refusal.detail)
         return _to_category(edition, category)
-    mine = _my_vote(ballot_get(edition=edition, voter=request.user), category)
+    my_ballot = ballot_get(edition=edition, voter=request.user)
+    refusal = _refusal(my_ballot, category)
+    if refusal is not None:
+        messages.error(request, refusal.detail)
+        return _to_category(edition, category)
+    mine = _my_vote(my_ballot, category)
     replaced = _nominees_by_id(edition, [mine]).get(mine) if mine and mine != chosen else None
     return render(
         request,

@@ -58,7 +58,8 @@ def test_edition_list_shows_current_phase_and_category_count(admin_client):
 
 
 def test_edition_change_page_shows_timeline_and_rules(admin_client):
-    edition = EditionFactory(year=2020)
+    # Before voting opens: afterwards the rules are read-only (tests/awards/test_rules_lock.py).
+    edition = EditionFactory(year=2020, phase=Phase.NOMINATION)
 
     html = admin_client.get(f"/admin/awards/edition/{edition.pk}/change/").content.decode()
 

@@ -492,7 +492,8 @@ def test_fraud_page_shows_a_cluster_of_new_accounts_with_its_evidence(
     ]
     emails = [cells(row)[0] for row in find(find(account_table, "tbody")[0], "tr")]
     assert sorted(emails) == sorted(vote.voter.email for vote in votes)
-    [button] = find(flag, "button")
+    [form] = find(flag, "form", class_="flag-form")
+    [button] = find(form, "button")
     assert text(button) == "Invalidate these 5 votes"
 
 
@@ -597,7 +598,8 @@ def test_fraud_page_shows_a_mailbox_pair_and_invalidates_it_by_account(
         ("ada.lovelace@gmail.com", "2", "2"),
         ("adalovelace+wsis@gmail.com", "1", "1"),
     ]
-    assert text(find(flag, "button")[0]) == "Invalidate the votes of these 2 accounts"
+    [form] = find(flag, "form", class_="flag-form")
+    assert text(find(form, "button")[0]) == "Invalidate the votes of these 2 accounts"
 
     done = invalidate(secretariat, edition, flag_key(response), "One person, two accounts.")
 
@@ -606,7 +608,8 @@ def test_fraud_page_shows_a_mailbox_pair_and_invalidates_it_by_account(
     assert valid_votes(edition) == 2
     [flag] = flag_articles(followed)
     assert "All their votes in this edition are already invalidated." in text(flag)
-    assert find(flag, "form") == []
+    assert find(flag, "form", class_="flag-form") == []
+    assert not [b for b in find(flag, "button") if "Invalidate" in text(b)]
     [table] = find(page(followed), "table", class_="invalidations")
     assert "One person, two accounts." in text(table)
 
@@ -638,9 +641,10 @@ def test_fraud_page_query_count_does_not_grow_with_the_flags(
     [bought] = give(nominees[0], 1)
     votes_invalidate(votes=Vote.objects.filter(pk=bought.pk), by=admin_user, reason="Bought.")
 
-    # The gate's three, the edition, the three signals, the votes and the accounts they
-    # concern, the invalidations, the header's one.
-    with django_assert_num_queries(11):
+    # The gate's three, the edition, the three signals, the secretariat's flags, the
+    # dismissals, the votes and the accounts they concern, the exclusions, the
+    # invalidations, the header's one.
+    with django_assert_num_queries(14):
         response = secretariat.get(fraud_url(edition))
 
     assert len(flag_articles(response)) == clusters + 1

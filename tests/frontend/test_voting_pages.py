@@ -614,9 +614,10 @@ def test_ballot_page_query_count(signed_in, voter, edition, django_assert_num_qu
         VoteFactory(nominee=ProjectFactory(category=category), voter=voter)
     _warm_up(signed_in, BALLOT)
 
-    # Session and user; the edition; my votes; the number of categories; the nominees
-    # voted for; the categories; the header's role groups.
-    with django_assert_num_queries(8):
+    # Session and user; the edition; my votes; the number of categories; whether I am
+    # excluded from voting; the nominees voted for; the categories; the header's role
+    # groups.
+    with django_assert_num_queries(9):
         response = signed_in.get(BALLOT)
 
     assert progress(response).startswith(f"{count} of {count} categor")
@@ -633,7 +634,7 @@ def test_ballot_page_query_count_with_complete_ballots(
     _warm_up(signed_in, BALLOT)
 
     # As above (no vote: no nominee to load), and the complete-ballot rule's two counts.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = signed_in.get(BALLOT)
 
     assert "vote in all" in rule_statement(response)
@@ -647,8 +648,8 @@ def test_category_page_query_count(signed_in, voter, edition, django_assert_num_
     _warm_up(signed_in, category_url(3))
 
     # Session and user; the edition; the category; my votes; the number of categories;
-    # the nominees; the header's role groups.
-    with django_assert_num_queries(8):
+    # whether I am excluded; the nominees; the header's role groups.
+    with django_assert_num_queries(9):
         response = signed_in.get(category_url(3))
 
     assert len(cards(response)) == count

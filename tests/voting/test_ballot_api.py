@@ -64,10 +64,10 @@ def test_ballot_lists_my_votes_and_completeness(voter_client, nominees):
     body = voter_client.get(BALLOT).json()
 
     assert body["votes"] == [
-        {"category": 1, "nominee": nominees[1][1].pk},
-        {"category": 2, "nominee": nominees[2][1].pk},
+        {"category": 1, "nominee": nominees[1][1].pk, "invalidated": False},
+        {"category": 2, "nominee": nominees[2][1].pk, "invalidated": False},
     ]
-    assert (body["complete"], body["category_count"]) == (False, 3)
+    assert (body["complete"], body["category_count"], body["excluded"]) == (False, 3, False)
     vote(voter_client, 3, nominees[3][0].pk)
     assert voter_client.get(BALLOT).json()["complete"] is True
 
@@ -85,7 +85,8 @@ def test_a_voter_votes_in_all_18_categories(voter_client, edition):
     assert statuses == {201}
     body = voter_client.get(BALLOT).json()
     assert body["votes"] == [
-        {"category": number, "nominee": nominee.pk} for number, nominee in sorted(chosen.items())
+        {"category": number, "nominee": nominee.pk, "invalidated": False}
+        for number, nominee in sorted(chosen.items())
     ]
     assert (body["complete"], body["category_count"]) == (True, 18)
     assert recount(edition=edition) == {nominee.pk: 1 for nominee in chosen.values()}

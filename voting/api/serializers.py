@@ -1,9 +1,16 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 
 class BallotVoteSerializer(serializers.Serializer):
     category = serializers.IntegerField(help_text="The category's number.")
     nominee = serializers.IntegerField(help_text="The nominee's id.")
+    invalidated = serializers.BooleanField(
+        help_text=_(
+            "Set aside by the secretariat: the vote does not count, and it can be neither "
+            "changed nor withdrawn (409 vote_invalidated)."
+        )
+    )
 
 
 class BallotSerializer(serializers.Serializer):
@@ -12,6 +19,12 @@ class BallotSerializer(serializers.Serializer):
         source="is_complete", help_text="Whether every category has a vote."
     )
     category_count = serializers.IntegerField()
+    excluded = serializers.BooleanField(
+        help_text=_(
+            "The secretariat has excluded this account from voting in the edition: its "
+            "votes do not count, and voting answers 403 voter_excluded."
+        )
+    )
 
 
 class VoteRequestSerializer(serializers.Serializer):

@@ -18,8 +18,9 @@ CATEGORY = OpenApiParameter(
 
 @extend_schema(parameters=[YEAR])
 class BallotView(APIView):
-    """My votes in an edition: the nominee voted for in each category, and whether the
-    ballot is complete."""
+    """My votes in an edition: the nominee voted for in each category (and whether the
+    secretariat set it aside), whether the ballot is complete, and whether the account
+    is excluded from voting."""
 
     permission_classes = [HasConfirmedEmail]
     serializer_class = BallotSerializer
@@ -41,7 +42,10 @@ class BallotCategoryView(APIView):
     )
     def put(self, request, year: int, category: int):
         """Cast or change my vote in this category: 201 when new, 200 when changed or
-        the same. Repeating the request never makes a second vote."""
+        the same. Repeating the request never makes a second vote. An account the
+        secretariat excluded from voting in the edition is refused (403
+        ``voter_excluded``), as is a change of a vote it invalidated (409
+        ``vote_invalidated``)."""
         chosen = voting_category(year=year, number=category)
         if chosen is None:
             raise Http404
@@ -62,7 +66,9 @@ class BallotCategoryView(APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request, year: int, category: int):
-        """Withdraw my vote in this category."""
+        """Withdraw my vote in this category. A vote the secretariat invalidated
+        cannot be withdrawn (409 ``vote_invalidated``), and an excluded account
+        withdraws nothing (403 ``voter_excluded``)."""
         chosen = voting_category(year=year, number=category)
         if chosen is None:
             raise Http404

@@ -1,0 +1,573 @@
+"""The secretariat's fraud review: the signals of ``voting.fraud`` (and the accounts it
+flagged itself), what it decided about them, and the accounts it excluded.
+
+Each decision is a service of ``voting`` (which checks the role and the reason, and
+writes the audit trail): invalidate what a signal concerns, or one account's votes;
+exclude an account, reinstate it; dismiss a signal; flag an account no signal found.
+These views read the request, call them and say what happened.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import secretariat_required
+from accounts.models import User
+from awards.models import Edition
+from config.errors import DomainError
+from frontend.current import edition_or_404
+from voting.fraud import SECRETARIAT_FLAG, Flag, signals_review
+from voting.models import SignalDismissal, Vote, VoterExclusion
+from voting.selectors import exclusion_list
+from voting.services import (
+    DISMISSAL_REASON_REQUIRED,
+    EXCLUSION_REASON_REQUIRED,
+    FLAG_REASON_REQUIRED,
+    REINSTATEMENT_REASON_REQUIRED,
+    ReasonRequired,
+    account_flag,
+    account_votes_invalidate,
+    signal_dismiss,
+    voter_exclude,
+    voter_reinstate,
+    votes_invalidate,
+)
+
+# A flag's table lists this many votes or accounts; its form acts on all of them.
+FLAG_ROWS_SHOWN = 100
+
+FLAG_KINDS = {
+    "new_accounts_one_network": _("New accounts from one network"),
+    "mailbox_variants": _("One mailbox, several accounts"),
+    "burst": _("Faster than a person"),
+    SECRETARIAT_FLAG: _("Flagged by the secretariat"),
+}
+
+FLAG_CHANGED_MESSAGE = _(
+    "Nothing was invalidated: this signal has changed since the page was loaded "
+    "(votes were cast, changed or invalidated). Review it again below."
+)
+NOTHING_DONE_CHANGED = _(
+    "Nothing was done: this signal has changed since the page was loaded (votes were cast, "
+    "changed or invalidated). Review it again below."
+)
+NO_SUCH_ACCOUNT = _("Nothing was done: this account no longer exists.")
+RECOUNT_NEEDED = _(
+    "The Champions were counted before: compute them again on the standings page for "
+    "the count to include this."
+)
+
+NOT_PEOPLE = _("Do not name people: say what you found.")
+
+
+class InvalidateForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for invalidating"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Kept with each vote and in the history of the vote. Do not name people: say "
+            "what you found."
+        ),
+        error_messages={"required": ReasonRequired.default_detail},
+    )
+
+
+class AccountActionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Kept with the votes, the exclusion and in the audit trail. Do not name "
+            "people: say what you found."
+        ),
+        error_messages={"required": EXCLUSION_REASON_REQUIRED},
+    )
+
+    def __init__(self, *args, action: str = "exclude", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if action == "invalidate":
+            self.fields["reason"].error_messages["required"] = ReasonRequired.default_detail
+
+
+class DismissForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why this is not fraud"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=NOT_PEOPLE,
+        error_messages={"required": DISMISSAL_REASON_REQUIRED},
+    )
+
+
+class ReinstateForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for reinstating"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "The votes the exclusion set aside count again; the audit trail keeps the reason."
+        ),
+        error_messages={"required": REINSTATEMENT_REASON_REQUIRED},
+    )
+
+
+class FlagAccountForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address of the account"),
+        error_messages={"required": _("Write the e-mail address of the account to flag.")},
+    )
+    reason = forms.CharField(
+        label=_("Why it should be reviewed"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=NOT_PEOPLE,
+        error_messages={"required": FLAG_REASON_REQUIRED},
+    )
+
+    def clean_email(self) -> User:
+        email = self.cleaned_data["email"]
+        account = User.objects.filter(email__iexact=email).first()
+        if account is None:
+            raise forms.ValidationError(_("No account has this e-mail address."))
+        return account
+
+
+@dataclass
+class FlagView:
+    flag: Flag
+    key: str
+    votes: list[Vote] = field(default_factory=list)
+    accounts: list[User] = field(default_factory=list)
+    form: InvalidateForm | None = None
+    dismiss_form: DismissForm | None = None
+    # The bound form of one account's actions, when it came back with an error.
+    account_form: tuple[int, AccountActionForm] | None = None
+    dismissal: SignalDismissal | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return FLAG_KINDS.get(self.flag.kind, self.flag.kind.replace("_", " ").capitalize())
+
+    @property
+    def by_account(self) -> bool:
+        """Flags that name accounts but no votes act on those accounts' votes."""
+        return not self.flag.vote_ids
+
+    @property
+    def size(self) -> int:
+        return len(self.flag.voter_ids if self.by_account else self.flag.vote_ids)
+
+    @property
+    def counted(self) -> int:
+        """How many of the concerned votes still count (all of a vote-level flag's: the
+        signals look at valid votes only; of an account-level flag's, those of the
+        accounts listed)."""
+        if not self.by_account:
+            return len(self.flag.vote_ids)
+        return sum(account.counted_votes for account in self.accounts)
+
+    @property
+    def rows_hidden(self) -> int:
+        return max(0, self.size - FLAG_ROWS_SHOWN)
+
+    @property
+    def can_invalidate(self) -> bool:
+        return self.counted > 0 or self.rows_hidden > 0
+
+    @property
+    def account_rows(self) -> list[tuple[User, AccountActionForm]]:
+        """Each account listed, with the form of its actions."""
+        bound = dict([self.account_form]) if self.account_form else {}
+        return [
+            (
+                account,
+                bound.get(account.pk) or AccountActionForm(prefix=self.account_prefix(account.pk)),
+            )
+            for account in self.accounts
+        ]
+
+    def account_prefix(self, account_id: int) -> str:
+        return f"{self.key}-account-{account_id}"
+
+
+def _flag_key(flag: Flag) -> str:
+    """A name for the flag that changes whenever what it concerns changes: a form posted
+    for it acts only on what the secretariat saw."""
+    concerned = (
+        ",".join(map(str, sorted(flag.vote_ids))) + ";" + ",".join(map(str, sorted(flag.voter_ids)))
+    )
+    digest = hashlib.sha256(f"{flag.kind}:{concerned}".encode()).hexdigest()[:12]
+    return f"{flag.kind.replace('_', '-')}-{digest}"
+
+
+def _flag_views(
+    edition: Edition, flags: list[Flag], dismissed: list[tuple[Flag, SignalDismissal]]
+) -> tuple[list[FlagView], list[FlagView]]:
+    """The open and the dismissed flags with the votes and accounts they concern, in
+    two queries whatever the number of flags."""
+    views = [FlagView(flag=flag, key=_flag_key(flag)) for flag in flags]
+    apart = [
+        FlagView(flag=flag, key=_flag_key(flag), dismissal=dismissal)
+        for flag, dismissal in dismissed
+    ]
+    vote_ids = {pk for view in views for pk in view.flag.vote_ids[:FLAG_ROWS_SHOWN]}
+    voter_ids = {pk for view in views for pk in view.flag.voter_ids[:FLAG_ROWS_SHOWN]}
+    votes = (
+        {
+            vote.pk: vote
+            for vote in Vote.objects.filter(edition=edition, pk__in=vote_ids)
+            .select_related("category", "nominee")
+            .only(
+                "cast_at",
+                "changed_at",
+                "network",
+                "user_agent",
+                "invalidated_at",
+                "category__number",
+                "category__title",
+                "nominee__title",
+            )
+        }
+        if vote_ids
+        else {}
+    )
+    accounts = (
+        {
+            account.pk: account
+            for account in User.objects.filter(pk__in=voter_ids)
+            .annotate(
+                edition_votes=Count("votes", filter=Q(votes__edition=edition)),
+                counted_votes=Count(
+                    "votes", filter=Q(votes__edition=edition, votes__invalidated_at__isnull=True)
+                ),
+                is_excluded=Exists(
+                    VoterExclusion.objects.filter(
+                        edition=edition, voter=OuterRef("pk"), lifted_at=None
+                    )
+                ),
+            )
+            .only("email", "date_joined")
+        }
+        if voter_ids
+        else {}
+    )
+    for view in views:
+        view.votes = sorted(
+            (votes[pk] for pk in view.flag.vote_ids[:FLAG_ROWS_SHOWN] if pk in votes),
+            key=lambda vote: (vote.cast_at, vote.pk),
+        )
+        view.accounts = [
+            accounts[pk] for pk in view.flag.voter_ids[:FLAG_ROWS_SHOWN] if pk in accounts
+        ]
+        view.form = InvalidateForm(prefix=view.key)
+        view.dismiss_form = DismissForm(prefix=f"{view.key}-dismiss")
+    return views, apart
+
+
+# --- The decisions ---------------------------------------------------------------------
+# Each returns the bound form with its errors when the reason is missing (the page
+# shows it again, in place), or None once done or refused, with a message.
+
+
+def _reason_errors(form: forms.Form, refusal: DomainError) -> forms.Form | None:
+    """The form with the service's reason errors on it, or None for another refusal."""
+    if "reason" not in refusal.errors:
+        return None
+    for error in refusal.errors["reason"]:
+        form.add_error("reason", error)
+    return form
+
+
+def _recount_note(edition: Edition) -> str:
+    return f" {RECOUNT_NEEDED}" if edition.standings_recorded_at is not None else ""
+
+
+def _invalidate(request: HttpRequest, edition: Edition, view: FlagView) -> InvalidateForm | None:
+    """Invalidate what the flag concerns."""
+    form = InvalidateForm(request.POST, prefix=view.key)
+    if not form.is_valid():
+        return form
+    reason = form.cleaned_data["reason"]
+    try:
+        if view.by_account:
+            at = timezone.now()
+            with transaction.atomic():
+                count = sum(
+                    account_votes_invalidate(
+                        edition=edition, voter=voter, by=request.user, reason=reason, at=at
+                    )
+                    for voter in User.objects.filter(pk__in=view.flag.voter_ids)
+                )
+        else:
+            count = votes_invalidate(
+                votes=Vote.objects.filter(edition=edition, pk__in=view.flag.vote_ids),
+                by=request.user,
+                reason=reason,
+            )
+    except DomainError as refusal:
+        if _reason_errors(form, refusal) is not None:
+            return form
+        messages.error(request, refusal.detail)
+        return None
+    _say_invalidated(request, edition, count)
+    return None
+
+
+def _say_invalidated(request: HttpRequest, edition: Edition, count: int) -> None:
+    if count == 0:
+        messages.info(request, _("Nothing changed: these votes were already invalidated."))
+        return
+    done = ngettext(
+        "%(count)d vote invalidated: it no longer counts.",
+        "%(count)d votes invalidated: they no longer count.",
+        count,
+    ) % {"count": count}
+    if edition.standings_recorded_at is not None:
+        done += " " + str(_("Compute the Champions again to record the standings without them."))
+    messages.success(request, done)
+
+
+def _account_action(
+    request: HttpRequest, edition: Edition, view: FlagView, account: User, action: str
+) -> AccountActionForm | None:
+    """Invalidate one account's votes, or exclude it: the other accounts of the signal
+    are left as they are."""
+    form = AccountActionForm(request.POST, prefix=view.account_prefix(account.pk), action=action)
+    if not form.is_valid():
+        return form
+    reason = form.cleaned_data["reason"]
+    try:
+        if action == "exclude":
+            exclusion = voter_exclude(
+                edition=edition, voter=account, by=request.user, reason=reason
+            )
+        else:
+            count = account_votes_invalidate(
+                edition=edition, voter=account, by=request.user, reason=reason
+            )
+    except DomainError as refusal:
+        if _reason_errors(form, refusal) is not None:
+            return form
+        messages.error(request, refusal.detail)
+        return None
+    if action == "exclude":
+        count = len(exclusion.votes_set_aside)
+        done = ngettext(
+            "%(email)s is excluded from voting in this edition; %(count)d vote invalidated.",
+            "%(email)s is excluded from voting in this edition; %(count)d votes invalidated.",
+            count,
+        ) % {"email": account.email, "count": count}
+        messages.success(request, done + (_recount_note(edition) if count else ""))
+    else:
+        _say_invalidated(request, edition, count)
+    return None
+
+
+def _dismiss(request: HttpRequest, edition: Edition, view: FlagView) -> DismissForm | None:
+    form = DismissForm(request.POST, prefix=f"{view.key}-dismiss")
+    if not form.is_valid():
+        return form
+    try:
+        signal_dismiss(
+            edition=edition, flag=view.flag, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as refusal:
+        if _reason_errors(form, refusal) is not None:
+            return form
+        messages.error(request, refusal.detail)
+        return None
+    messages.success(
+        request,
+        _(
+            "The signal is dismissed. It stays dismissed while it names the same accounts, "
+            "and comes back here if they change."
+        ),
+    )
+    return None
+
+
+def _reinstate(
+    request: HttpRequest, edition: Edition, exclusion: VoterExclusion
+) -> ReinstateForm | None:
+    form = ReinstateForm(request.POST, prefix=f"reinstate-{exclusion.pk}")
+    if not form.is_valid():
+        return form
+    try:
+        done = voter_reinstate(
+            edition=edition,
+            voter=exclusion.voter,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as refusal:
+        if _reason_errors(form, refusal) is not None:
+            return form
+        messages.error(request, refusal.detail)
+        return None
+    said = ngettext(
+        "%(email)s may vote again; %(count)d vote the exclusion set aside counts again.",
+        "%(email)s may vote again; %(count)d votes the exclusion set aside count again.",
+        done.votes_restored,
+    ) % {"email": exclusion.voter.email, "count": done.votes_restored}
+    if done.recount_needed:
+        messages.warning(request, f"{said} {RECOUNT_NEEDED}")
+    else:
+        messages.success(request, said)
+    return None
+
+
+def _flag_account(request: HttpRequest, edition: Edition) -> FlagAccountForm | None:
+    form = FlagAccountForm(request.POST, prefix="flag-account")
+    if not form.is_valid():
+        return form
+    account = form.cleaned_data["email"]
+    try:
+        account_flag(
+            edition=edition, voter=account, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as refusal:
+        if _reason_errors(form, refusal) is not None:
+            return form
+        messages.error(request, refusal.detail)
+        return None
+    messages.success(
+        request,
+        _("%(email)s is flagged: review it with the signals below.") % {"email": account.email},
+    )
+    return None
+
+
+@dataclass(frozen=True)
+class Invalidation:
+    reason: str
+    votes: int
+    accounts: int
+    first: datetime
+    last: datetime
+
+
+def _invalidations(edition: Edition) -> list[Invalidation]:
+    """The votes of the edition set aside now, one row per reason written (a vote a
+    reinstatement restored is no longer among them)."""
+    rows = (
+        Vote.objects.filter(edition=edition, invalidated_at__isnull=False)
+        .values("invalidated_reason")
+        .annotate(
+            votes=Count("pk"),
+            accounts=Count("voter", distinct=True),
+            first=Min("invalidated_at"),
+            last=Max("invalidated_at"),
+        )
+        .order_by("-last", "invalidated_reason")
+        .values_list("invalidated_reason", "votes", "accounts", "first", "last")
+    )
+    return [Invalidation(*row) for row in rows]
+
+
+@dataclass
+class Posted:
+    """The form that came back with an error, and where the page shows it."""
+
+    form: forms.Form
+    exclusion_id: int | None = None
+
+
+def _act(
+    request: HttpRequest, edition: Edition, views: list[FlagView], exclusions: list
+) -> Posted | None:
+    """Carry out the posted decision; the form to show again when it needs correcting,
+    None when the page should be loaded afresh."""
+    action = request.POST.get("action", "invalidate")
+    if action == "flag-account":
+        form = _flag_account(request, edition)
+        return Posted(form) if form is not None else None
+    if action == "reinstate":
+        exclusion = next(
+            (e for e in exclusions if str(e.pk) == request.POST.get("exclusion", "")), None
+        )
+        if exclusion is None:
+            messages.warning(request, _("Nothing was done: this account is no longer excluded."))
+            return None
+        form = _reinstate(request, edition, exclusion)
+        return Posted(form, exclusion_id=exclusion.pk) if form is not None else None
+
+    posted = request.POST.get("flag", "")
+    view = next((view for view in views if view.key == posted), None)
+    if view is None:
+        changed = FLAG_CHANGED_MESSAGE if action == "invalidate" else NOTHING_DONE_CHANGED
+        messages.warning(request, changed)
+        return None
+    if action == "dismiss":
+        form = _dismiss(request, edition, view)
+        if form is not None:
+            view.dismiss_form = form
+        return Posted(form) if form is not None else None
+    if action in ("account-invalidate", "account-exclude"):
+        account = next(
+            (a for a in view.accounts if str(a.pk) == request.POST.get("account", "")), None
+        )
+        if account is None:
+            messages.warning(request, NO_SUCH_ACCOUNT)
+            return None
+        form = _account_action(request, edition, view, account, action.removeprefix("account-"))
+        if form is not None:
+            view.account_form = (account.pk, form)
+        return Posted(form) if form is not None else None
+    form = _invalidate(request, edition, view)
+    if form is not None:
+        view.form = form
+    return Posted(form) if form is not None else None
+
+
+@secretariat_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def fraud(request: HttpRequest, year: int) -> HttpResponse:
+    edition = edition_or_404(request, year)
+    review = signals_review(edition=edition)
+    views, dismissed = _flag_views(edition, review.open, review.dismissed)
+    exclusions = list(exclusion_list(edition=edition))
+    posted = None
+    if request.method == "POST":
+        posted = _act(request, edition, views, exclusions)
+        if posted is None:
+            return redirect("frontend:fraud", year=edition.year)
+
+    invalidations = _invalidations(edition)
+    flag_form = (
+        posted.form
+        if posted and isinstance(posted.form, FlagAccountForm)
+        else FlagAccountForm(prefix="flag-account")
+    )
+    return render(
+        request,
+        "frontend/review/fraud.html",
+        {
+            "edition": edition,
+            "flags": views,
+            "dismissed": dismissed,
+            "error_form": posted.form if posted else None,
+            "flag_form": flag_form,
+            "exclusions": [
+                (
+                    exclusion,
+                    posted.form
+                    if posted and posted.exclusion_id == exclusion.pk
+                    else ReinstateForm(prefix=f"reinstate-{exclusion.pk}"),
+                )
+                for exclusion in exclusions
+            ],
+            "invalidations": invalidations,
+            "invalidated_total": sum(row.votes for row in invalidations),
+            "rows_shown": FLAG_ROWS_SHOWN,
+        },
+    )
