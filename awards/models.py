@@ -481,8 +481,9 @@ class Standing(models.Model):
 
 
 class ExclusionReason(models.TextChoices):
-    INVALIDATED = "invalidated", "Invalidated by the secretariat"
-    INCOMPLETE_BALLOT = "incomplete_ballot", "Incomplete ballot"
+    INVALIDATED = "invalidated", _("Invalidated by the secretariat")
+    INCOMPLETE_BALLOT = "incomplete_ballot", _("Incomplete ballot")
+    OUTSIDE_WINDOW = "outside_window", _("Cast outside the voting window")
 
 
 class Exclusion(models.Model):

@@ -30,6 +30,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django_countries import countries
@@ -847,7 +848,19 @@ def _edition_ensure(*, current: Phase, now: datetime) -> Edition:
     if edition.title != DEMO_TITLE:
         edition.title = DEMO_TITLE
         edition.save(update_fields=["title"])
-    return edition_timeline_set(edition=edition, times=times)
+    moved = times["voting_opens_at"] - edition.voting_opens_at
+    edition = edition_timeline_set(edition=edition, times=times)
+    if moved:
+        # The demo's votes move with its timeline: the count takes only the votes cast
+        # inside the voting window.
+        for model in (Vote, VoteEvent):
+            model.objects.filter(edition=edition).update(
+                **{field: F(field) + moved for field in _VOTE_TIMES[model]}
+            )
+    return edition
+
+
+_VOTE_TIMES = {Vote: ("cast_at", "changed_at"), VoteEvent: ("at",)}
 
 
 # --- Projects: a plan per catalogue entry, carried out through the real services -----

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -153,5 +155,12 @@ class VoteFactory(factory.django.DjangoModelFactory):
     category = factory.SelfAttribute("nominee.category")
     edition = factory.SelfAttribute("nominee.edition")
     voter = factory.SubFactory(UserFactory, email_confirmed=True)
-    cast_at = factory.LazyFunction(timezone.now)
+    # Now, or the last second of the edition's voting window if it has closed: the vote
+    # statement writes only inside it.
+    cast_at = factory.LazyAttribute(
+        lambda vote: max(
+            vote.edition.voting_opens_at,
+            min(timezone.now(), vote.edition.voting_closes_at - timedelta(seconds=1)),
+        )
+    )
     changed_at = factory.SelfAttribute("cast_at")

@@ -2,11 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from accounts.models import User
 from awards.models import Category, Edition, ExclusionReason
-from voting.models import Tally, Vote, VoterExclusion
+from voting.models import Tally, Vote, VoteAction, VoteEvent, VoterExclusion
 
 
 @dataclass(frozen=True)
@@ -112,19 +112,49 @@ class ValidCount:
     voters: int  # people who voted (at least once, valid or not)
 
 
+def _nominees_at_close(edition: Edition, late: list[tuple[int, int, int]]) -> dict[int, int]:
+    """For votes changed after the close (``late``: id, voter, category), the nominee
+    each one named at the close, from the votes' history: {vote id: nominee id}."""
+    voters = {voter for _, voter, _ in late}
+    chosen: dict[tuple[int, int], int] = {}
+    for voter, category, nominee in (
+        VoteEvent.objects.filter(
+            edition=edition,
+            voter__in=voters,
+            action__in=[VoteAction.CAST, VoteAction.CHANGED],
+            at__lt=edition.voting_closes_at,
+        )
+        .order_by("at", "pk")
+        .values_list("voter_id", "category_id", "nominee_id")
+    ):
+        chosen[(voter, category)] = nominee  # the last one before the close wins
+    return {
+        vote: chosen[(voter, category)]
+        for vote, voter, category in late
+        if (voter, category) in chosen
+    }
+
+
 def valid_count(*, edition: Edition) -> ValidCount:
-    """The valid votes of an edition: without the votes the secretariat invalidated and,
-    where the edition requires complete ballots, without the votes of ballots that
-    lack a category; with how many were left out, and why, per category."""
+    """The valid votes of an edition, as they stood when voting closed: without the
+    votes cast outside the voting window, the votes the secretariat invalidated and,
+    where the edition requires complete ballots, the votes of ballots that lack a
+    category; with how many were left out, and why, per category."""
     votes = Vote.objects.filter(edition=edition)
     exclusions: dict[tuple[int, str], int] = {}
-    for category_id, total in (
-        votes.filter(invalidated_at__isnull=False)
-        .values_list("category_id")
-        .annotate(total=Count("id"))
-        .order_by()
-    ):
-        exclusions[(category_id, ExclusionReason.INVALIDATED)] = total
+
+    def excluded(queryset: QuerySet[Vote], reason: str) -> None:
+        for category_id, total in (
+            queryset.values_list("category_id").annotate(total=Count("id")).order_by()
+        ):
+            exclusions[(category_id, reason)] = total
+
+    # The vote statement writes only inside the window; a timeline moved afterwards
+    # can leave votes outside it.
+    inside = Q(cast_at__gte=edition.voting_opens_at, cast_at__lt=edition.voting_closes_at)
+    excluded(votes.exclude(inside), ExclusionReason.OUTSIDE_WINDOW)
+    votes = votes.filter(inside)
+    excluded(votes.filter(invalidated_at__isnull=False), ExclusionReason.INVALIDATED)
     counted = votes.filter(invalidated_at__isnull=True)
     if edition.complete_ballot_required:
         complete = (
@@ -133,15 +163,26 @@ def valid_count(*, edition: Edition) -> ValidCount:
             .filter(categories=edition.categories.count())
             .values("voter_id")
         )
-        incomplete = counted.exclude(voter_id__in=complete)
-        for category_id, total in (
-            incomplete.values_list("category_id").annotate(total=Count("id")).order_by()
-        ):
-            exclusions[(category_id, ExclusionReason.INCOMPLETE_BALLOT)] = total
+        excluded(counted.exclude(voter_id__in=complete), ExclusionReason.INCOMPLETE_BALLOT)
         counted = counted.filter(voter_id__in=complete)
-    totals = counted.values_list("nominee_id").annotate(total=Count("id")).order_by()
-    voters = votes.exclude(voter=None).values("voter_id").distinct().count()
-    return ValidCount(votes=dict(totals), exclusions=exclusions, voters=voters)
+    totals = dict(counted.values_list("nominee_id").annotate(total=Count("id")).order_by())
+    late = list(
+        counted.filter(changed_at__gte=edition.voting_closes_at, voter__isnull=False).values_list(
+            "pk", "voter_id", "category_id", "nominee_id"
+        )
+    )
+    if late:
+        at_close = _nominees_at_close(edition, [row[:3] for row in late])
+        for vote, _, _, nominee in late:
+            if at_close.get(vote, nominee) != nominee:
+                totals[nominee] -= 1
+                totals[at_close[vote]] = totals.get(at_close[vote], 0) + 1
+    voters = Vote.objects.filter(edition=edition).exclude(voter=None)
+    return ValidCount(
+        votes={nominee: total for nominee, total in totals.items() if total},
+        exclusions=exclusions,
+        voters=voters.values("voter_id").distinct().count(),
+    )
 
 
 def ballot_counts_if_closed_now(*, edition: Edition, voter: User) -> bool:

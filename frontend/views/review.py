@@ -86,7 +86,7 @@ class CategoryStandings:
 @dataclass(frozen=True)
 class ExclusionRow:
     category: Category
-    by_reason: list[int]  # in the order of ExclusionReason
+    by_reason: list[int]  # in the order of the report's reasons
 
     @property
     def total(self) -> int:
@@ -95,6 +95,7 @@ class ExclusionRow:
 
 @dataclass(frozen=True)
 class ExclusionReport:
+    reasons: list[ExclusionReason]  # the columns
     rows: list[ExclusionRow]
 
     @property
@@ -183,15 +184,23 @@ def _exclusion_report(edition: Edition, categories: list[Category]) -> Exclusion
         .order_by()
         .values_list("category_id", "reason", "votes")
     }
+    # Votes outside the window occur only where the timeline moved after they were cast.
+    found = {reason for _, reason in counts}
+    reasons = [
+        reason
+        for reason in ExclusionReason
+        if reason != ExclusionReason.OUTSIDE_WINDOW or reason in found
+    ]
     return ExclusionReport(
+        reasons=reasons,
         rows=[
             ExclusionRow(
                 category=category,
-                by_reason=[counts.get((category.pk, reason), 0) for reason in ExclusionReason],
+                by_reason=[counts.get((category.pk, reason), 0) for reason in reasons],
             )
             for category in categories
-            if any((category.pk, reason) in counts for reason in ExclusionReason)
-        ]
+            if any((category.pk, reason) in counts for reason in reasons)
+        ],
     )
 
 
@@ -270,7 +279,6 @@ def standings(request: HttpRequest, year: int) -> HttpResponse:
             "voting_open": state.phase == Phase.VOTING,
             "voting_over": voting.closes_at <= current_edition(request).at,
             "exclusions": _exclusion_report(edition, categories) if recorded else None,
-            "exclusion_reasons": ExclusionReason.labels,
             "changed_since_recorded": recorded
             and not edition.complete_ballot_required
             and _standings_changed_since_recorded(groups, votes),

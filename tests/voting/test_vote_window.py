@@ -9,9 +9,11 @@ import pytest
 from django.db import OperationalError
 from django.utils import timezone
 
-from awards.models import Edition, Project, ProjectStatus
-from voting.models import Vote, VoteEvent
-from voting.selectors import tally_differences
+from awards.models import Edition, ExclusionReason, Project, ProjectStatus
+from awards.phases import Phase
+from tests.factories import CategoryFactory, EditionFactory, ProjectFactory, VoteFactory
+from voting.models import Vote, VoteAction, VoteEvent
+from voting.selectors import tally_differences, valid_count
 from voting.services import (
     VoteInvalidated,
     ballot_cast,
@@ -166,3 +168,48 @@ def test_a_withdrawal_of_an_invalidated_vote_is_refused_by_the_service(
     with pytest.raises(VoteInvalidated):
         ballot_withdraw(edition=edition, category=category, voter=voter)
     assert Vote.objects.count() == 1
+
+
+# --- The count takes the votes as they stood when voting closed ---------------------
+
+
+def test_the_count_leaves_out_votes_cast_outside_the_window():
+
+    edition = EditionFactory(year=2020, phase=Phase.CHAMPIONS)
+    category = CategoryFactory(edition=edition, number=1)
+    nominee = ProjectFactory(category=category)
+    second = timedelta(seconds=1)
+    inside = VoteFactory(nominee=nominee, cast_at=edition.voting_closes_at - second)
+    VoteFactory(nominee=nominee, cast_at=edition.voting_opens_at - second)  # before it opened
+    VoteFactory(nominee=nominee, cast_at=edition.voting_closes_at)  # at the close: too late
+
+    counted = valid_count(edition=edition)
+
+    assert counted.votes == {nominee.pk: 1}
+    assert counted.exclusions == {(category.pk, ExclusionReason.OUTSIDE_WINDOW): 2}
+    assert inside.is_valid
+
+
+def test_a_vote_changed_after_the_close_counts_as_it_stood_at_the_close():
+
+    edition = EditionFactory(year=2020, phase=Phase.CHAMPIONS)
+    category = CategoryFactory(edition=edition, number=1)
+    before, after = ProjectFactory.create_batch(2, category=category)
+    cast_at = edition.voting_closes_at - timedelta(minutes=5)
+    changed_at = edition.voting_closes_at + timedelta(minutes=5)
+    late = VoteFactory(nominee=after, cast_at=cast_at, changed_at=changed_at)
+    for nominee, action, at in (
+        (before, VoteAction.CAST, cast_at),
+        (after, VoteAction.CHANGED, changed_at),
+    ):
+        VoteEvent.objects.create(
+            edition=edition,
+            category=category,
+            nominee=nominee,
+            voter=late.voter,
+            action=action,
+            at=at,
+        )
+    VoteFactory(nominee=after)
+
+    assert valid_count(edition=edition).votes == {before.pk: 1, after.pk: 1}
