@@ -84,9 +84,7 @@ def test_rotating_x_forwarded_for_does_not_escape_the_anonymous_throttle(api_cli
 
 
 @pytest.mark.django_db
-def test_behind_a_trusted_proxy_each_client_has_its_own_throttle(
-    api_client, low_rates, settings
-):
+def test_behind_a_trusted_proxy_each_client_has_its_own_throttle(api_client, low_rates, settings):
     settings.TRUSTED_PROXIES = 1
     EditionFactory(year=2020)
 
@@ -134,9 +132,7 @@ def test_rotating_x_forwarded_for_does_not_escape_the_signup_limit(client, signu
 
 
 @pytest.mark.django_db
-def test_behind_a_trusted_proxy_the_signup_limit_counts_each_client(
-    client, signup_limit, settings
-):
+def test_behind_a_trusted_proxy_the_signup_limit_counts_each_client(client, signup_limit, settings):
     settings.TRUSTED_PROXIES = 1
 
     statuses = [
