@@ -78,13 +78,14 @@ def error_response(status: int, detail: str | None = None, code: str | None = No
 # --- Django's error handlers (named in config.urls) -------------------------------------
 
 
-def _too_large(request: HttpRequest, exception: Exception) -> HttpResponse:
-    # The upload checks (config.uploads) say which limit was passed; Django's own refusal
-    # of a body over DATA_UPLOAD_MAX_MEMORY_SIZE only that it was too large.
+def _refused_sending(request: HttpRequest, exception: Exception, status: int) -> HttpResponse:
+    """A body refused for its size or its number of files. The upload checks
+    (config.uploads) say which limit was passed; Django's own refusal of a body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE only that it was too large."""
     detail = getattr(exception, "detail", None)
     code = getattr(exception, "code", None)
     if is_api(request):
-        return error_response(413, detail, code)
+        return error_response(status, detail, code)
     # Back to the page the form was on, when it is one of this site's.
     referer = request.headers.get("Referer", "")
     back = (
@@ -94,12 +95,14 @@ def _too_large(request: HttpRequest, exception: Exception) -> HttpResponse:
         )
         else None
     )
-    return render(request, "413.html", {"detail": detail, "back": back}, status=413)
+    return render(request, "413.html", {"detail": detail, "back": back}, status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if isinstance(exception, RequestDataTooBig):
-        return _too_large(request, exception)
+        return _refused_sending(request, exception, 413)
+    if isinstance(exception, TooManyFilesSent) and hasattr(exception, "detail"):
+        return _refused_sending(request, exception, 400)
     if not is_api(request):
         return defaults.bad_request(request, exception)
     if isinstance(exception, DisallowedHost):

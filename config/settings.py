@@ -179,6 +179,12 @@ if DEBUG:
     # Without collectstatic WhiteNoise serves from the apps' folders (as runserver does)
     # and would warn that STATIC_ROOT does not exist yet.
     warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+# The upload checks come first: they stop reading a file past its limit (config/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

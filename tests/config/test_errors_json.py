@@ -183,7 +183,7 @@ def test_a_form_body_over_the_limit_on_a_page_is_not_json(raising_client):
 
     assert response.status_code == 413
     assert response["Content-Type"].startswith("text/html")
-    assert "Too large to send" in response.content.decode()
+    assert "Too much to send" in response.content.decode()
 
 
 # --- Django's other refusals -----------------------------------------------------------------
