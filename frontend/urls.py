@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from frontend.views import account, home, roles
 
@@ -11,6 +12,8 @@ urlpatterns = [
     path("profile/delete/", account.profile_delete, name="profile-delete"),
     path("secretariat/", roles.secretariat, name="secretariat"),
     path("jury/", roles.jury, name="jury"),
+    # The words of the site's scripts, in the visitor's language (gettext in JavaScript).
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("frontend.urls_submitter")),
     path("", include("frontend.urls_secretariat")),
     path("", include("frontend.urls_voting")),
