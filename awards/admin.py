@@ -4,6 +4,9 @@ from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.permissions import JURY_GROUP
@@ -333,9 +336,20 @@ class ScoreAdmin(_ReadOnlyAdmin):
 
 @admin.register(Certificate)
 class CertificateAdmin(_ReadOnlyAdmin):
-    """Made by the Celery task at publication; the secretariat downloads them here."""
+    """Made by the Celery task at publication; the secretariat downloads them here,
+    through the view that checks who asks (the files are private: they have no URL)."""
 
-    list_display = ["project", "kind", "file", "generated_at"]
+    list_display = ["project", "kind", "pdf", "generated_at"]
     list_filter = ["kind", "project__edition"]
     search_fields = ["project__title", "project__organisation_name"]
-    list_select_related = ["project"]
+    list_select_related = ["project__edition"]
+    fields = ["project", "kind", "pdf", "sha256", "generated_at"]
+    readonly_fields = ["pdf"]
+
+    @admin.display(description=_("file"))
+    def pdf(self, certificate: Certificate) -> str:
+        url = reverse(
+            "frontend:certificate",
+            args=[certificate.project.edition.year, certificate.project_id, certificate.kind],
+        )
+        return format_html('<a href="{}">{}</a>', url, _("Download the PDF"))

@@ -177,8 +177,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Served by frontend's media view, to those who may see each project's files.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Certificates, letters and booklets: no URL reaches them (config/storage.py).
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
 if DEBUG:
     # Without collectstatic WhiteNoise serves from the apps' folders (as runserver does)
     # and would warn that STATIC_ROOT does not exist yet.
