@@ -4,11 +4,14 @@ Kept apart from ``config.api``: DRF resolves these classes while its views modul
 loads, so this module must not import DRF's views.
 """
 
+import math
+
 from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
+from config.errors_json import error_response
 from config.network import client_ip
 
 
@@ -100,3 +103,28 @@ class TokenFailureThrottle(_ClientAddress, _RatesFromSettings, SimpleRateThrottl
         self._load(request)
         self.history.insert(0, self.now)
         self.cache.set(self.key, self.history, self.duration)
+
+
+class TokenFailureMiddleware:
+    """The same count for django-allauth's app API, which refuses a wrong or ended
+    ``X-Session-Token`` with 410 on any of its endpoints."""
+
+    prefix = "/_allauth/app/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(self.prefix) or not request.headers.get("X-Session-Token"):
+            return self.get_response(request)
+        failures = TokenFailureThrottle()
+        wait = failures.wait_before_trying(request)
+        if wait is not None:
+            refusal = Throttled(wait=wait)
+            response = error_response(429, str(refusal.detail), "throttled")
+            response["Retry-After"] = str(math.ceil(wait))
+            return response
+        response = self.get_response(request)
+        if response.status_code == 410:
+            failures.failure_record(request)
+        return response

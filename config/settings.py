@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, to answer every error under /api/ and /_allauth/ as JSON.
     "config.errors_json.JsonErrorsMiddleware",
+    # Wrong session tokens sent to allauth's app API count against their address.
+    "config.api_access.TokenFailureMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",

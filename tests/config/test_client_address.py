@@ -210,3 +210,27 @@ def test_token_failures_are_counted_per_client_behind_a_trusted_proxy(
 
     assert first == [401, 401, 401, 429]
     assert guess("198.51.100.2") == 401
+
+
+@pytest.mark.django_db
+def test_wrong_session_tokens_to_allauths_app_api_are_throttled_too(client, token_failure_rate):
+    def session(token: str, address: str = PEER):
+        return client.get(f"{APP}/auth/session", HTTP_X_SESSION_TOKEN=token, REMOTE_ADDR=address)
+
+    refused = [session(f"guess-{n}").status_code for n in range(3)]
+    throttled = session("guess-4")
+
+    assert refused == [410, 410, 410]
+    assert throttled.status_code == 429
+    assert int(throttled["Retry-After"]) > 0
+    assert throttled.json()["code"] == "throttled"
+    assert session("guess-5", address="198.51.100.20").status_code == 410
+
+
+@pytest.mark.django_db
+def test_token_failures_on_allauth_and_the_api_add_up(client, api_client, token_failure_rate):
+    for n in range(2):
+        client.get(f"{APP}/auth/session", HTTP_X_SESSION_TOKEN=f"guess-{n}", REMOTE_ADDR=PEER)
+    with_token(api_client, "guess-3")
+
+    assert with_token(api_client, "guess-4").status_code == 429
