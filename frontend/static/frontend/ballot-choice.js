@@ -1,6 +1,7 @@
 // With JavaScript: the chosen card stands out (where the style sheet cannot do it
 // alone) and the button's neighbour says which nominee is chosen.
-// Its words come from the translation catalogue loaded before it (gettext).
+// Its words come translated in the form's data-chosen: the busiest page of the vote
+// loads no catalogue for one sentence.
 (function () {
   "use strict";
   var form = document.querySelector("[data-ballot-form]");
@@ -16,8 +17,8 @@
     });
     if (announce && chosen) {
       var label = form.querySelector('label[for="' + chosen.id + '"]');
-      status.textContent = interpolate(
-        gettext("Chosen: %(nominee)s"), {nominee: label.firstChild.textContent.trim()}, true
+      status.textContent = form.dataset.chosen.replace(
+        "%(nominee)s", label.firstChild.textContent.trim()
       );
     }
   }
