@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.permissions import JURY_GROUP
 from awards.exports import download
+from awards.files import FileRefused, document_check, image_check
 from awards.models import (
     ActionLine,
     Category,
@@ -179,8 +181,30 @@ class RejectionForm(forms.Form):
     )
 
 
+class ProjectAdminForm(forms.ModelForm):
+    """The secretariat's uploads are checked by their content as the submitters' are,
+    and an image is kept only as its pixels encoded anew (the admin gives the model and
+    the fields)."""
+
+    def _checked(self, name: str, check) -> object:
+        upload = self.cleaned_data.get(name)
+        if not isinstance(upload, UploadedFile):
+            return upload  # unchanged, or cleared
+        try:
+            return check(upload, field=name).upload
+        except FileRefused as refusal:
+            raise forms.ValidationError(refusal.detail, code=refusal.code) from None
+
+    def clean_logo(self):
+        return self._checked("logo", image_check)
+
+    def clean_document(self):
+        return self._checked("document", document_check)
+
+
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
+    form = ProjectAdminForm
     list_display = [
         "title",
         "organisation_name",

@@ -7,8 +7,9 @@ soon as one file passes its limit or one file too many begins. What the view acc
 is said by ``upload_limits`` on a function view or an ``upload_limits`` attribute on a
 class view; any other view takes ``DEFAULT_LIMITS``.
 
-The refusal is a ``RequestDataTooBig`` (413), answered by ``config.errors_json``: JSON
-under the API's paths, a page saying which limit was passed elsewhere.
+The refusal is a ``RequestDataTooBig`` (413) or a ``TooManyFilesSent`` (400), answered
+by ``config.errors_json``: JSON under the API's paths, a page saying which limit was
+passed elsewhere. In an API view, DRF answers it as any other API error.
 """
 
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import APIException
 
 MEGABYTE = 1024 * 1024
 
@@ -65,20 +67,27 @@ DEFAULT_LIMITS = UploadLimits(
 )
 
 
-class UploadTooLarge(RequestDataTooBig):
-    code = "file_too_large"
+class _Refusal(APIException):
+    """Both Django's refusal (raised while Django's middleware reads a form, answered by
+    config.errors_json) and DRF's (raised while an API view reads its data, answered by
+    config.api like any other API error, without a server error in the log)."""
 
     def __init__(self, detail: str) -> None:
-        self.detail = detail
-        super().__init__(detail)
+        APIException.__init__(self, detail, self.default_code)
+
+    @property
+    def code(self) -> str:
+        return self.default_code
 
 
-class TooManyFiles(TooManyFilesSent):
-    code = "too_many_files"
+class UploadTooLarge(RequestDataTooBig, _Refusal):
+    status_code = 413
+    default_code = "file_too_large"
 
-    def __init__(self, detail: str) -> None:
-        self.detail = detail
-        super().__init__(detail)
+
+class TooManyFiles(TooManyFilesSent, _Refusal):
+    status_code = 400
+    default_code = "too_many_files"
 
 
 View = TypeVar("View", bound=Callable[..., Any])
