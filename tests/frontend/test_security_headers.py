@@ -19,7 +19,8 @@ from tests.frontend.test_results_pages import decide
 
 pytestmark = pytest.mark.django_db
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "frontend" / "templates"
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE_FOLDERS = [ROOT / "frontend" / "templates", ROOT / "awards" / "templates"]
 # Scripts of these types are data, which no browser runs (Django's json_script).
 DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}
 
@@ -79,15 +80,17 @@ def test_no_template_of_the_site_has_inline_code():
     """Every template, rendered or not: the e-mails excepted, which no browser opens
     on the site (mail clients need their styles inline)."""
     found = {}
-    for template in sorted(TEMPLATES.rglob("*.html")):
-        relative = template.relative_to(TEMPLATES)
-        if relative.parts[:2] == ("account", "email"):
-            continue
-        problems = inline_code(template.read_text())
-        if problems:
-            found[str(relative)] = problems
+    for folder in TEMPLATE_FOLDERS:
+        for template in sorted(folder.rglob("*.html")):
+            relative = template.relative_to(ROOT)
+            if "email" in relative.parts:
+                continue
+            problems = inline_code(template.read_text())
+            if problems:
+                found[str(relative)] = problems
 
     assert found == {}
+    assert (ROOT / "frontend" / "templates" / "frontend" / "base.html").exists()
 
 
 PUBLIC_PAGES = [
