@@ -8,6 +8,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from accounts.services import email_queue
+from config.network import client_ip
 
 DISPOSABLE_MESSAGE = (
     "Addresses of disposable e-mail services cannot be used here: please sign up with an "
@@ -56,3 +57,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_from_email(self) -> str:
         return settings.DEFAULT_FROM_EMAIL
+
+    def get_client_ip(self, request) -> str:
+        # The address that rate limits and the sessions list see is the one the API's
+        # throttles see (allauth raises PermissionDenied when it is empty).
+        return client_ip(request) or super().get_client_ip(request)

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.permissions import JURY_GROUP
 from awards.exports import download
+from awards.files import FileRefused, document_check, image_check
 from awards.models import (
     ActionLine,
     AuditEntry,
@@ -301,8 +303,30 @@ class RejectionForm(forms.Form):
     )
 
 
+class ProjectAdminForm(forms.ModelForm):
+    """The secretariat's uploads are checked by their content as the submitters' are,
+    and an image is kept only as its pixels encoded anew (the admin gives the model and
+    the fields)."""
+
+    def _checked(self, name: str, check) -> object:
+        upload = self.cleaned_data.get(name)
+        if not isinstance(upload, UploadedFile):
+            return upload  # unchanged, or cleared
+        try:
+            return check(upload, field=name).upload
+        except FileRefused as refusal:
+            raise forms.ValidationError(refusal.detail, code=refusal.code) from None
+
+    def clean_logo(self):
+        return self._checked("logo", image_check)
+
+    def clean_document(self):
+        return self._checked("document", document_check)
+
+
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
+    form = ProjectAdminForm
     list_display = [
         "title",
         "organisation_name",
@@ -458,12 +482,23 @@ class ScoreAdmin(_ReadOnlyAdmin):
 
 @admin.register(Certificate)
 class CertificateAdmin(_ReadOnlyAdmin):
-    """Made by the Celery task at publication; the secretariat downloads them here."""
+    """Made by the Celery task at publication; the secretariat downloads them here,
+    through the view that checks who asks (the files are private: they have no URL)."""
 
-    list_display = ["project", "kind", "file", "generated_at"]
+    list_display = ["project", "kind", "pdf", "generated_at"]
     list_filter = ["kind", "project__edition"]
     search_fields = ["project__title", "project__organisation_name"]
-    list_select_related = ["project"]
+    list_select_related = ["project__edition"]
+    fields = ["project", "kind", "pdf", "sha256", "generated_at"]
+    readonly_fields = ["pdf"]
+
+    @admin.display(description=_("file"))
+    def pdf(self, certificate: Certificate) -> str:
+        url = reverse(
+            "frontend:certificate",
+            args=[certificate.project.edition.year, certificate.project_id, certificate.kind],
+        )
+        return format_html('<a href="{}">{}</a>', url, _("Download the PDF"))
 
 
 @admin.register(AuditEntry)

@@ -1,3 +1,4 @@
+import secrets
 import uuid
 from itertools import pairwise
 
@@ -13,6 +14,7 @@ from django_countries.fields import CountryField
 
 from accounts.models import StakeholderType
 from awards.phases import PHASE_ORDER, PhaseWindow, closes_field, opens_field
+from config.storage import private_storage
 
 
 class ActionLine(models.Model):
@@ -591,13 +593,19 @@ class CertificateKind(models.TextChoices):
     CHAMPION_LETTER = "champion_letter", "Champion letter"
 
 
+def certificate_file_path(instance: "Certificate", filename: str) -> str:
+    # Private storage has no URL; the name is unguessable all the same, so that no
+    # mistake in serving it makes a certificate reachable by counting.
+    return f"certificates/{instance.project.edition.year}/{secrets.token_urlsafe(24)}.pdf"
+
+
 class Certificate(models.Model):
     """A Winner's or Champion's certificate, or a Champion's letter with its figures:
     made once the results are published, made again identically on request."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="certificates")
     kind = models.CharField(max_length=32, choices=CertificateKind.choices)
-    file = models.FileField(upload_to="certificates/")
+    file = models.FileField(upload_to=certificate_file_path, storage=private_storage)
     sha256 = models.CharField(max_length=64)
     generated_at = models.DateTimeField(default=timezone.now)
 

@@ -4,9 +4,15 @@ Kept apart from ``config.api``: DRF resolves these classes while its views modul
 loads, so this module must not import DRF's views.
 """
 
+import math
+
 from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
+
+from config.errors_json import error_response
+from config.network import client_ip
 
 
 class SessionTokenAuthentication(XSessionTokenAuthentication):
@@ -19,6 +25,21 @@ class SessionTokenAuthentication(XSessionTokenAuthentication):
     allow_anonymous_users = False
     allow_invalid_session_tokens = False
 
+    def authenticate(self, request):
+        if not self.get_session_token(request):
+            return None
+        # Checked before the token, so that an address past the rate learns nothing
+        # more about the tokens it tries.
+        failures = TokenFailureThrottle()
+        wait = failures.wait_before_trying(request)
+        if wait is not None:
+            raise Throttled(wait=wait)
+        try:
+            return super().authenticate(request)
+        except AuthenticationFailed:
+            failures.failure_record(request)
+            raise
+
 
 class _RatesFromSettings:
     """DRF copies the rates when the class is defined; reading them on use lets the
@@ -30,14 +51,80 @@ class _RatesFromSettings:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
 
-class AnonymousThrottle(_RatesFromSettings, AnonRateThrottle):
+class _ClientAddress:
+    """Requests are told apart by the client's address as ``config.network`` reads it,
+    not by DRF's own reading of X-Forwarded-For (which any client can rotate)."""
+
+    def get_ident(self, request) -> str:
+        return client_ip(request)
+
+
+class AnonymousThrottle(_ClientAddress, _RatesFromSettings, AnonRateThrottle):
     scope = "anonymous"
 
 
-class AccountThrottle(_RatesFromSettings, UserRateThrottle):
+class AccountThrottle(_ClientAddress, _RatesFromSettings, UserRateThrottle):
     scope = "account"
 
     def get_cache_key(self, request, view):
         if not request.user or not request.user.is_authenticated:
             return None  # anonymous requests have their own throttle
         return super().get_cache_key(request, view)
+
+
+class TokenFailureThrottle(_ClientAddress, _RatesFromSettings, SimpleRateThrottle):
+    """Failed ``X-Session-Token`` authentications, counted per address: past the rate
+    the address waits, whatever token it sends."""
+
+    scope = "token_failure"
+
+    def get_cache_key(self, request, view=None) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def _load(self, request) -> None:
+        self.key = self.get_cache_key(request)
+        self.now = self.timer()
+        self.history = [
+            moment for moment in self.cache.get(self.key, []) if moment > self.now - self.duration
+        ]
+
+    def wait_before_trying(self, request) -> float | None:
+        """None while the address may try a token, else the seconds it must wait."""
+        if self.rate is None:
+            return None
+        self._load(request)
+        if len(self.history) < self.num_requests:
+            return None
+        return self.wait()
+
+    def failure_record(self, request) -> None:
+        if self.rate is None:
+            return
+        self._load(request)
+        self.history.insert(0, self.now)
+        self.cache.set(self.key, self.history, self.duration)
+
+
+class TokenFailureMiddleware:
+    """The same count for django-allauth's app API, which refuses a wrong or ended
+    ``X-Session-Token`` with 410 on any of its endpoints."""
+
+    prefix = "/_allauth/app/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(self.prefix) or not request.headers.get("X-Session-Token"):
+            return self.get_response(request)
+        failures = TokenFailureThrottle()
+        wait = failures.wait_before_trying(request)
+        if wait is not None:
+            refusal = Throttled(wait=wait)
+            response = error_response(429, str(refusal.detail), "throttled")
+            response["Retry-After"] = str(math.ceil(wait))
+            return response
+        response = self.get_response(request)
+        if response.status_code == 410:
+            failures.failure_record(request)
+        return response

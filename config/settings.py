@@ -8,6 +8,8 @@ every variable.
 import warnings
 from pathlib import Path
 
+from csp.constants import NONE, SELF
+
 from config.env import Env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -53,7 +55,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, to answer every error under /api/ and /_allauth/ as JSON.
+    "config.errors_json.JsonErrorsMiddleware",
+    # Wrong session tokens sent to allauth's app API count against their address.
+    "config.api_access.TokenFailureMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -171,12 +179,21 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Served by frontend's media view, to those who may see each project's files.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Certificates, letters and booklets: no URL reaches them (config/storage.py).
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
 if DEBUG:
     # Without collectstatic WhiteNoise serves from the apps' folders (as runserver does)
     # and would warn that STATIC_ROOT does not exist yet.
     warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+# The upload checks come first: they stop reading a file past its limit (config/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -227,6 +244,42 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "config.errors_json.csrf_failure"
+# Scripts, styles and everything else come from this site's own files: no inline
+# script, style or event handler runs (tests/frontend/test_security_headers.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Swagger UI and the authenticator set-up's QR code draw data: images.
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Nothing on the site uses these; a page injected into it cannot either.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+# How many proxies of our own stand in front and append to X-Forwarded-For; with none,
+# the peer is the client (config/network.py).
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", 0, minimum=0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -240,11 +293,12 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anonymous": env.rate("API_THROTTLE_ANONYMOUS", "120/minute"),
         "account": env.rate("API_THROTTLE_ACCOUNT", "600/minute"),
+        "token_failure": env.rate("API_THROTTLE_TOKEN_FAILURES", "30/minute"),
     },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -1,6 +1,7 @@
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
-from frontend.views import account, home, roles
+from frontend.views import account, home, media, roles
 
 app_name = "frontend"
 urlpatterns = [
@@ -11,6 +12,10 @@ urlpatterns = [
     path("profile/delete/", account.profile_delete, name="profile-delete"),
     path("secretariat/", roles.secretariat, name="secretariat"),
     path("jury/", roles.jury, name="jury"),
+    # MEDIA_URL: the projects' files, to those who may see each project.
+    path("media/<path:name>", media.project_file, name="media"),
+    # The words of the site's scripts, in the visitor's language (gettext in JavaScript).
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("frontend.urls_submitter")),
     path("", include("frontend.urls_secretariat")),
     path("", include("frontend.urls_voting")),

@@ -25,8 +25,10 @@ def _sessions_in_the_database(settings):
 
 @pytest.fixture(autouse=True)
 def _media_in_a_temporary_folder(settings, tmp_path):
-    # Uploads (and the demo's logos) go to a folder of each test's own.
+    # Uploads (and the demo's logos) go to a folder of each test's own, and so do the
+    # private files (certificates, letters, booklets).
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
 
 
 @pytest.fixture(autouse=True)

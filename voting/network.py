@@ -3,6 +3,8 @@ from functools import lru_cache
 
 from django.http import HttpRequest
 
+from config.network import client_ip
+
 
 # A voter casts up to one vote per category within minutes, from one address.
 @lru_cache(maxsize=4096)
@@ -18,6 +20,4 @@ def network_of(address: str) -> str:
 
 
 def request_network(request: HttpRequest) -> str:
-    # REMOTE_ADDR is the peer: behind a proxy, the proxy must set it (for instance
-    # gunicorn's --forwarded-allow-ips), never a header the client controls.
-    return network_of(request.META.get("REMOTE_ADDR", ""))
+    return network_of(client_ip(request))

@@ -23,6 +23,7 @@ from awards.api.serializers import (
     NomineeSerializer,
     ResultsSerializer,
 )
+from awards.files import DOCUMENT_UPLOAD, IMAGES_UPLOAD, LOGO_UPLOAD
 from awards.filters import NomineeFilter
 from awards.models import Category, Edition, Project
 from awards.selectors import (
@@ -229,6 +230,7 @@ class MyProjectSubmit(_OwnProject):
 @extend_schema(parameters=[YEAR, PROJECT_ID])
 class MyProjectLogo(_OwnProject):
     parser_classes = [MultiPartParser]
+    upload_limits = LOGO_UPLOAD
     serializer_class = MyProjectSerializer
 
     @extend_schema(request=FileUploadSerializer, responses=MyProjectSerializer)
@@ -242,6 +244,7 @@ class MyProjectLogo(_OwnProject):
 @extend_schema(parameters=[YEAR, PROJECT_ID])
 class MyProjectDocument(_OwnProject):
     parser_classes = [MultiPartParser]
+    upload_limits = DOCUMENT_UPLOAD
     serializer_class = MyProjectSerializer
 
     @extend_schema(request=FileUploadSerializer, responses=MyProjectSerializer)
@@ -262,6 +265,7 @@ class MyProjectDocument(_OwnProject):
 @extend_schema(parameters=[YEAR, PROJECT_ID])
 class MyProjectImages(_OwnProject):
     parser_classes = [MultiPartParser]
+    upload_limits = IMAGES_UPLOAD
     serializer_class = MyProjectSerializer
 
     @extend_schema(request=ImagesUploadSerializer, responses={201: MyProjectSerializer})

@@ -5,7 +5,6 @@ import hashlib
 from datetime import datetime
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,6 +19,7 @@ from awards.models import (
 )
 from awards.selectors import results_are_public
 from config.errors import Conflict
+from config.storage import private_storage
 
 
 class ResultsNotPublished(Conflict):
@@ -32,11 +32,11 @@ def _store(project: Project, kind: str, content: bytes, at: datetime) -> Certifi
     existing = Certificate.objects.select_for_update().filter(project=project, kind=kind).first()
     if existing and existing.sha256 == digest and existing.file:
         return existing
-    name = f"{project.edition.year}/{project.pk}-{kind}.pdf"  # under the field's certificates/
     if existing and existing.file:
         existing.file.delete(save=False)
     certificate = existing or Certificate(project=project, kind=kind)
-    certificate.file.save(name, ContentFile(content), save=False)
+    # Named by the field (certificate_file_path): unguessable, in private storage.
+    certificate.file.save(f"{kind}.pdf", ContentFile(content), save=False)
     certificate.sha256, certificate.generated_at = digest, at
     certificate.save()
     return certificate
@@ -64,7 +64,8 @@ def booklet_name(edition: Edition) -> str:
 
 
 def booklet_generate(*, edition: Edition) -> str:
-    """The "Success Stories" booklet of an edition; returns its storage name."""
+    """The "Success Stories" booklet of an edition; returns its name in private storage
+    (served by the booklet view once the results are public)."""
     if not results_are_public(edition=edition):
         raise ResultsNotPublished()
     projects = list(
@@ -76,9 +77,10 @@ def booklet_generate(*, edition: Edition) -> str:
     )
     content = booklet_pdf(edition, projects)
     name = booklet_name(edition)
-    if default_storage.exists(name):
-        with default_storage.open(name, "rb") as existing:
+    storage = private_storage()
+    if storage.exists(name):
+        with storage.open(name, "rb") as existing:
             if existing.read() == content:
                 return name
-        default_storage.delete(name)
-    return default_storage.save(name, ContentFile(content))
+        storage.delete(name)
+    return storage.save(name, ContentFile(content))

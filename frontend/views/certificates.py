@@ -2,7 +2,6 @@
 secretariat), the Success Stories booklet for everyone; nothing before publication."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
@@ -10,6 +9,7 @@ from awards.models import CertificateKind, Project
 from awards.permissions import can_download_certificates
 from awards.selectors import edition_get, results_are_public
 from awards.services.certificates import booklet_generate, booklet_name, certificates_generate
+from config.storage import private_storage
 
 
 @login_required
@@ -41,10 +41,10 @@ def booklet(request: HttpRequest, year: int) -> FileResponse:
     if edition is None or not results_are_public(edition=edition):
         raise Http404
     name = booklet_name(edition)
-    if not default_storage.exists(name):
+    if not private_storage().exists(name):
         name = booklet_generate(edition=edition)
     return FileResponse(
-        default_storage.open(name, "rb"),
+        private_storage().open(name, "rb"),
         as_attachment=True,
         filename=f"wsis-prizes-{year}-success-stories.pdf",
         content_type="application/pdf",

@@ -19,7 +19,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import confirmed_email_required
-from awards.files import MAX_DOCUMENT_BYTES, MAX_IMAGE_BYTES, MEGABYTE
+from awards.files import (
+    DOCUMENT_UPLOAD,
+    IMAGES_UPLOAD,
+    LOGO_UPLOAD,
+    MAX_DOCUMENT_BYTES,
+    MAX_IMAGE_BYTES,
+    MEGABYTE,
+)
 from awards.models import (
     MAX_PROJECT_IMAGES,
     Category,
@@ -55,6 +62,7 @@ from awards.services import (
 )
 from awards.services.projects import EDITABLE_FIELDS
 from config.errors import DomainError, NotFound
+from config.uploads import upload_limits
 from frontend.current import current_edition, edition_or_404
 
 View = Callable[..., HttpResponse]
@@ -192,6 +200,10 @@ class LogoForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": IMAGE_TYPES}),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["logo"].widget.attrs.update(LOGO_UPLOAD.widget_attrs())
+
 
 class ImagesForm(forms.Form):
     images = MultipleFileField(
@@ -202,6 +214,7 @@ class ImagesForm(forms.Form):
 
     def __init__(self, *args: Any, room: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["images"].widget.attrs.update(IMAGES_UPLOAD.widget_attrs())
         self.fields["images"].help_text = (
             f"JPEG, PNG or WebP, {MAX_IMAGE_BYTES // MEGABYTE} MB each, {MAX_PROJECT_IMAGES} "
             f"in all: you can add {room} more. Choose several files at once if you like."
@@ -216,6 +229,10 @@ class DocumentForm(forms.Form):
         error_messages={"required": "Choose a PDF file."},
         widget=forms.FileInput(attrs={"accept": "application/pdf"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["document"].widget.attrs.update(DOCUMENT_UPLOAD.widget_attrs())
 
 
 # --- Helpers ---------------------------------------------------------------------------
@@ -436,6 +453,7 @@ def _change(
     return _back_to_project(request, project)
 
 
+@upload_limits(LOGO_UPLOAD)
 @_draft_action
 def my_project_logo(request: HttpRequest, project: Project) -> HttpResponse:
     form = LogoForm(request.POST, request.FILES)
@@ -452,6 +470,7 @@ def my_project_logo(request: HttpRequest, project: Project) -> HttpResponse:
     )
 
 
+@upload_limits(IMAGES_UPLOAD)
 @_draft_action
 def my_project_images(request: HttpRequest, project: Project) -> HttpResponse:
     form = ImagesForm(request.POST, request.FILES, room=_room(project))
@@ -477,6 +496,7 @@ def my_project_image_remove(request: HttpRequest, project: Project, image_id: in
     )
 
 
+@upload_limits(DOCUMENT_UPLOAD)
 @_draft_action
 def my_project_document(request: HttpRequest, project: Project) -> HttpResponse:
     form = DocumentForm(request.POST, request.FILES)

@@ -1,5 +1,13 @@
-import pytest
+import io
 
+import pytest
+from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.forms.models import model_to_dict
+from django.test import RequestFactory
+from PIL import Image
+
+from awards.admin import ProjectAdmin
 from awards.models import Category, Edition, Project
 from awards.phases import Phase
 from tests.factories import CategoryFactory, EditionFactory, ProjectFactory, UserFactory
@@ -137,3 +145,54 @@ def test_project_changelist_query_count_does_not_grow_with_rows(
 
     assert len(response.context["cl"].result_list) == rows
     assert Project.objects.count() == rows
+
+
+# --- Files uploaded in the admin are checked as the submitters' are ----------------------
+
+
+def admin_project_form(admin_user, project, files):
+    request = RequestFactory().get("/")
+    request.user = admin_user
+    form_class = ProjectAdmin(Project, admin.site).get_form(request, obj=project)
+    data = {
+        name: value
+        for name, value in model_to_dict(project, fields=list(form_class.base_fields)).items()
+        if value is not None and name not in files
+    }
+    data["sdgs"] = [goal.pk for goal in data.get("sdgs", [])]
+    return form_class(data, files, instance=project)
+
+
+def test_a_logo_uploaded_in_the_admin_is_encoded_anew(admin_user, project, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x013B] = "Photographer Name"
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(buffer, format="JPEG", exif=exif)
+    polyglot = buffer.getvalue() + b"<script>alert(1)</script>"
+    form = admin_project_form(
+        admin_user, project, {"logo": SimpleUploadedFile("logo.png", polyglot)}
+    )
+
+    assert form.is_valid(), form.errors
+    saved = form.save()
+
+    stored = saved.logo.read()
+    assert saved.logo.name.endswith(".jpg")
+    assert b"<script>" not in stored
+    assert b"Photographer Name" not in stored
+
+
+def test_a_file_that_is_no_image_is_refused_in_the_admin(admin_user, project):
+    form = admin_project_form(
+        admin_user,
+        project,
+        {
+            "logo": SimpleUploadedFile("logo.png", b"<html>not an image</html>"),
+            "document": SimpleUploadedFile("report.pdf", b"<html>not a PDF</html>"),
+        },
+    )
+
+    assert not form.is_valid()
+    assert "logo" in form.errors
+    assert form.errors["document"] == ["report.pdf is not a PDF document."]

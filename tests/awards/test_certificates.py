@@ -1,7 +1,8 @@
 import io
+from pathlib import Path
 
 import pytest
-from django.core.files.storage import default_storage
+from django.conf import settings
 from pypdf import PdfReader
 
 from awards.models import Certificate
@@ -12,6 +13,7 @@ from awards.services.certificates import (
     certificates_generate,
 )
 from awards.tasks import certificates_for_edition
+from config.storage import private_storage
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +73,7 @@ def test_booklet_gathers_winners_and_champions(published):
     again = booklet_generate(edition=edition)
 
     assert name == again
-    with default_storage.open(name, "rb") as booklet:
+    with private_storage().open(name, "rb") as booklet:
         text = text_of(booklet.read())
     assert "Success Stories" in text
     for key in [(1, "top"), (1, "second"), (2, "top"), (2, "second")]:
@@ -88,9 +90,20 @@ def test_task_makes_every_certificate(published):
     assert Certificate.objects.filter(kind="certificate").count() == 4
 
 
-def test_certificates_are_stored_under_certificates_and_the_year(published):
+def test_certificates_are_stored_privately_under_unguessable_names(published):
     _, projects = published
+    winner = projects[(2, "top")]
 
-    certificate, _ = certificates_generate(project=projects[(2, "top")])
+    certificate, letter = certificates_generate(project=winner)
 
-    assert certificate.file.name == f"certificates/2020/{projects[(2, 'top')].pk}-certificate.pdf"
+    for made in (certificate, letter):
+        folder, year, name = made.file.name.split("/")
+        assert (folder, year) == ("certificates", "2020")
+        assert made.kind not in name
+        assert len(name.removesuffix(".pdf")) >= 32
+        path = Path(made.file.path)
+        assert path.is_relative_to(settings.PRIVATE_MEDIA_ROOT)
+        assert not path.is_relative_to(settings.MEDIA_ROOT)
+    assert certificate.file.name != letter.file.name
+    with pytest.raises(ValueError):
+        certificate.file.url  # noqa: B018  (no URL reaches a private file)

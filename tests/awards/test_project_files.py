@@ -188,3 +188,125 @@ def test_files_of_a_submitted_project_cannot_change(draft, media):
             project=draft, by=draft.submitted_by, uploads=[upload("1.png", image_bytes())]
         )
     assert stored_files(media) == []
+
+
+# --- Images are encoded anew: only their pixels are kept -----------------------------------
+
+
+def stored_image(draft, content: bytes, name: str = "photo.jpg"):
+    images = project_images_add(
+        project=draft, by=draft.submitted_by, uploads=[upload(name, content)]
+    )
+    path = Path(images[0].image.path)
+    return path.read_bytes(), Image.open(path)
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG that declares its size and holds no pixels: opening it reads the size only."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+
+
+def test_an_image_over_16_megapixels_is_refused(draft, media):
+    big = image_bytes("PNG", size=(4001, 4000))
+
+    with pytest.raises(FileRefused) as refused:
+        project_images_add(project=draft, by=draft.submitted_by, uploads=[upload("big.png", big)])
+
+    assert refused.value.errors == {
+        "images": ["big.png is 4001 by 4000 pixels: images may have 16 megapixels at most."]
+    }
+    assert stored_files(media) == []
+
+
+@pytest.mark.parametrize(
+    "width, message",
+    [
+        (5_000, "bomb.png is 5000 by 5000 pixels: images may have 16 megapixels at most."),
+        (10_000, "bomb.png is 10000 by 10000 pixels: images may have 16 megapixels at most."),
+        (50_000, "bomb.png has too many pixels: images may have 16 megapixels at most."),
+    ],
+)
+def test_a_decompression_bomb_is_refused_before_it_is_decoded(draft, media, width, message):
+    with pytest.raises(FileRefused) as refused:
+        project_logo_set(
+            project=draft,
+            by=draft.submitted_by,
+            upload=upload("bomb.png", png_header_only(width, width)),
+        )
+
+    assert refused.value.detail == message
+    assert stored_files(media) == []
+
+
+def test_a_truncated_image_is_refused(draft, media):
+    truncated = image_bytes("JPEG", size=(400, 300))[:-200]
+
+    with pytest.raises(FileRefused) as refused:
+        project_logo_set(project=draft, by=draft.submitted_by, upload=upload("cut.jpg", truncated))
+
+    assert refused.value.detail == "cut.jpg is not a JPEG, PNG or WebP image."
+
+
+def test_exif_data_does_not_survive_and_the_orientation_is_applied(draft, media):
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCameraMaker"  # Make
+    exif[0x013B] = "Photographer Name"  # Artist
+    exif[0x0112] = 6  # Orientation: rotate 90° to display
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(buffer, format="JPEG", exif=exif)
+
+    content, stored = stored_image(draft, buffer.getvalue())
+
+    assert b"SecretCameraMaker" not in content
+    assert b"Photographer Name" not in content
+    assert b"Exif" not in content
+    assert dict(stored.getexif()) == {}
+    assert stored.size == (30, 40)
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_data_appended_to_an_image_does_not_survive(draft, media, fmt):
+    polyglot = image_bytes(fmt) + b"<html><script>alert(document.cookie)</script></html>"
+
+    content, stored = stored_image(draft, polyglot, name=f"photo.{fmt.lower()}")
+
+    assert b"<script>" not in content
+    assert stored.format == fmt
+    assert stored.size == (40, 30)
+
+
+def test_text_chunks_and_colour_profiles_do_not_survive(draft, media):
+    from PIL import ImageCms, PngImagePlugin
+
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Comment", "<script>alert(1)</script>")
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (20, 90, 160)).save(
+        buffer, format="PNG", pnginfo=text, icc_profile=profile
+    )
+
+    content, stored = stored_image(draft, buffer.getvalue(), name="logo.png")
+
+    assert b"<script>" not in content
+    assert "icc_profile" not in stored.info
+    assert "Comment" not in stored.info
+    assert stored.getpixel((0, 0)) == (20, 90, 160)
+
+
+def test_a_transparent_png_stays_transparent(draft, media):
+    buffer = io.BytesIO()
+    Image.new("RGBA", (40, 30), (20, 90, 160, 0)).save(buffer, format="PNG")
+
+    _, stored = stored_image(draft, buffer.getvalue(), name="logo.png")
+
+    assert stored.mode == "RGBA"
+    assert stored.getpixel((0, 0))[3] == 0

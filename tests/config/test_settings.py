@@ -54,6 +54,8 @@ def test_production_without_secret_key_stops_naming_the_variable():
         ("DATABASE_URL", "mysql://root@localhost/wsis"),
         ("CELERY_BROKER_URL", "localhost:6379"),
         ("EMAIL_PORT", "twenty-five"),
+        ("TRUSTED_PROXIES", "-1"),
+        ("API_THROTTLE_TOKEN_FAILURES", "thirty"),
     ],
 )
 def test_bad_value_stops_start_up_naming_the_variable(name, value):

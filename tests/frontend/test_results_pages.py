@@ -139,7 +139,7 @@ def test_published_results_show_winner_and_champions_in_category_order(client, d
         ("1", "Project top 1 Organisation top 1", "30"),
         ("2", "Project second 1 Winner Organisation second 1", "20"),
     ]
-    bars = find(first, "div", class_="vote-bar")
+    bars = find(first, "svg", class_="vote-bar")
     assert [dict(bar.attributes)["aria-label"] for bar in bars] == [
         "30 votes, 54.5% of the category's valid votes",
         "20 votes, 36.4% of the category's valid votes",

@@ -120,12 +120,13 @@ def standings_rows(response, number: int) -> list[tuple[str, str, str, str]]:
 
 def bar_widths(response, number: int) -> list[str]:
     [section] = find(page(response), "section", id=f"category-{number}")
-    return [attribute(fill, "style") for fill in find(section, "span", class_="vote-bar__fill")]
+    # Widths in a bar 100 units wide: percents of the leader's.
+    return [attribute(fill, "width") for fill in find(section, "rect", class_="vote-bar__fill")]
 
 
 def bar_labels(response, number: int) -> list[str]:
     [section] = find(page(response), "section", id=f"category-{number}")
-    return [attribute(bar, "aria-label") for bar in find(section, "div", class_="vote-bar")]
+    return [attribute(bar, "aria-label") for bar in find(section, "svg", class_="vote-bar")]
 
 
 def flag_articles(response) -> list:
@@ -260,12 +261,7 @@ def test_standings_bars_are_proportional_and_labelled(secretariat, edition, cate
 
     response = secretariat.get(standings_url(edition))
 
-    assert bar_widths(response, 3) == [
-        "width: 100.00%",
-        "width: 50.00%",
-        "width: 25.00%",
-        "width: 0.00%",
-    ]
+    assert bar_widths(response, 3) == ["100.00", "50.00", "25.00", "0.00"]
     assert bar_labels(response, 3) == [
         "4 votes, 57.1% of the category",
         "2 votes, 28.6% of the category",
@@ -273,7 +269,7 @@ def test_standings_bars_are_proportional_and_labelled(secretariat, edition, cate
         "0 votes, 0.0% of the category",
     ]
     [bar] = find(
-        page(response), "div", class_="vote-bar", **{"aria-label": bar_labels(response, 3)[0]}
+        page(response), "svg", class_="vote-bar", **{"aria-label": bar_labels(response, 3)[0]}
     )
     assert attribute(bar, "role") == "img"
 

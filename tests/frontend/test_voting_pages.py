@@ -695,6 +695,8 @@ def test_vote_in_chromium(live_server):
             browser_page.wait_for_url(f"{live_server.url}{BALLOT}")
 
             browser_page.get_by_role("link", name="Vote in category 3, Access").click()
+            # The page's script (a file of its own) has run.
+            browser_page.wait_for_load_state()
             # A click anywhere on the card chooses its nominee.
             card = browser_page.locator(".ballot-card", has_text="Village libraries")
             card.locator(".ballot-card__excerpt").click(force=True)

@@ -104,6 +104,21 @@ def test_vote_keeps_the_network_not_the_address(voter_client, nominees):
     assert (stored.network, stored.user_agent) == ("203.0.113.0/24", "Kiosk/1.0")
 
 
+def test_vote_network_ignores_x_forwarded_for_without_trusted_proxies(voter_client, nominees):
+    vote_from = {"REMOTE_ADDR": "203.0.113.77", "HTTP_X_FORWARDED_FOR": "198.51.100.9"}
+    voter_client.put(f"{BALLOT}1/", {"nominee": nominees[1][0].pk}, **vote_from)
+
+    assert Vote.objects.get().network == "203.0.113.0/24"
+
+
+def test_vote_network_is_the_client_a_trusted_proxy_names(voter_client, nominees, settings):
+    settings.TRUSTED_PROXIES = 1
+    vote_from = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "192.0.2.1, 198.51.100.9"}
+    voter_client.put(f"{BALLOT}1/", {"nominee": nominees[1][0].pk}, **vote_from)
+
+    assert Vote.objects.get().network == "198.51.100.0/24"
+
+
 def test_without_authentication_is_401(api_client, nominees):
     response = vote(api_client, 1, nominees[1][0].pk)
 
