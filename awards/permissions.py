@@ -1,13 +1,18 @@
 """Who may see what of a project beyond its public page."""
 
 from accounts.permissions import AnyUser, can_act_as_secretariat
-from awards.models import PUBLIC_STATUSES, Project
+from awards.models import PUBLIC_STATUSES, Project, ProjectStatus
 from awards.selectors import results_are_public
 
 
 def can_download_certificates(user: AnyUser, project: Project) -> bool:
-    """The project's submitter, and the secretariat; once the results are published."""
-    if not results_are_public(edition=project.edition) or not user.is_authenticated:
+    """A Winner's or a Champion's certificates: its submitter and the secretariat, once
+    the results are published."""
+    if (
+        project.status not in (ProjectStatus.CHAMPION, ProjectStatus.WINNER)
+        or not results_are_public(edition=project.edition)
+        or not user.is_authenticated
+    ):
         return False
     return project.submitted_by_id == user.pk or can_act_as_secretariat(user)
 

@@ -36,6 +36,15 @@ def test_someone_else_cannot_download_it(client, published):
     assert client.get(certificate_url(projects[(2, "top")])).status_code == 404
 
 
+def test_a_nominee_that_was_not_shortlisted_has_no_certificate(client, published, admin_user):
+    _, projects = published
+    third = projects[(2, "third")]  # not among the two Champions of its category
+
+    for user in (third.submitted_by, admin_user):
+        client.force_login(user)
+        assert client.get(certificate_url(third)).status_code == 404
+
+
 def test_secretariat_downloads_any_certificate(client, published, admin_user):
     _, projects = published
     client.force_login(admin_user)
