@@ -24,8 +24,6 @@ from functools import cache, partial
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -36,6 +34,7 @@ from django.utils.text import slugify
 from django_countries import countries
 from PIL import Image, ImageDraw, ImageFont
 
+from accounts.mfa import recovery_codes_ensure, totp_activate
 from accounts.models import StakeholderType, User
 from accounts.permissions import JURY_GROUP, SECRETARIAT_GROUP
 from accounts.services import emails_held
@@ -786,11 +785,8 @@ def _account_ensure(
 def _mfa_ensure(user: User) -> list[str]:
     """Give a role account two-factor authentication with the printed demo secret;
     returns recovery codes it can still use at the prompt."""
-    Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
-    TOTP.activate(user, DEMO_TOTP_SECRET)
-    codes = Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).first()
-    recovery = RecoveryCodes(codes) if codes else RecoveryCodes.activate(user)
-    return recovery.get_unused_codes()[:2]
+    totp_activate(user=user, secret=DEMO_TOTP_SECRET)
+    return recovery_codes_ensure(user=user)[:2]
 
 
 def _accounts_ensure() -> tuple[list[DemoAccount], dict[Region, User], User]:
@@ -1281,7 +1277,7 @@ def _jurors_ensure(*, password_hash: str, jury: User) -> list[User]:
             email=email, password_hash=password_hash, groups=[group], name="Demo juror"
         )
         if not Authenticator.objects.filter(user=member, type=Authenticator.Type.TOTP).exists():
-            TOTP.activate(member, DEMO_TOTP_SECRET)
+            totp_activate(user=member, secret=DEMO_TOTP_SECRET)
         members.append(member)
     return members
 

@@ -2,10 +2,10 @@ from datetime import timedelta
 
 import factory
 from allauth.account.models import EmailAddress
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from accounts.mfa import totp_activate, totp_secret_new
 from accounts.models import User
 from awards.models import (
     ActionLine,
@@ -59,8 +59,8 @@ def email_confirm(user: User) -> None:
 
 def mfa_activate(user: User) -> str:
     """Set up TOTP for ``user``; returns the secret, to compute codes with."""
-    secret = generate_totp_secret()
-    TOTP.activate(user, secret)
+    secret = totp_secret_new()
+    totp_activate(user=user, secret=secret)
     return secret
 
 
