@@ -110,13 +110,25 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL = env.url("CACHE_URL", {"redis", "rediss"})
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-        if CACHE_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+# Django's Redis cache that degrades while Redis is unreachable (config/cache.py):
+# counts go on in each process's memory, sessions come from the database alone.
+CACHES = (
+    {
+        "default": {"BACKEND": "config.cache.RedisCache", "LOCATION": CACHE_URL},
+        "sessions": {
+            "BACKEND": "config.cache.RedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"WHEN_UNREACHABLE": "miss"},
+        },
+    }
+    if CACHE_URL
+    else {
+        # One memory, as the two share one Redis database above.
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "sessions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+)
+SESSION_CACHE_ALIAS = "sessions"
 
 # Sessions (and the API's session tokens, which are session keys) read from Redis first
 # when it is configured.
