@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so that it is asked first about a view's exception (config/faults.py).
+    "config.faults.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -90,11 +92,18 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+    # The pool checks a connection before lending it (one empty query, about 20 µs on
+    # the loopback), so that a PostgreSQL restart costs a wait, not failed requests.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["OPTIONS"] = {
         "pool": {
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", 1, minimum=0),
             "max_size": env.int("DATABASE_POOL_MAX_SIZE", 10, minimum=1),
             "timeout": env.int("DATABASE_POOL_TIMEOUT", 10, minimum=1),
+            # psycopg_pool retries a failed connection with a doubling delay for this
+            # long, then lets the next request start over at once: with its default
+            # (5 minutes) the site stayed down 19 s longer than a 40 s outage.
+            "reconnect_timeout": 5,
         },
     }
 else:

@@ -1,3 +1,5 @@
+import sys
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -7,6 +9,7 @@ from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config import schema  # noqa: F401  (registers the session token scheme)
+from config.faults import is_unavailable, unavailable_response
 
 # Patterns are tried in order: the ballot, which takes the voting rush, comes first.
 api_v1 = [
@@ -39,6 +42,8 @@ def handler404(request, exception=None):
 
 
 def handler500(request):
+    if is_unavailable(sys.exc_info()[1]):  # raised by a middleware, not a view
+        return unavailable_response(request)
     if _is_api(request):
         return JsonResponse(
             {"detail": "The server could not answer this request.", "code": "server_error"},

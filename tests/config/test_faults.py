@@ -1,21 +1,27 @@
 """Faults degrade, never corrupt: with Redis stopped the site keeps voting, signing in and
-out and throttling.
+out and throttling; what cannot work answers 503 with ``Retry-After``.
 
 The Redis here is one of the test's own, on a port of its own (``tests/servers.py``):
 the standard one is never stopped."""
 
+import sqlite3
 import time
 import uuid
 
+import psycopg
 import pytest
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache as PlainRedisCache
-from django.test import Client
+from django.db import InterfaceError, OperationalError
+from django.test import Client, RequestFactory
+from psycopg_pool import PoolTimeout
 
 from awards.phases import Phase
+from config.faults import is_unavailable
+from config.urls import handler500
 from tests.accounts.conftest import APP, AppClient
 from tests.factories import PASSWORD, CategoryFactory, EditionFactory, ProjectFactory, UserFactory
-from tests.servers import RedisServer
+from tests.servers import RedisServer, free_port
 from voting.models import Vote
 
 pytestmark = pytest.mark.django_db
@@ -183,3 +189,98 @@ def test_an_outage_is_logged_once_and_so_is_the_recovery(redis_cache, caplog):
     assert "is unreachable" in messages[0]
     assert "answers again" in messages[1]
     assert "20 keys written meanwhile" in messages[1]
+
+
+# What cannot work answers 503 with Retry-After, never 500.
+
+
+def refused_connection() -> psycopg.OperationalError:
+    """The error psycopg raises when PostgreSQL does not answer: a real one."""
+    try:
+        psycopg.connect(host="127.0.0.1", port=free_port(), connect_timeout=2)
+    except psycopg.OperationalError as error:
+        return error
+    pytest.fail("a connection to a closed port succeeded")
+
+
+def as_django_error(error: Exception) -> OperationalError:
+    try:
+        raise OperationalError(*error.args) from error
+    except OperationalError as wrapped:
+        return wrapped
+
+
+def test_unreachable_services_are_told_apart_from_bugs():
+    refused = refused_connection()
+
+    assert is_unavailable(as_django_error(refused))
+    assert is_unavailable(as_django_error(PoolTimeout("couldn't get a connection after 10 s")))
+    assert is_unavailable(InterfaceError("connection already closed"))
+    assert is_unavailable(as_django_error(sqlite3.OperationalError("database is locked")))
+    assert not is_unavailable(as_django_error(sqlite3.OperationalError("no such table: x")))
+    assert not is_unavailable(as_django_error(psycopg.errors.SyntaxError("syntax error")))
+    assert not is_unavailable(ValueError("a bug"))
+
+
+@pytest.fixture
+def database_down(monkeypatch):
+    """Every query fails as it does while PostgreSQL is unreachable."""
+    from django.db.backends.utils import CursorWrapper
+
+    error = refused_connection()
+
+    def unreachable(*args, **kwargs):
+        raise as_django_error(error)
+
+    monkeypatch.setattr(CursorWrapper, "execute", unreachable)
+    monkeypatch.setattr(CursorWrapper, "executemany", unreachable)
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/editions/", "/api/v1/editions/2020/nominees/", f"{APP}/auth/session"]
+)
+def test_database_down_answers_503_json_under_the_api(client, database_down, path):
+    response = client.get(path, HTTP_X_SESSION_TOKEN="some-token")
+
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+    assert "no-store" in response["Cache-Control"]
+    assert response.json() == {
+        "detail": "The service is briefly unavailable. Please try again in a few seconds.",
+        "code": "service_unavailable",
+    }
+
+
+def test_database_down_answers_a_503_page_elsewhere(client, database_down):
+    response = client.get("/editions/2020/")
+
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+    assert response["Content-Type"].startswith("text/html")
+    assert "The service is briefly unavailable" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path, shape", [("/api/v1/editions/", "application/json"), ("/profile/", "text/html")]
+)
+def test_an_outage_met_by_a_middleware_is_503_too(path, shape):
+    # handler500 answers for what a middleware raises (sessions saved on the way out).
+    request = RequestFactory().get(path)
+    try:
+        raise as_django_error(refused_connection())
+    except OperationalError:
+        response = handler500(request)
+
+    assert response.status_code == 503
+    assert response["Content-Type"].startswith(shape)
+    assert response["Retry-After"]
+
+
+def test_a_bug_still_answers_500():
+    request = RequestFactory().get("/api/v1/editions/")
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        response = handler500(request)
+
+    assert response.status_code == 500
