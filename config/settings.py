@@ -235,6 +235,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
 }
+# With the broker down a request that queues a task gives up within seconds (the
+# e-mail waits in the outbox, config.celery.task_queue_after_commit logs it), instead of
+# kombu's three retries, its 4 s connect timeout and, on a Redis that stopped answering
+# without closing the connection, waiting forever (kombu advises a socket_timeout, longer
+# than the worker's 1 s BRPOP).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0}
+if CELERY_BROKER_URL and CELERY_BROKER_URL.startswith("redis"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1.0, "socket_timeout": 2.0}
 
 # Security. The production defaults are those `manage.py check --deploy` asks for.
 SECURE_PROXY_SSL_HEADER = (
