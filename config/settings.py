@@ -220,6 +220,9 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "WSIS Prizes <prizes@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Well within the outbox relay's lease (5 minutes), so that a hung mail server does not
+# let a second relay send the same e-mail.
+EMAIL_TIMEOUT = 30
 
 # Celery: a real broker when CELERY_BROKER_URL is set, otherwise tasks run in-process.
 CELERY_BROKER_URL = env.url("CELERY_BROKER_URL", {"redis", "rediss", "amqp", "amqps"})
@@ -234,6 +237,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "voting.tasks.champions_when_voting_closes",
         "schedule": 60.0,
     },
+    "outbox-relay": {"task": "accounts.tasks.outbox_relay", "schedule": 60.0},
 }
 # With the broker down a request that queues a task gives up within seconds (the
 # e-mail waits in the outbox, config.celery.task_queue_after_commit logs it), instead of
