@@ -167,6 +167,10 @@ class PostgresCluster:
     def _run(self, *command: str) -> None:
         subprocess.run(command, check=True, capture_output=True, timeout=60)
 
+    def _ctl(self, *action: str) -> None:
+        # As .ci/run does: the cluster is started here, not by systemd.
+        self._run("pg_ctlcluster", "--skip-systemctl-redirect", self.version, self.name, *action)
+
     def create(self) -> None:
         require_binary("pg_createcluster", "Debian's postgresql-common")
         versions = sorted(os.listdir("/usr/lib/postgresql"), key=lambda v: float(v))
@@ -181,11 +185,11 @@ class PostgresCluster:
     def start(self) -> None:
         if answers(self.port):
             return
-        self._run("pg_ctlcluster", self.version, self.name, "start")
+        self._ctl("start")
         wait_until(lambda: answers(self.port), f"PostgreSQL did not answer on port {self.port}")
 
     def stop(self) -> None:
-        self._run("pg_ctlcluster", self.version, self.name, "stop", "-m", "fast")
+        self._ctl("stop", "-m", "fast")
 
     def create_database(self, database: str) -> None:
         self._run(
