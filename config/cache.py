@@ -130,7 +130,7 @@ class RedisCache(DjangoRedisCache):
                 (location, self.key_prefix), _Outage(_readable(location))
             )
         stand_in_params = {
-            "TIMEOUT": params.get("TIMEOUT", DEFAULT_TIMEOUT),
+            "TIMEOUT": self.default_timeout,
             "KEY_PREFIX": self.key_prefix,
             "VERSION": self.version,
             "KEY_FUNCTION": params.get("KEY_FUNCTION"),
