@@ -1,6 +1,10 @@
+import uuid
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 
@@ -67,3 +71,49 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email
+
+
+class OutboxEmail(models.Model):
+    """An e-mail as rendered, written in the transaction of what caused it
+    (``services.email_queue``) and delivered by the relay (``services.email_deliver``).
+
+    ``claimed_until`` is the relay's lease while it sends (a relay that dies leaves it
+    to expire), and after a failed attempt the time of the next one. Once sent, the
+    bodies are cleared: the row keeps who was written to, about what and when."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    from_email = models.CharField(max_length=500)
+    to = models.JSONField(default=list)
+    cc = models.JSONField(default=list, blank=True)
+    bcc = models.JSONField(default=list, blank=True)
+    reply_to = models.JSONField(default=list, blank=True)
+    subject = models.TextField()
+    body = models.TextField(blank=True)
+    html = models.TextField(blank=True)
+    # Message-ID among them: the same at every attempt, so a second copy is recognisable.
+    headers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox e-mail")
+        indexes = [
+            # The relay's question: what is still to send, oldest first.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="outbox_email_pending",
+            ),
+            # The pruning's: what was sent before a date.
+            models.Index(
+                fields=["sent_at"],
+                condition=models.Q(sent_at__isnull=False),
+                name="outbox_email_sent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)}"

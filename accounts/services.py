@@ -1,10 +1,13 @@
-"""Writes of the accounts app: e-mail, the personal data export and account deletion."""
+"""Writes of the accounts app: e-mail and its outbox, the personal data export and
+account deletion."""
 
+import logging
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import partial
+from datetime import datetime, timedelta
+from email.utils import parseaddr
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -12,12 +15,28 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import OutboxEmail, User
 from accounts.signals import account_deleting, personal_data_requested
-from accounts.tasks import email_send
+from config.celery import task_queue_after_commit
+
+logger = logging.getLogger(__name__)
 
 _emails_held: ContextVar[bool] = ContextVar("emails_held", default=False)
+
+# A relay holds an e-mail this long while it sends it; longer than EMAIL_TIMEOUT, so
+# that no other relay takes over a send still under way.
+CLAIM_LEASE = timedelta(minutes=5)
+# After a failed attempt the next one waits 1, 2, 4 ... minutes, at most an hour; after
+# this many attempts (about a day) the e-mail is left, with its last error, and logged.
+RETRY_FIRST = timedelta(minutes=1)
+RETRY_AT_MOST = timedelta(hours=1)
+ATTEMPTS_AT_MOST = 30
+# Sent e-mails are deleted after a week: long enough to answer "did it go out?", short
+# for what they say about people.
+SENT_KEPT_FOR = timedelta(days=7)
 
 
 @contextmanager
@@ -30,32 +49,131 @@ def emails_held() -> Iterator[None]:
         _emails_held.reset(token)
 
 
-def email_queue(*, message: EmailMessage) -> str:
-    """Send ``message`` through the e-mail task once the current transaction commits,
-    so that no mail goes out for work that is rolled back. Returns the message id."""
-    message_id = uuid.uuid4().hex
-    if _emails_held.get():
-        return message_id
-    html = None
+def _html_body(message: EmailMessage) -> str:
     if isinstance(message, EmailMultiAlternatives):
-        html = next(
-            (content for content, mimetype in message.alternatives if mimetype == "text/html"),
-            None,
-        )
-    elif message.content_subtype == "html":
-        html = message.body
-    transaction.on_commit(
-        partial(
-            email_send.delay,
-            message_id=message_id,
-            subject=message.subject,
-            body=message.body,
-            to=list(message.to),
-            from_email=message.from_email,
-            html=html,
-        )
+        for content, mimetype in message.alternatives:
+            if mimetype == "text/html":
+                return content
+    if message.content_subtype == "html":
+        return message.body
+    return ""
+
+
+@transaction.atomic
+def email_queue(*, message: EmailMessage) -> str:
+    """Write ``message`` to the outbox in the current transaction, and have the relay
+    deliver it once the transaction commits: no mail goes out for work that is rolled
+    back, and none is lost if the broker is down (the periodic relay sends it then).
+    Returns the outbox id; the message keeps a Message-ID made from it."""
+    message_id = uuid.uuid4()
+    if _emails_held.get():
+        return str(message_id)
+    if message.attachments:
+        raise ValueError("The outbox keeps text and HTML e-mails, without attachments.")
+    sender = message.from_email or settings.DEFAULT_FROM_EMAIL
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+    html = _html_body(message)
+    OutboxEmail.objects.create(
+        id=message_id,
+        from_email=sender,
+        to=list(message.to),
+        cc=list(message.cc),
+        bcc=list(message.bcc),
+        reply_to=list(message.reply_to),
+        subject=message.subject,
+        body="" if html and html == message.body else message.body,
+        html=html,
+        headers={**message.extra_headers, "Message-ID": f"<{message_id.hex}@{domain}>"},
     )
-    return message_id
+    from accounts.tasks import outbox_deliver  # the tasks call these services
+
+    task_queue_after_commit(outbox_deliver, message_id=str(message_id))
+    return str(message_id)
+
+
+def _message(email: OutboxEmail) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body,
+        from_email=email.from_email,
+        to=email.to,
+        cc=email.cc,
+        bcc=email.bcc,
+        reply_to=email.reply_to,
+        headers=email.headers,
+    )
+    if email.html:
+        message.attach_alternative(email.html, "text/html")
+    return message
+
+
+def _next_attempt(attempts: int) -> timedelta:
+    return min(RETRY_FIRST * 2 ** max(attempts - 1, 0), RETRY_AT_MOST)
+
+
+def email_deliver(*, message_id: str | uuid.UUID) -> bool:
+    """Send one outbox e-mail, unless it is sent already or another relay holds it.
+    True if this call sent it.
+
+    Three statements, not one transaction, on purpose: the claim (a conditional
+    update) commits before the mail goes out, so that no second relay sends it, and the
+    mark after. A relay that dies between the mail server taking the mail and the mark
+    leaves its claim to expire: after ``CLAIM_LEASE`` the relay sends the mail again,
+    with the same Message-ID, so that the second copy is recognisable (at least once,
+    never lost; the window is one statement wide). A failed send is recorded and tried
+    again later by the periodic relay."""
+    now = timezone.now()
+    claimed = (
+        OutboxEmail.objects.filter(pk=message_id, sent_at__isnull=True)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
+        .update(claimed_until=now + CLAIM_LEASE, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return False
+    email = OutboxEmail.objects.get(pk=message_id)
+    try:
+        _message(email).send()
+    except Exception as error:  # the mail server, the network, a bad header: try later
+        OutboxEmail.objects.filter(pk=email.pk, sent_at__isnull=True).update(
+            claimed_until=timezone.now() + _next_attempt(email.attempts),
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+        )
+        log = logger.error if email.attempts >= ATTEMPTS_AT_MOST else logger.warning
+        log(
+            "E-mail %s to %s not sent (attempt %d%s): %s",
+            email.pk,
+            ", ".join(email.to),
+            email.attempts,
+            ", the last" if email.attempts >= ATTEMPTS_AT_MOST else "",
+            error,
+        )
+        return False
+    OutboxEmail.objects.filter(pk=email.pk).update(
+        sent_at=timezone.now(), claimed_until=None, last_error="", body="", html=""
+    )
+    return True
+
+
+def email_relay(*, limit: int = 500) -> int:
+    """Deliver what the outbox still holds: e-mails whose task never reached the
+    broker, failed attempts due again, claims left by a relay that died. Returns how
+    many were sent."""
+    now = timezone.now()
+    pending = (
+        OutboxEmail.objects.filter(sent_at__isnull=True, attempts__lt=ATTEMPTS_AT_MOST)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(email_deliver(message_id=message_id) for message_id in list(pending))
+
+
+@transaction.atomic
+def email_outbox_prune(*, before: datetime | None = None) -> int:
+    """Delete the e-mails sent before ``before`` (a week ago by default)."""
+    before = before or timezone.now() - SENT_KEPT_FOR
+    deleted, _ = OutboxEmail.objects.filter(sent_at__lt=before).delete()
+    return deleted
 
 
 def email_send_templated(*, to: str, template_prefix: str, context: dict[str, Any]) -> str:

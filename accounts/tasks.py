@@ -1,18 +1,31 @@
-from smtplib import SMTPException
+"""The e-mail relay: every e-mail is in the outbox (``services.email_queue``) before a
+task is queued for it, so these tasks may be lost, late or run twice."""
+
+import uuid
 
 from celery import shared_task
-from django.core.cache import cache
-from django.core.mail import EmailMultiAlternatives
 
-SENT_KEY = "email-sent:{message_id}"
-REMEMBER_SENT_FOR = 7 * 24 * 3600
+from accounts.models import OutboxEmail
+from accounts.services import email_deliver, email_outbox_prune, email_relay
 
 
-@shared_task(
-    autoretry_for=(OSError, SMTPException),
-    retry_backoff=True,
-    retry_kwargs={"max_retries": 6},
-)
+@shared_task
+def outbox_deliver(*, message_id: str) -> bool:
+    """Send one outbox e-mail, queued once its transaction commits; a second run, or
+    the periodic relay, sends nothing more."""
+    return email_deliver(message_id=message_id)
+
+
+@shared_task
+def outbox_relay() -> int:
+    """Run by Celery beat every minute (and ``manage.py outbox_relay``): deliver what
+    is still pending, and delete what was sent more than a week ago."""
+    sent = email_relay()
+    email_outbox_prune()
+    return sent
+
+
+@shared_task
 def email_send(
     *,
     message_id: str,
@@ -22,16 +35,23 @@ def email_send(
     from_email: str,
     html: str | None = None,
 ) -> bool:
-    """Send one e-mail; a second run with the same ``message_id`` sends nothing."""
-    key = SENT_KEY.format(message_id=message_id)
-    if not cache.add(key, True, timeout=REMEMBER_SENT_FOR):
-        return False
-    message = EmailMultiAlternatives(subject, body, from_email, to)
-    if html:
-        message.attach_alternative(html, "text/html")
+    """The task of the release before the outbox, for the messages it left in the
+    broker: written to the outbox once per id, then delivered. Remove it once no
+    worker of that release is left."""
     try:
-        message.send()
-    except Exception:
-        cache.delete(key)  # not sent: let a retry send it
-        raise
-    return True
+        outbox_id = uuid.UUID(hex=message_id)
+    except ValueError:
+        outbox_id = uuid.uuid5(uuid.NAMESPACE_URL, f"email-send:{message_id}")
+    domain = from_email.rpartition("@")[2].rstrip(">") or "localhost"
+    OutboxEmail.objects.get_or_create(
+        id=outbox_id,
+        defaults={
+            "from_email": from_email,
+            "to": to,
+            "subject": subject,
+            "body": body,
+            "html": html or "",
+            "headers": {"Message-ID": f"<{outbox_id.hex}@{domain}>"},
+        },
+    )
+    return email_deliver(message_id=outbox_id)

@@ -9,6 +9,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from config import faults
 from config.errors import DomainError
 
 
@@ -19,6 +20,10 @@ class Pagination(PageNumberPagination):
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Answer every refusal as ``{"detail", "code"}``, field errors under ``errors``."""
+    if faults.is_unavailable(exc):
+        faults.log_unavailable(context["request"], exc)
+        response = Response({"detail": str(faults.DETAIL), "code": faults.CODE}, status=503)
+        return faults.retry_later(response)
     if isinstance(exc, DomainError):
         data = {"detail": exc.detail, "code": exc.code}
         if exc.errors:

@@ -11,6 +11,7 @@ replaced by the JSON of its status.
 """
 
 import json
+import sys
 from collections.abc import Callable
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import csrf, defaults
 
+from config.faults import is_unavailable, unavailable_response
 from config.parsers import JSONTooDeep, json_loads
 
 API_PREFIXES = ("/api/", "/_allauth/")
@@ -127,6 +129,8 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if is_unavailable(sys.exc_info()[1]):  # raised by a middleware, not a view
+        return unavailable_response(request)
     if is_api(request):
         return error_response(500)
     return defaults.server_error(request)

@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache, partial
+from functools import cache
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -68,6 +68,7 @@ from awards.services import (
 from awards.services.jury import jury_assign, score_save, winner_confirm
 from awards.services.publication import ceremony_reveal_next, results_publish
 from awards.tasks import certificates_for_edition
+from config.celery import task_queue_after_commit
 from voting.catalogue import voting_catalogue_clear
 from voting.models import Vote, VoteEvent
 from voting.services import ballot_cast, champions_compute
@@ -1335,9 +1336,10 @@ def _results_ensure(
         ceremony_reveal_next(edition=edition, by=secretariat)
     edition.refresh_from_db()
     if edition.results_published_at is None:
-        results_publish(edition=edition, by=secretariat)
-    # The certificates and the booklet, by the Celery task, once this is committed.
-    transaction.on_commit(partial(certificates_for_edition.delay, edition_id=edition.pk))
+        results_publish(edition=edition, by=secretariat)  # queues the certificates
+    else:
+        # Made again by the task, as at publication, once this is committed.
+        task_queue_after_commit(certificates_for_edition, edition_id=edition.pk)
 
 
 def _outcome_clear(edition: Edition, phase: str) -> None:

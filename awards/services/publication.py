@@ -10,6 +10,7 @@ from accounts.models import User
 from accounts.permissions import require_secretariat
 from awards.models import Category, Edition, ProjectStatus
 from awards.selectors import ceremony_to_reveal
+from config.celery import task_queue_after_commit
 from config.errors import Conflict
 
 
@@ -72,4 +73,9 @@ def results_publish(*, edition: Edition, by: User, at: datetime | None = None) -
     if not published:
         raise AlreadyPublished()
     edition.results_published_at = at
+    # The certificates, Champion letters and booklet, once this commits; a download
+    # makes what the task has not made yet.
+    from awards.tasks import certificates_for_edition  # the task calls these services
+
+    task_queue_after_commit(certificates_for_edition, edition_id=edition.pk)
     return edition

@@ -1,7 +1,7 @@
 import pytest
 from django.utils import timezone
 
-from awards.models import ProjectStatus
+from awards.models import Certificate, ProjectStatus
 from awards.phases import Phase
 from awards.services import (
     AlreadyPublished,
@@ -46,6 +46,17 @@ def test_published_results_per_category_in_order(api_client, decided, admin_user
     assert (first["valid_votes"], first["votes_cast"]) == (55, 59)
     assert (body["valid_votes"], body["votes_cast"], body["voters"]) == (110, 114, 40)
     assert body["exclusions"] == [{"category": 1, "reason": "invalidated", "votes": 4}]
+
+
+def test_publishing_makes_the_certificates_once_it_commits(
+    decided, admin_user, django_capture_on_commit_callbacks
+):
+    edition, _ = decided
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        results_publish(edition=edition, by=admin_user)
+
+    assert len(queued) == 1
+    assert Certificate.objects.filter(project__edition=edition).exists()
 
 
 def test_publishing_needs_every_winner(api_client, admin_user):
