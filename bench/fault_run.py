@@ -532,6 +532,15 @@ def check(load: Load, events: list, elapsed: float) -> dict:
         "requests": len(load.answers),
         "events": events,
         "statuses": {str(status): count for status, count in sorted(statuses.items())},
+        "statuses_by_kind": {
+            kind: {
+                str(status): count
+                for status, count in sorted(
+                    Counter(a.status for a in load.answers if a.kind == kind).items()
+                )
+            }
+            for kind in ("vote", "withdraw", "signup")
+        },
         "answers_500": statuses.get(500, 0),
         "answers_503": statuses.get(503, 0),
         "no_answer": statuses.get(0, 0),
