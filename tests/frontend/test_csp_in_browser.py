@@ -2,7 +2,6 @@
 reports no violation of the policy (Chromium logs each one to the console)."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -12,16 +11,8 @@ from django.utils import timezone
 from awards.models import ProjectStatus
 from awards.phases import Phase
 from tests.factories import CategoryFactory, EditionFactory, ProjectFactory, UserFactory
+from tests.frontend.browser import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),

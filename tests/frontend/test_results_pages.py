@@ -1,7 +1,6 @@
 import csv
 import io
 import threading
-from pathlib import Path
 
 import pytest
 from django.db import connections
@@ -14,6 +13,7 @@ from awards.phases import Phase
 from awards.services import ceremony_reveal_next, results_publish, standings_record
 from awards.workflow import CROWN, project_transition
 from tests.factories import CategoryFactory, EditionFactory, ProjectFactory, UserFactory
+from tests.frontend.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.frontend.html import find, h1, page, text
 
 pytestmark = pytest.mark.django_db
@@ -402,16 +402,6 @@ def test_ceremony_page_query_count(client, admin_user, categories, django_assert
 
 
 # --- In a real browser ---------------------------------------------------------------
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def _in_another_thread(work) -> None:

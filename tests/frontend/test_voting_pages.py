@@ -1,5 +1,4 @@
 import re
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -19,6 +18,7 @@ from tests.factories import (
     UserFactory,
     VoteFactory,
 )
+from tests.frontend.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.frontend.html import attribute, find, h1, page, text
 from voting.models import Vote, VoteEvent
 
@@ -656,16 +656,6 @@ def test_category_page_query_count(signed_in, voter, edition, django_assert_num_
 
 
 # In a real browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium")
