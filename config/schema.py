@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy as _
+from django_filters import ChoiceFilter
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse
@@ -53,8 +54,8 @@ class ErrorSerializer(serializers.Serializer):
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text=_(
-            "The messages for each field that is not valid, by field name (a field inside "
-            "a list or an object is named by its path, such as sdgs.0)."
+            "The messages for each field that is not valid, by field name (those about "
+            "the items of a list or the fields of an object under the list or object)."
         ),
     )
 
@@ -135,6 +136,7 @@ class AutoSchema(openapi.AutoSchema):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is None:
             return None
+        self.empty_choices_allow(operation)
         declared = self.get_response_serializers()
         declared = declared if isinstance(declared, dict) else {}
         codes = self.generic_error_codes(operation)
@@ -155,6 +157,18 @@ class AutoSchema(openapi.AutoSchema):
             }
         operation["responses"] = dict(sorted(responses.items()))
         return operation
+
+    def empty_choices_allow(self, operation: dict) -> None:
+        """A choice filter sent empty filters nothing (django-filter), as the pages' forms
+        send it: its parameter takes "" beside its choices."""
+        filterset = getattr(self.view, "filterset_class", None)
+        if filterset is None:
+            return
+        for parameter in operation.get("parameters", []):
+            choices = parameter.get("schema", {}).get("enum")
+            taken = filterset.base_filters.get(parameter["name"])
+            if choices and isinstance(taken, ChoiceFilter) and "" not in choices:
+                choices.insert(0, "")
 
     def generic_error_codes(self, operation: dict) -> dict[int, list[str]]:
         """The errors that follow from what the view declares, by status."""
