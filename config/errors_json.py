@@ -4,15 +4,17 @@ DRF's views already do (``config.api.exception_handler``). What answers before o
 beside them answers here: Django's own refusals (a body over the size limit, a host
 outside ALLOWED_HOSTS, a failed CSRF check, an unknown path, a server error), through
 the error handlers that ``config.urls`` names; the bodies django-allauth's headless
-views cannot read, refused before they reach them; and, as a last net, any other error
-response on those paths: allauth's JSON keeps its ``status`` and ``errors`` for its
-clients and gains ``detail`` and ``code``, and a response in any other format is
-replaced by the JSON of its status.
+views cannot read and the methods they do not handle, refused before they reach them;
+and, as a last net, any other error response on those paths: allauth's JSON keeps its
+``status`` and ``errors`` for its clients and gains ``detail`` and ``code`` (and its 429
+a ``Retry-After``), and a response in any other format is replaced by the JSON of its
+status.
 """
 
 import json
 from collections.abc import Callable
 
+from allauth.account import app_settings as allauth_account_settings
 from django.conf import settings
 from django.core.exceptions import (
     DisallowedHost,
@@ -23,6 +25,7 @@ from django.core.exceptions import (
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import csrf, defaults
@@ -177,6 +180,47 @@ def _body_refusal(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
+def _allauth_method_refusal(request: HttpRequest) -> HttpResponse | None:
+    """allauth's headless views validate the body of any method but GET before they look
+    at the method, so that TRACE /auth/login answers a login error: a method the view
+    does not handle is refused here (405, and OPTIONS answered), as Django's views do."""
+    if not request.path.startswith(ALLAUTH_PREFIX):
+        return None
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return None
+    view_class = getattr(view, "view_class", None)
+    if view_class is None:
+        return None
+    allowed = [m.upper() for m in view_class.http_method_names if hasattr(view_class, m)]
+    if "GET" in allowed and "HEAD" not in allowed:
+        allowed.append("HEAD")  # Django's views answer HEAD as GET
+    if request.method == "OPTIONS":
+        response = HttpResponse(status=200)
+    elif request.method not in allowed:
+        response = error_response(405)
+    else:
+        return None
+    response["Allow"] = ", ".join(allowed)
+    return response
+
+
+def _allauth_retry_after() -> int:
+    """allauth's 429 says not when to try again: the longest period of its rate limits,
+    which no limit outlasts."""
+    periods = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    longest = 60
+    for rates in (allauth_account_settings.RATE_LIMITS or {}).values():
+        for rate in (rates or "").split(","):
+            parts = rate.strip().split("/")
+            period = parts[1] if len(parts) > 1 else ""
+            count, unit = period[:-1], period[-1:]
+            if unit in periods and (count.isdigit() or not count):
+                longest = max(longest, int(count or 1) * periods[unit])
+    return longest
+
+
 def _allauth_error(body: dict, status: int) -> tuple[str, str]:
     """``detail`` and ``code`` for one of allauth's JSON errors: its one error's own, or
     a summary when it lists several."""
@@ -208,6 +252,8 @@ def _as_json_error(response: HttpResponse) -> HttpResponse:
         body = {"detail": detail, "code": code}
     response.content = json.dumps(body, cls=DjangoJSONEncoder)
     response["Content-Type"] = "application/json"
+    if status == 429 and not response.has_header("Retry-After"):
+        response["Retry-After"] = str(_allauth_retry_after())
     if response.has_header("Content-Length"):
         response["Content-Length"] = str(len(response.content))
     return response
@@ -222,7 +268,9 @@ class JsonErrorsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not is_api(request):
             return self.get_response(request)
-        response = _body_refusal(request) or self.get_response(request)
+        response = (
+            _allauth_method_refusal(request) or _body_refusal(request) or self.get_response(request)
+        )
         if response.status_code >= 400 and not response.streaming:
             response = _as_json_error(response)
         return response

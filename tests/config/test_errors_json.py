@@ -221,6 +221,24 @@ def test_a_method_allauth_does_not_allow_is_a_json_405_with_allow(raising_client
     assert "GET" in response["Allow"]
 
 
+@pytest.mark.parametrize("method", ["put", "patch", "trace"])
+def test_a_method_an_allauth_view_does_not_handle_is_405_whatever_its_body(raising_client, method):
+    # allauth's views read any body as their form before looking at the method.
+    response = getattr(raising_client, method)(
+        "/_allauth/app/v1/auth/login", "{}", content_type="application/json"
+    )
+
+    assert_json_error(response, 405, "method_not_allowed")
+    assert response["Allow"] == "POST, OPTIONS"
+
+
+def test_options_on_allauths_views_says_their_methods(raising_client):
+    response = raising_client.options("/_allauth/app/v1/auth/session")
+
+    assert response.status_code == 200
+    assert response["Allow"] == "GET, DELETE, OPTIONS, HEAD"
+
+
 def test_a_method_the_api_does_not_allow_is_a_json_405(raising_client):
     assert_json_error(raising_client.delete("/api/v1/editions/"), 405, "method_not_allowed")
 
@@ -324,3 +342,5 @@ def test_allauths_429_is_json_with_detail_and_code(raising_client, settings):
 
     body = assert_json_error(response, 429, "throttled")
     assert body["status"] == 429
+    # allauth says not when: the longest of its limits' periods, which none outlasts.
+    assert response["Retry-After"] == "300"
