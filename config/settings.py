@@ -323,6 +323,11 @@ SPECTACULAR_SETTINGS = {
         "PhaseEnum": "awards.phases.Phase",
         "TieRuleEnum": "awards.models.TieRule",
     },
+    # drf-spectacular's enum hook, then the headless auth endpoints clients use.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "accounts.api.schema.headless_app_paths",
+    ],
 }
 
 LOG_LEVEL = env.choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})
