@@ -35,6 +35,12 @@ from config.parsers import JSONTooDeep, json_loads
 API_PREFIXES = ("/api/", "/_allauth/")
 ALLAUTH_PREFIX = "/_allauth/"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# allauth's endpoints (app and browser) whose fields are all text: those that sign up,
+# log in, confirm an address and reset a password.
+ALLAUTH_TEXT_ONLY = tuple(
+    f"/v1/auth/{name}"
+    for name in ("signup", "login", "email/verify", "password/request", "password/reset")
+)
 
 STATUS_ERRORS = {
     400: (_("The request cannot be read."), "bad_request"),
@@ -57,6 +63,7 @@ OTHER_SERVER_ERROR = (_("The server could not answer this request."), "server_er
 
 NOT_JSON = _("The body is not valid JSON.")
 NOT_AN_OBJECT = _("The body must be a JSON object.")
+NOT_TEXT = _("This field takes text.")
 INVALID = _("Some of the data sent is not valid.")
 
 
@@ -177,7 +184,26 @@ def _body_refusal(request: HttpRequest) -> HttpResponse | None:
         return error_response(400, NOT_JSON, "parse_error")
     if not isinstance(data, dict):
         return error_response(400, NOT_AN_OBJECT, "parse_error")
+    if request.path.endswith(ALLAUTH_TEXT_ONLY):
+        return _not_text_refusal(data)
     return None
+
+
+def _not_text_refusal(data: dict) -> HttpResponse | None:
+    """allauth's forms read a number, a list or an object given for a field as its
+    Python text (a password ``['secret']``): on the endpoints whose fields are all text,
+    anything else is refused, in allauth's shape."""
+    errors = [
+        {"message": str(NOT_TEXT), "code": "invalid", "param": name}
+        for name, value in data.items()
+        if not isinstance(value, str)
+    ]
+    if not errors:
+        return None
+    detail = errors[0]["message"] if len(errors) == 1 else INVALID
+    return JsonResponse(
+        {"status": 400, "errors": errors, "detail": detail, "code": "invalid"}, status=400
+    )
 
 
 def _allauth_method_refusal(request: HttpRequest) -> HttpResponse | None:

@@ -228,36 +228,33 @@ def _key_header(name: str, description: str) -> dict[str, Any]:
     }
 
 
-def _signup_request() -> dict[str, Any]:
-    """The sign-up body: e-mail and password, and the profile the sign-up form asks."""
+def _signup_fields() -> tuple[dict[str, Any], list[str]]:
+    """The sign-up fields: e-mail and password, and the profile the sign-up form asks."""
     form = SignupProfileForm.base_fields
-    return {
-        "type": "object",
-        "properties": {
-            "email": {**EMAIL, "maxLength": 254},
-            "password": NEW_PASSWORD,
-            "name": {"type": "string", "maxLength": form["name"].max_length, "pattern": r"\S"},
-            "country": {
-                "type": "string",
-                "enum": [code for code, _name in countries],
-                "description": _("An ISO 3166 country code."),
-            },
-            "organisation": {"type": "string", "maxLength": form["organisation"].max_length},
-            "stakeholder_type": {"type": "string", "enum": ["", *StakeholderType.values]},
+    properties = {
+        "email": {**EMAIL, "maxLength": 254},
+        "password": NEW_PASSWORD,
+        "name": {"type": "string", "maxLength": form["name"].max_length, "pattern": r"\S"},
+        "country": {
+            "type": "string",
+            "enum": [code for code, _name in countries],
+            "description": _("An ISO 3166 country code."),
         },
-        "required": ["email", "password", "name", "country"],
+        "organisation": {"type": "string", "maxLength": form["organisation"].max_length},
+        "stakeholder_type": {"type": "string", "enum": ["", *StakeholderType.values]},
     }
+    return properties, ["email", "password", "name", "country"]
 
 
 def _body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
-    return {
-        "required": True,
-        "content": {
-            "application/json": {
-                "schema": {"type": "object", "properties": properties, "required": required}
-            }
-        },
+    # Every field is text: anything else is refused, other fields too (config.errors_json).
+    schema = {
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": {"type": "string"},
     }
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
 def _answer(description: str, component: str, headers: dict | None = None) -> dict[str, Any]:
@@ -335,7 +332,7 @@ def _paths() -> dict[str, Any]:
                     "or submit (403 email_not_verified)."
                 ),
                 {"200": signed_in, **_refusals(400, 409, 410, 413, 429)},
-                {"required": True, "content": {"application/json": {"schema": _signup_request()}}},
+                _body(*_signup_fields()),
             )
         },
         f"{APP}/auth/email/verify": {

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from accounts.models import User
 from awards.phases import Phase
 from config.parsers import MAX_JSON_DEPTH
 from tests.factories import CategoryFactory, EditionFactory, ProjectFactory, UserFactory
@@ -120,6 +121,23 @@ def test_allauth_body_that_is_no_json_object_is_a_parse_error(raising_client, bo
     )
 
     assert_json_error(response, 400, "parse_error")
+
+
+@pytest.mark.parametrize("value", [["a long enough password 42"], {"a": 1}, 12345678, True, None])
+def test_a_field_of_sign_up_or_login_that_is_not_text_is_refused(raising_client, value):
+    # allauth's forms would read ["x"] as the text "['x']", and take it as a password.
+    response = raising_client.post(
+        "/_allauth/app/v1/auth/signup",
+        {"email": "ada@example.org", "password": value, "name": "Ada", "country": "KE"},
+        content_type="application/json",
+    )
+
+    body = assert_json_error(response, 400, "invalid")
+    assert body["status"] == 400
+    assert body["errors"] == [
+        {"message": "This field takes text.", "code": "invalid", "param": "password"}
+    ]
+    assert not User.objects.exists()
 
 
 # --- Bodies over the size limit --------------------------------------------------------------
