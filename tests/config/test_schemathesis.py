@@ -15,9 +15,11 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
-from rest_framework.test import APIClient
+from werkzeug.test import Client
 
 from awards.phases import Phase
 from config.wsgi import application
@@ -30,6 +32,8 @@ CATEGORIES = (1, 2, 3)
 NOMINEES = {1: (9001, 9002), 2: (9003, 9004), 3: (9005, 9006)}
 DRAFT = 9101
 VOTER_EMAIL = "voter@example.org"
+# The peer's address, as a server gives it (throttles and allauth's rate limits ask).
+PEER = {"REMOTE_ADDR": "192.0.2.1"}
 
 # Writes whose acceptance depends on what the server holds (a nominee of the category,
 # a category of the edition, a country code that exists, a real image): a 400 with a
@@ -77,7 +81,19 @@ def raised_rates(settings):
 
 
 @pytest.fixture
-def world(db, raised_rates):
+def connection_kept():
+    """As Django's test client does, the requests keep the test's database connection
+    (and its transaction) rather than close it when they start and finish. (Django's
+    test client connects the signal again after each request: it is not used here.)"""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def world(db, connection_kept, raised_rates):
     """A confirmed voter, an edition in its voting phase with nominees, and the voter's
     draft in an edition taking submissions."""
     voter = UserFactory(email=VOTER_EMAIL, email_confirmed=True)
@@ -99,13 +115,13 @@ def world(db, raised_rates):
 @pytest.fixture
 def session_token(world) -> str:
     """The voter's token, from a login through allauth's app API."""
-    response = APIClient().post(
+    response = Client(application).post(
         "/_allauth/app/v1/auth/login",
-        {"email": VOTER_EMAIL, "password": PASSWORD},
-        format="json",
+        json={"email": VOTER_EMAIL, "password": PASSWORD},
+        environ_base=PEER,
     )
-    assert response.status_code == 200, response.content
-    return response.json()["meta"]["session_token"]
+    assert response.status_code == 200, response.text
+    return response.json["meta"]["session_token"]
 
 
 def headers_for(case, token: str) -> dict[str, str]:
@@ -125,7 +141,4 @@ def headers_for(case, token: str) -> dict[str, str]:
     suppress_health_check=list(HealthCheck),
 )
 def test_the_api_answers_as_its_schema_says(case, session_token):
-    # The peer's address, as a server gives it (rate limits and allauth ask for it).
-    case.call_and_validate(
-        headers=headers_for(case, session_token), environ_base={"REMOTE_ADDR": "192.0.2.1"}
-    )
+    case.call_and_validate(headers=headers_for(case, session_token), environ_base=PEER)
