@@ -402,7 +402,7 @@ def _paths() -> dict[str, Any]:
                 _("End the session of the X-Session-Token sent: the answer is 401, signed out."),
                 {
                     "401": _answer(_("Signed out."), "AuthFlows"),
-                    **_refusals(410, 429),
+                    **_refusals(400, 410, 429),
                 },
             ),
         },

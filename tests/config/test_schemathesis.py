@@ -41,22 +41,38 @@ PEER = {"REMOTE_ADDR": "192.0.2.1"}
 # (a key it issued, a password not too common, an address not taken), where a session
 # token whose session has ended answers 410. Other operations must accept valid data.
 BY_STATE = ["2xx", "400", "401", "403", "404", "409", "429"]
+NOMINEE_IDS = [pk for pair in NOMINEES.values() for pk in pair]
+
 CONFIG = schemathesis.Config.from_dict(
     {
         "dictionaries": {
-            "years": {"values": [VOTING_YEAR, SUBMISSION_YEAR]},
+            "voting_year": {"values": [VOTING_YEAR]},
+            "submission_year": {"values": [SUBMISSION_YEAR]},
             "categories": {"values": list(CATEGORIES)},
-            "ids": {"values": [*(pk for pair in NOMINEES.values() for pk in pair), DRAFT]},
-            "nominees": {"values": [pk for pair in NOMINEES.values() for pk in pair]},
+            "nominees": {"values": NOMINEE_IDS},
+            "drafts": {"values": [DRAFT]},
+            "emails": {"values": [VOTER_EMAIL]},
+            "passwords": {"values": [PASSWORD]},
         },
+        # Drawn often, beside what the schema allows: the ids of the world below.
         "parameters": {
-            "path.year": {"dictionary": "years", "probability": 0.8},
+            "path.year": {"dictionary": "voting_year", "probability": 0.8},
             "path.category": {"dictionary": "categories", "probability": 0.6},
-            "path.id": {"dictionary": "ids", "probability": 0.6},
+            "path.id": {"dictionary": "nominees", "probability": 0.6},
             "body.nominee": {"dictionary": "nominees", "probability": 0.6},
             "body.category": {"dictionary": "categories", "probability": 0.5},
+            # The voter logs in now and then; sign-up gets a password strong enough.
+            "body.email": {"dictionary": "emails", "probability": 0.3},
+            "body.password": {"dictionary": "passwords", "probability": 0.5},
         },
         "operations": [
+            {
+                "include-path-regex": "/my-projects/",
+                "parameters": {
+                    "path.year": {"dictionary": "submission_year", "probability": 0.8},
+                    "path.id": {"dictionary": "drafts", "probability": 0.8},
+                },
+            },
             {
                 "include-path-regex": "^/api/",
                 "include-method-regex": "^(POST|PUT|PATCH)$",
