@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable
 
 from allauth.account import app_settings as allauth_account_settings
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django.conf import settings
 from django.core.exceptions import (
     DisallowedHost,
@@ -37,6 +38,7 @@ ALLAUTH_PREFIX = "/_allauth/"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # allauth's endpoints (app and browser) whose fields are all text: those that sign up,
 # log in, confirm an address and reset a password.
+PASSWORD_RESET = "/v1/auth/password/reset"
 ALLAUTH_TEXT_ONLY = tuple(
     f"/v1/auth/{name}"
     for name in ("signup", "login", "email/verify", "password/request", "password/reset")
@@ -185,24 +187,44 @@ def _body_refusal(request: HttpRequest) -> HttpResponse | None:
     if not isinstance(data, dict):
         return error_response(400, NOT_AN_OBJECT, "parse_error")
     if request.path.endswith(ALLAUTH_TEXT_ONLY):
-        return _not_text_refusal(data)
+        return _not_text_refusal(data) or _reset_key_refusal(request, data.get("key"))
     return None
+
+
+def _allauth_refusal(errors: list[dict]) -> JsonResponse:
+    """A 400 in allauth's shape, with the API's detail and code."""
+    if len(errors) == 1:
+        detail, code = errors[0]["message"], errors[0]["code"]
+    else:
+        detail, code = str(INVALID), "invalid"
+    return JsonResponse(
+        {"status": 400, "errors": errors, "detail": detail, "code": code}, status=400
+    )
 
 
 def _not_text_refusal(data: dict) -> HttpResponse | None:
     """allauth's forms read a number, a list or an object given for a field as its
     Python text (a password ``['secret']``): on the endpoints whose fields are all text,
-    anything else is refused, in allauth's shape."""
+    anything else is refused."""
     errors = [
         {"message": str(NOT_TEXT), "code": "invalid", "param": name}
         for name, value in data.items()
         if not isinstance(value, str)
     ]
-    if not errors:
+    return _allauth_refusal(errors) if errors else None
+
+
+def _reset_key_refusal(request: HttpRequest, key: object) -> HttpResponse | None:
+    """A password reset key is ``<account>-<token>``: given with no account part, allauth
+    fails on it (a TypeError, a 500) instead of refusing it. It is refused here as allauth
+    refuses any key it did not issue."""
+    if not request.path.endswith(PASSWORD_RESET) or not isinstance(key, str):
         return None
-    detail = errors[0]["message"] if len(errors) == 1 else INVALID
-    return JsonResponse(
-        {"status": 400, "errors": errors, "detail": detail, "code": "invalid"}, status=400
+    if not key.startswith("-"):
+        return None
+    message = str(get_account_adapter().error_messages["invalid_password_reset"])
+    return _allauth_refusal(
+        [{"message": message, "code": "invalid_password_reset", "param": "key"}]
     )
 
 
@@ -285,6 +307,15 @@ def _as_json_error(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _refusal_before_view(request: HttpRequest) -> HttpResponse | None:
+    key_asked = request.headers.get("X-Password-Reset-Key") if request.method == "GET" else None
+    return (
+        _allauth_method_refusal(request)
+        or _body_refusal(request)
+        or _reset_key_refusal(request, key_asked)
+    )
+
+
 class JsonErrorsMiddleware:
     """First in MIDDLEWARE, so that it sees every answer on the API's paths."""
 
@@ -294,9 +325,7 @@ class JsonErrorsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not is_api(request):
             return self.get_response(request)
-        response = (
-            _allauth_method_refusal(request) or _body_refusal(request) or self.get_response(request)
-        )
+        response = _refusal_before_view(request) or self.get_response(request)
         if response.status_code >= 400 and not response.streaming:
             response = _as_json_error(response)
         return response

@@ -140,6 +140,24 @@ def test_a_field_of_sign_up_or_login_that_is_not_text_is_refused(raising_client,
     assert not User.objects.exists()
 
 
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_password_reset_key_without_its_account_part_is_refused(raising_client, method):
+    # allauth's form failed on it with a TypeError (a server error).
+    if method == "get":
+        response = raising_client.get(
+            "/_allauth/app/v1/auth/password/reset", HTTP_X_PASSWORD_RESET_KEY="-abc"
+        )
+    else:
+        response = raising_client.post(
+            "/_allauth/app/v1/auth/password/reset",
+            {"key": "-abc", "password": "a long enough password 42"},
+            content_type="application/json",
+        )
+
+    body = assert_json_error(response, 400, "invalid_password_reset")
+    assert body["errors"][0]["param"] == "key"
+
+
 # --- Bodies over the size limit --------------------------------------------------------------
 
 
