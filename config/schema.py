@@ -15,7 +15,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy as _
-from django_filters import ChoiceFilter
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse
@@ -136,7 +135,7 @@ class AutoSchema(openapi.AutoSchema):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is None:
             return None
-        self.empty_choices_allow(operation)
+        self.empty_filters_allow(operation)
         declared = self.get_response_serializers()
         declared = declared if isinstance(declared, dict) else {}
         codes = self.generic_error_codes(operation)
@@ -158,17 +157,20 @@ class AutoSchema(openapi.AutoSchema):
         operation["responses"] = dict(sorted(responses.items()))
         return operation
 
-    def empty_choices_allow(self, operation: dict) -> None:
-        """A choice filter sent empty filters nothing (django-filter), as the pages' forms
-        send it: its parameter takes "" beside its choices."""
+    def empty_filters_allow(self, operation: dict) -> None:
+        """django-filter filters nothing on a parameter sent empty, as the pages' forms
+        send it: each filter's parameter takes "" beside its values."""
         filterset = getattr(self.view, "filterset_class", None)
         if filterset is None:
             return
         for parameter in operation.get("parameters", []):
-            choices = parameter.get("schema", {}).get("enum")
-            taken = filterset.base_filters.get(parameter["name"])
-            if choices and isinstance(taken, ChoiceFilter) and "" not in choices:
-                choices.insert(0, "")
+            if parameter["in"] != "query" or parameter["name"] not in filterset.base_filters:
+                continue
+            schema = parameter["schema"]
+            if "enum" in schema and "" not in schema["enum"]:
+                schema["enum"].insert(0, "")
+            elif schema.get("type") in ("integer", "number"):
+                parameter["schema"] = {"anyOf": [schema, {"type": "string", "enum": [""]}]}
 
     def generic_error_codes(self, operation: dict) -> dict[int, list[str]]:
         """The errors that follow from what the view declares, by status."""

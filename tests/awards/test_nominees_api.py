@@ -95,10 +95,12 @@ def test_a_category_is_a_whole_number(api_client, categories, number):
     assert list(response.json()["errors"]) == ["category"]
 
 
-def test_an_empty_choice_filters_nothing(api_client, categories):
+def test_an_empty_filter_filters_nothing(api_client, categories):
     ProjectFactory(category=categories[0])
 
-    response = api_client.get(BASE, {"region": "", "country": "", "stakeholder_type": ""})
+    response = api_client.get(
+        BASE, {"category": "", "region": "", "country": "", "stakeholder_type": ""}
+    )
 
     assert response.status_code == 200
     assert response.json()["count"] == 1
