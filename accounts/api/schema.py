@@ -270,10 +270,14 @@ def _refusals(*statuses: int) -> dict[str, Any]:
     answers = {
         400: _answer(
             _(
-                "The body is not a JSON object, or a field is not valid (allauth's code, "
-                "such as invalid, required, email_taken, email_password_mismatch, "
-                "too_many_login_attempts, invalid_or_expired_key, invalid_password_reset, "
-                "password_too_short, password_too_common, disposable_email)."
+                "The body is not a JSON object (`parse_error`), or a field is not text or "
+                "not valid: each error in errors names its field in param, with allauth's "
+                "code. Codes: `parse_error`, `invalid`, `required`, `max_length`, "
+                "`email_taken`, `disposable_email`, `password_too_short`, "
+                "`password_too_common`, `password_entirely_numeric`, "
+                "`password_too_similar`, `email_password_mismatch`, "
+                "`too_many_login_attempts`, `invalid_or_expired_key`, "
+                "`invalid_password_reset`."
             ),
             "AuthError",
         ),
