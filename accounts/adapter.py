@@ -6,7 +6,9 @@ from disposable_email_domains import blocklist
 from django import forms
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from accounts.services import email_queue
 from config.network import client_ip
 
@@ -14,6 +16,7 @@ DISPOSABLE_MESSAGE = (
     "Addresses of disposable e-mail services cannot be used here: please sign up with an "
     "address you will keep, so that you can confirm it and receive the results."
 )
+EMAIL_TOO_LONG = _("An e-mail address has at most %(limit)d characters.")
 
 
 def email_domain_is_disposable(email: str) -> bool:
@@ -26,6 +29,10 @@ def email_domain_is_disposable(email: str) -> bool:
 class AccountAdapter(DefaultAccountAdapter):
     def clean_email(self, email: str) -> str:
         email = super().clean_email(email)
+        # allauth would cut a longer address to the field's length and confirm another.
+        limit = User._meta.get_field("email").max_length
+        if len(email) > limit:
+            raise forms.ValidationError(EMAIL_TOO_LONG % {"limit": limit}, code="max_length")
         if email_domain_is_disposable(email):
             raise forms.ValidationError(DISPOSABLE_MESSAGE, code="disposable_email")
         return email

@@ -1,6 +1,7 @@
 """Filters of project lists, shared by the pages and the API (django-filter)."""
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django_countries import countries
 
@@ -9,8 +10,14 @@ from awards.models import Project, ProjectStatus, Region
 from awards.selectors import nominees_search
 
 
+class WholeNumberFilter(django_filters.NumberFilter):
+    """A number without decimals: django-filter's takes 1.5 and finds category 1."""
+
+    field_class = forms.IntegerField
+
+
 class _ProjectFilter(django_filters.FilterSet):
-    category = django_filters.NumberFilter(
+    category = WholeNumberFilter(
         field_name="category__number", label="Category", help_text="The category's number."
     )
     region = django_filters.ChoiceFilter(choices=Region.choices, label="ITU region")

@@ -4,16 +4,19 @@ DRF's views already do (``config.api.exception_handler``). What answers before o
 beside them answers here: Django's own refusals (a body over the size limit, a host
 outside ALLOWED_HOSTS, a failed CSRF check, an unknown path, a server error), through
 the error handlers that ``config.urls`` names; the bodies django-allauth's headless
-views cannot read, refused before they reach them; and, as a last net, any other error
-response on those paths: allauth's JSON keeps its ``status`` and ``errors`` for its
-clients and gains ``detail`` and ``code``, and a response in any other format is
-replaced by the JSON of its status.
+views cannot read and the methods they do not handle, refused before they reach them;
+and, as a last net, any other error response on those paths: allauth's JSON keeps its
+``status`` and ``errors`` for its clients and gains ``detail`` and ``code`` (and its 429
+a ``Retry-After``), and a response in any other format is replaced by the JSON of its
+status.
 """
 
 import json
 import sys
 from collections.abc import Callable
 
+from allauth.account import app_settings as allauth_account_settings
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django.conf import settings
 from django.core.exceptions import (
     DisallowedHost,
@@ -24,6 +27,7 @@ from django.core.exceptions import (
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import csrf, defaults
@@ -34,6 +38,13 @@ from config.parsers import JSONTooDeep, json_loads
 API_PREFIXES = ("/api/", "/_allauth/")
 ALLAUTH_PREFIX = "/_allauth/"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# allauth's endpoints (app and browser) whose fields are all text: those that sign up,
+# log in, confirm an address and reset a password.
+PASSWORD_RESET = "/v1/auth/password/reset"
+ALLAUTH_TEXT_ONLY = tuple(
+    f"/v1/auth/{name}"
+    for name in ("signup", "login", "email/verify", "password/request", "password/reset")
+)
 
 STATUS_ERRORS = {
     400: (_("The request cannot be read."), "bad_request"),
@@ -56,6 +67,7 @@ OTHER_SERVER_ERROR = (_("The server could not answer this request."), "server_er
 
 NOT_JSON = _("The body is not valid JSON.")
 NOT_AN_OBJECT = _("The body must be a JSON object.")
+NOT_TEXT = _("This field takes text.")
 INVALID = _("Some of the data sent is not valid.")
 
 
@@ -178,7 +190,87 @@ def _body_refusal(request: HttpRequest) -> HttpResponse | None:
         return error_response(400, NOT_JSON, "parse_error")
     if not isinstance(data, dict):
         return error_response(400, NOT_AN_OBJECT, "parse_error")
+    if request.path.endswith(ALLAUTH_TEXT_ONLY):
+        return _not_text_refusal(data) or _reset_key_refusal(request, data.get("key"))
     return None
+
+
+def _allauth_refusal(errors: list[dict]) -> JsonResponse:
+    """A 400 in allauth's shape, with the API's detail and code."""
+    if len(errors) == 1:
+        detail, code = errors[0]["message"], errors[0]["code"]
+    else:
+        detail, code = str(INVALID), "invalid"
+    return JsonResponse(
+        {"status": 400, "errors": errors, "detail": detail, "code": code}, status=400
+    )
+
+
+def _not_text_refusal(data: dict) -> HttpResponse | None:
+    """allauth's forms read a number, a list or an object given for a field as its
+    Python text (a password ``['secret']``): on the endpoints whose fields are all text,
+    anything else is refused."""
+    errors = [
+        {"message": str(NOT_TEXT), "code": "invalid", "param": name}
+        for name, value in data.items()
+        if not isinstance(value, str)
+    ]
+    return _allauth_refusal(errors) if errors else None
+
+
+def _reset_key_refusal(request: HttpRequest, key: object) -> HttpResponse | None:
+    """A password reset key is ``<account>-<token>``: given with no account part, allauth
+    fails on it (a TypeError, a 500) instead of refusing it. It is refused here as allauth
+    refuses any key it did not issue."""
+    if not request.path.endswith(PASSWORD_RESET) or not isinstance(key, str):
+        return None
+    if not key.startswith("-"):
+        return None
+    message = str(get_account_adapter().error_messages["invalid_password_reset"])
+    return _allauth_refusal(
+        [{"message": message, "code": "invalid_password_reset", "param": "key"}]
+    )
+
+
+def _allauth_method_refusal(request: HttpRequest) -> HttpResponse | None:
+    """allauth's headless views validate the body of any method but GET before they look
+    at the method, so that TRACE /auth/login answers a login error: a method the view
+    does not handle is refused here (405, and OPTIONS answered), as Django's views do."""
+    if not request.path.startswith(ALLAUTH_PREFIX):
+        return None
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return None
+    view_class = getattr(view, "view_class", None)
+    if view_class is None:
+        return None
+    allowed = [m.upper() for m in view_class.http_method_names if hasattr(view_class, m)]
+    if "GET" in allowed and "HEAD" not in allowed:
+        allowed.append("HEAD")  # Django's views answer HEAD as GET
+    if request.method == "OPTIONS":
+        response = HttpResponse(status=200)
+    elif request.method not in allowed:
+        response = error_response(405)
+    else:
+        return None
+    response["Allow"] = ", ".join(allowed)
+    return response
+
+
+def _allauth_retry_after() -> int:
+    """allauth's 429 says not when to try again: the longest period of its rate limits,
+    which no limit outlasts."""
+    periods = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    longest = 60
+    for rates in (allauth_account_settings.RATE_LIMITS or {}).values():
+        for rate in (rates or "").split(","):
+            parts = rate.strip().split("/")
+            period = parts[1] if len(parts) > 1 else ""
+            count, unit = period[:-1], period[-1:]
+            if unit in periods and (count.isdigit() or not count):
+                longest = max(longest, int(count or 1) * periods[unit])
+    return longest
 
 
 def _allauth_error(body: dict, status: int) -> tuple[str, str]:
@@ -212,9 +304,20 @@ def _as_json_error(response: HttpResponse) -> HttpResponse:
         body = {"detail": detail, "code": code}
     response.content = json.dumps(body, cls=DjangoJSONEncoder)
     response["Content-Type"] = "application/json"
+    if status == 429 and not response.has_header("Retry-After"):
+        response["Retry-After"] = str(_allauth_retry_after())
     if response.has_header("Content-Length"):
         response["Content-Length"] = str(len(response.content))
     return response
+
+
+def _refusal_before_view(request: HttpRequest) -> HttpResponse | None:
+    key_asked = request.headers.get("X-Password-Reset-Key") if request.method == "GET" else None
+    return (
+        _allauth_method_refusal(request)
+        or _body_refusal(request)
+        or _reset_key_refusal(request, key_asked)
+    )
 
 
 class JsonErrorsMiddleware:
@@ -226,7 +329,7 @@ class JsonErrorsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not is_api(request):
             return self.get_response(request)
-        response = _body_refusal(request) or self.get_response(request)
+        response = _refusal_before_view(request) or self.get_response(request)
         if response.status_code >= 400 and not response.streaming:
             response = _as_json_error(response)
         return response

@@ -1,5 +1,6 @@
 """DRF permissions built on the role predicates of ``accounts.permissions``."""
 
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 
 from accounts import permissions as roles
@@ -19,6 +20,8 @@ class MfaRequired(NotAllowed):
 class HasConfirmedEmail(BasePermission):
     """Signed in with a confirmed e-mail address (what voting and submitting need)."""
 
+    refusals = (EmailNotVerified,)  # what it answers when it refuses, for config.schema
+
     def has_permission(self, request, view) -> bool:
         if not request.user or not request.user.is_authenticated:
             return False  # DRF answers 401
@@ -29,6 +32,7 @@ class HasConfirmedEmail(BasePermission):
 
 class _Role(BasePermission):
     is_member = staticmethod(lambda user: False)
+    refusals = (PermissionDenied, MfaRequired)  # as above
 
     def has_permission(self, request, view) -> bool:
         if not request.user or not request.user.is_authenticated:

@@ -20,7 +20,7 @@ from awards.selectors import edition_current_phase
 
 
 class ActionLineSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = ActionLine
@@ -199,6 +199,18 @@ class MyProjectSerializer(NomineeDetailSerializer):
         ]
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^([A-Za-z]{2})?$",
+        "description": _("An ISO 3166 country code, in either case, or empty."),
+    }
+)
+class CountryCodeField(serializers.CharField):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(max_length=2, **kwargs)
+
+
 class MyProjectWriteSerializer(serializers.Serializer):
     """What a submitter may send for a draft; every field optional but the category on
     creation. The contest's rules are checked when the draft is submitted."""
@@ -209,7 +221,7 @@ class MyProjectWriteSerializer(serializers.Serializer):
     stakeholder_type = serializers.ChoiceField(
         choices=StakeholderType.choices, required=False, allow_blank=True
     )
-    country = serializers.CharField(max_length=2, required=False, allow_blank=True)
+    country = CountryCodeField(required=False, allow_blank=True)
     region = serializers.ChoiceField(choices=Region.choices, required=False, allow_blank=True)
     website = serializers.URLField(required=False, allow_blank=True)
     short_description = serializers.CharField(required=False, allow_blank=True)

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.permissions import IsSecretariat
+from accounts.errors import EmailNotVerified
 from awards.api.serializers import (
     ActionLineSerializer,
     CategorySerializer,
@@ -23,7 +24,7 @@ from awards.api.serializers import (
     NomineeSerializer,
     ResultsSerializer,
 )
-from awards.files import DOCUMENT_UPLOAD, IMAGES_UPLOAD, LOGO_UPLOAD
+from awards.files import DOCUMENT_UPLOAD, IMAGES_UPLOAD, LOGO_UPLOAD, FileRefused
 from awards.filters import NomineeFilter
 from awards.models import Category, Edition, Project
 from awards.selectors import (
@@ -44,6 +45,11 @@ from awards.selectors import (
     results_get,
 )
 from awards.services import (
+    ProjectInvalid,
+    ProjectNotEditable,
+    SubmissionClosed,
+    SubmissionInvalid,
+    TooManyImages,
     WrongCategory,
     project_create,
     project_delete,
@@ -55,6 +61,7 @@ from awards.services import (
     project_update,
 )
 from config.errors import NotFound
+from config.schema import refusals
 
 YEAR = OpenApiParameter("year", int, OpenApiParameter.PATH, description="The edition's year.")
 
@@ -119,6 +126,8 @@ class EditionStatistics(APIView):
 # --- The owner's projects ------------------------------------------------------------
 
 PROJECT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The project's id.")
+# What every change of a draft can be refused for.
+DRAFT_REFUSALS = (EmailNotVerified, SubmissionClosed, ProjectNotEditable)
 
 
 def _category_or_refuse(edition: Edition, number: int) -> Category:
@@ -171,7 +180,13 @@ class MyProjectList(generics.ListAPIView):
         edition = get_edition_or_404(self.kwargs["year"])
         return project_list_for_owner(edition=edition, owner=self.request.user)
 
-    @extend_schema(request=MyProjectWriteSerializer, responses={201: MyProjectSerializer})
+    @extend_schema(
+        request=MyProjectWriteSerializer,
+        responses={
+            201: MyProjectSerializer,
+            **refusals(WrongCategory, ProjectInvalid, EmailNotVerified, SubmissionClosed),
+        },
+    )
     def post(self, request, year: int):
         """Start a draft in a category; it may be saved incomplete."""
         edition = get_edition_or_404(year)
@@ -198,7 +213,13 @@ class MyProjectDetail(_OwnProject):
         """One of my projects."""
         return self.answer(self.project())
 
-    @extend_schema(request=MyProjectWriteSerializer, responses=MyProjectSerializer)
+    @extend_schema(
+        request=MyProjectWriteSerializer,
+        responses={
+            200: MyProjectSerializer,
+            **refusals(WrongCategory, ProjectInvalid, *DRAFT_REFUSALS),
+        },
+    )
     def patch(self, request, year: int, pk: int):
         """Change a draft: only the fields sent."""
         project = self.project()
@@ -209,7 +230,7 @@ class MyProjectDetail(_OwnProject):
         project_update(project=project, by=request.user, data=data, sdgs=sdgs, category=category)
         return self.answer(project)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(responses={204: None, **refusals(*DRAFT_REFUSALS)})
     def delete(self, request, year: int, pk: int):
         """Throw away a draft."""
         project_delete(project=self.project(), by=request.user)
@@ -220,7 +241,10 @@ class MyProjectDetail(_OwnProject):
 class MyProjectSubmit(_OwnProject):
     serializer_class = MyProjectSerializer
 
-    @extend_schema(request=None, responses=MyProjectSerializer)
+    @extend_schema(
+        request=None,
+        responses={200: MyProjectSerializer, **refusals(SubmissionInvalid, *DRAFT_REFUSALS)},
+    )
     def post(self, request, year: int, pk: int):
         """Submit a draft. Every rule it fails is reported at once, under ``errors`` by
         field, with the code ``submission_invalid``."""
@@ -233,7 +257,10 @@ class MyProjectLogo(_OwnProject):
     upload_limits = LOGO_UPLOAD
     serializer_class = MyProjectSerializer
 
-    @extend_schema(request=FileUploadSerializer, responses=MyProjectSerializer)
+    @extend_schema(
+        request=FileUploadSerializer,
+        responses={200: MyProjectSerializer, **refusals(FileRefused, *DRAFT_REFUSALS)},
+    )
     def put(self, request, year: int, pk: int):
         """Set or replace the logo (JPEG, PNG or WebP, 5 MB at most), as ``file``."""
         project = self.project()
@@ -247,14 +274,17 @@ class MyProjectDocument(_OwnProject):
     upload_limits = DOCUMENT_UPLOAD
     serializer_class = MyProjectSerializer
 
-    @extend_schema(request=FileUploadSerializer, responses=MyProjectSerializer)
+    @extend_schema(
+        request=FileUploadSerializer,
+        responses={200: MyProjectSerializer, **refusals(FileRefused, *DRAFT_REFUSALS)},
+    )
     def put(self, request, year: int, pk: int):
         """Attach or replace the optional PDF (10 MB at most), as ``file``."""
         project = self.project()
         project_document_set(project=project, by=request.user, upload=self.uploaded_file())
         return self.answer(project)
 
-    @extend_schema(responses=MyProjectSerializer)
+    @extend_schema(responses={200: MyProjectSerializer, **refusals(*DRAFT_REFUSALS)})
     def delete(self, request, year: int, pk: int):
         """Remove the PDF."""
         project = self.project()
@@ -268,7 +298,13 @@ class MyProjectImages(_OwnProject):
     upload_limits = IMAGES_UPLOAD
     serializer_class = MyProjectSerializer
 
-    @extend_schema(request=ImagesUploadSerializer, responses={201: MyProjectSerializer})
+    @extend_schema(
+        request=ImagesUploadSerializer,
+        responses={
+            201: MyProjectSerializer,
+            **refusals(TooManyImages, FileRefused, *DRAFT_REFUSALS),
+        },
+    )
     def post(self, request, year: int, pk: int):
         """Add images (JPEG, PNG or WebP, 5 MB each, 5 in all), as ``images``. If one is
         refused, none is kept."""
@@ -287,7 +323,7 @@ class MyProjectImages(_OwnProject):
 class MyProjectImage(_OwnProject):
     serializer_class = MyProjectSerializer
 
-    @extend_schema(responses={204: None})
+    @extend_schema(responses={204: None, **refusals(*DRAFT_REFUSALS)})
     def delete(self, request, year: int, pk: int, image_id: int):
         """Remove one image."""
         project_image_remove(project=self.project(), by=request.user, image_id=image_id)
@@ -345,7 +381,9 @@ class ResultsNotPublished(NotFound):
     default_detail = "The results of this edition are not published yet."
 
 
-@extend_schema(parameters=[YEAR], responses=ResultsSerializer)
+@extend_schema(
+    parameters=[YEAR], responses={200: ResultsSerializer, **refusals(ResultsNotPublished)}
+)
 class Results(APIView):
     """The published results: per category, in category order, the Winner and the
     Champions with their valid votes and rank, and the totals. 404

@@ -127,6 +127,17 @@ def test_signup_refuses_a_subdomain_of_a_disposable_domain(app_client):
     assert not User.objects.exists()
 
 
+def test_signup_refuses_an_address_longer_than_an_account_keeps(app_client):
+    email = f"ada@{'a' * 60}.{'b' * 60}.{'c' * 60}.{'d' * 60}.example.org"
+
+    response = app_client.signup(email=email)
+
+    # allauth would cut it to 254 characters and confirm an address nobody has.
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["param"] == "email"
+    assert not User.objects.exists()
+
+
 def test_signup_requires_name_and_country(app_client):
     response = app_client.signup(name="", country="XX")
 

@@ -74,3 +74,19 @@ def test_api_throttles_each_account_on_its_own(api_client, low_rates):
     assert api_client.get("/api/v1/editions/").status_code == 429
     api_client.force_authenticate(second)
     assert api_client.get("/api/v1/editions/").status_code == 200
+
+
+def test_api_retry_after_is_whole_seconds_rounded_up(api_client, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anonymous": "2/second", "account": "5/minute"},
+    }
+    EditionFactory(year=2020)
+    for _ in range(2):
+        assert api_client.get("/api/v1/editions/").status_code == 200
+
+    response = api_client.get("/api/v1/editions/")
+
+    # Less than a second to wait is one second, not 0 (which says to try again at once).
+    assert response.status_code == 429
+    assert response["Retry-After"] == "1"

@@ -84,6 +84,28 @@ def test_bad_filter_value_is_a_clear_400(api_client, categories):
     assert "region" in response.json()["errors"]
 
 
+@pytest.mark.parametrize("number", ["1.5", "1e1", "one"])
+def test_a_category_is_a_whole_number(api_client, categories, number):
+    ProjectFactory(category=categories[0])
+
+    response = api_client.get(BASE, {"category": number})
+
+    # django-filter's number filter read 1.5 as category 1.
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["category"]
+
+
+def test_an_empty_filter_filters_nothing(api_client, categories):
+    ProjectFactory(category=categories[0])
+
+    response = api_client.get(
+        BASE, {"category": "", "region": "", "country": "", "stakeholder_type": ""}
+    )
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
+
+
 def test_nominees_search_finds_words_in_titles_and_descriptions(api_client, categories):
     ProjectFactory(category=categories[0], title="Solar schools for rural girls")
     ProjectFactory(

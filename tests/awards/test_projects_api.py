@@ -169,6 +169,16 @@ def test_bad_field_values_name_their_fields(owner_client, draft):
     assert set(response.json()["errors"]) == {"country", "website", "sdgs"}
 
 
+def test_errors_about_items_of_a_list_are_messages_of_the_list(owner_client, draft):
+    response = owner_client.patch(f"{BASE}{draft.pk}/", {"sdgs": [0, "four", 18]})
+
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert list(errors) == ["sdgs"]
+    assert all(isinstance(message, str) for message in errors["sdgs"])
+    assert len(errors["sdgs"]) == 3
+
+
 def test_text_renamed_to_png_is_refused_with_its_field(owner_client, draft):
     fake = SimpleUploadedFile("photo.png", b"hello")
 

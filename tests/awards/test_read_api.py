@@ -68,6 +68,43 @@ def test_editions_list_is_paginated(api_client):
     assert body["next"] and body["previous"]
 
 
+@pytest.mark.parametrize("size", ["0", "-1", "two", "1.5", "", "9" * 5000])
+def test_a_page_size_that_is_not_a_whole_number_from_1_is_refused(api_client, size):
+    EditionFactory(year=2020)
+
+    response = api_client.get("/api/v1/editions/", {"page_size": size})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert list(response.json()["errors"]) == ["page_size"]
+
+
+def test_a_page_size_given_twice_is_refused(api_client):
+    response = api_client.get("/api/v1/editions/?page_size=2&page_size=3")
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["page_size"]
+
+
+def test_a_page_size_past_the_maximum_gives_the_maximum(api_client):
+    for year in range(2001, 2004):
+        EditionFactory(year=year)
+
+    body = api_client.get("/api/v1/editions/", {"page_size": 10**30}).json()
+
+    assert body["count"] == 3 and len(body["results"]) == 3
+
+
+@pytest.mark.parametrize("query", ["page=", "page=1&page=2", "page=0", "page=two"])
+def test_a_page_given_empty_twice_or_out_of_range_is_not_found(api_client, query):
+    EditionFactory(year=2020)
+
+    response = api_client.get(f"/api/v1/editions/?{query}")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Invalid page.", "code": "not_found"}
+
+
 def test_edition_detail_gives_phases_current_phase_and_rules(api_client, django_assert_num_queries):
     edition = EditionFactory(year=2020, phase=Phase.VOTING, complete_ballot_required=True)
 

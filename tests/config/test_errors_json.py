@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from accounts.models import User
 from awards.phases import Phase
 from config.parsers import MAX_JSON_DEPTH
 from tests.factories import CategoryFactory, EditionFactory, ProjectFactory, UserFactory
@@ -122,6 +123,41 @@ def test_allauth_body_that_is_no_json_object_is_a_parse_error(raising_client, bo
     assert_json_error(response, 400, "parse_error")
 
 
+@pytest.mark.parametrize("value", [["a long enough password 42"], {"a": 1}, 12345678, True, None])
+def test_a_field_of_sign_up_or_login_that_is_not_text_is_refused(raising_client, value):
+    # allauth's forms would read ["x"] as the text "['x']", and take it as a password.
+    response = raising_client.post(
+        "/_allauth/app/v1/auth/signup",
+        {"email": "ada@example.org", "password": value, "name": "Ada", "country": "KE"},
+        content_type="application/json",
+    )
+
+    body = assert_json_error(response, 400, "invalid")
+    assert body["status"] == 400
+    assert body["errors"] == [
+        {"message": "This field takes text.", "code": "invalid", "param": "password"}
+    ]
+    assert not User.objects.exists()
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_password_reset_key_without_its_account_part_is_refused(raising_client, method):
+    # allauth's form failed on it with a TypeError (a server error).
+    if method == "get":
+        response = raising_client.get(
+            "/_allauth/app/v1/auth/password/reset", HTTP_X_PASSWORD_RESET_KEY="-abc"
+        )
+    else:
+        response = raising_client.post(
+            "/_allauth/app/v1/auth/password/reset",
+            {"key": "-abc", "password": "a long enough password 42"},
+            content_type="application/json",
+        )
+
+    body = assert_json_error(response, 400, "invalid_password_reset")
+    assert body["errors"][0]["param"] == "key"
+
+
 # --- Bodies over the size limit --------------------------------------------------------------
 
 
@@ -219,6 +255,24 @@ def test_a_method_allauth_does_not_allow_is_a_json_405_with_allow(raising_client
 
     assert_json_error(response, 405, "method_not_allowed")
     assert "GET" in response["Allow"]
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "trace"])
+def test_a_method_an_allauth_view_does_not_handle_is_405_whatever_its_body(raising_client, method):
+    # allauth's views read any body as their form before looking at the method.
+    response = getattr(raising_client, method)(
+        "/_allauth/app/v1/auth/login", "{}", content_type="application/json"
+    )
+
+    assert_json_error(response, 405, "method_not_allowed")
+    assert response["Allow"] == "POST, OPTIONS"
+
+
+def test_options_on_allauths_views_says_their_methods(raising_client):
+    response = raising_client.options("/_allauth/app/v1/auth/session")
+
+    assert response.status_code == 200
+    assert response["Allow"] == "GET, DELETE, OPTIONS, HEAD"
 
 
 def test_a_method_the_api_does_not_allow_is_a_json_405(raising_client):
@@ -324,3 +378,5 @@ def test_allauths_429_is_json_with_detail_and_code(raising_client, settings):
 
     body = assert_json_error(response, 429, "throttled")
     assert body["status"] == 429
+    # allauth says not when: the longest of its limits' periods, which none outlasts.
+    assert response["Retry-After"] == "300"

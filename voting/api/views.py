@@ -5,11 +5,21 @@ from rest_framework.views import APIView
 
 from accounts.api.permissions import HasConfirmedEmail
 from awards.api.views import YEAR, get_edition_or_404
+from config.schema import refusals
 from voting.api.serializers import BallotSerializer, VoteRequestSerializer, VoteSerializer
 from voting.catalogue import voting_category
 from voting.network import request_network
 from voting.selectors import ballot_get
-from voting.services import Outcome, ballot_cast, ballot_withdraw
+from voting.services import (
+    NotANominee,
+    Outcome,
+    VoteInvalidated,
+    VoterExcluded,
+    VotingClosed,
+    WrongCategory,
+    ballot_cast,
+    ballot_withdraw,
+)
 
 CATEGORY = OpenApiParameter(
     "category", int, OpenApiParameter.PATH, description="The category's number."
@@ -38,7 +48,12 @@ class BallotCategoryView(APIView):
     serializer_class = VoteSerializer
 
     @extend_schema(
-        request=VoteRequestSerializer, responses={200: VoteSerializer, 201: VoteSerializer}
+        request=VoteRequestSerializer,
+        responses={
+            200: VoteSerializer,
+            201: VoteSerializer,
+            **refusals(NotANominee, WrongCategory, VotingClosed, VoterExcluded, VoteInvalidated),
+        },
     )
     def put(self, request, year: int, category: int):
         """Cast or change my vote in this category: 201 when new, 200 when changed or
@@ -64,7 +79,7 @@ class BallotCategoryView(APIView):
             status=201 if cast.outcome == Outcome.CREATED else 200,
         )
 
-    @extend_schema(responses={204: None})
+    @extend_schema(responses={204: None, **refusals(VotingClosed, VoterExcluded, VoteInvalidated)})
     def delete(self, request, year: int, category: int):
         """Withdraw my vote in this category. A vote the secretariat invalidated
         cannot be withdrawn (409 ``vote_invalidated``), and an excluded account
