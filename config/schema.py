@@ -59,7 +59,8 @@ class ErrorSerializer(serializers.Serializer):
     )
 
 
-# Retry-After is required: every 429 of the API carries it (config.api, config.api_access).
+# Retry-After is required: every 429 and 503 of the API carries it (config.api,
+# config.api_access, config.faults).
 RETRY_AFTER = {
     "Retry-After": {
         "description": _("How many seconds to wait before trying again."),
@@ -91,8 +92,12 @@ LEADS = {
     413: _("The request is larger than this operation accepts."),
     415: _("The body is of a media type this operation does not read."),
     429: _("Too many requests: wait the seconds that Retry-After says, then try again."),
+    503: _(
+        "A service the platform needs (its database, say) is briefly unreachable: nothing "
+        "was done; try again after the seconds that Retry-After says."
+    ),
 }
-HEADERS = {401: WWW_AUTHENTICATE, 429: RETRY_AFTER}
+HEADERS = {401: WWW_AUTHENTICATE, 429: RETRY_AFTER, 503: RETRY_AFTER}
 # Permissions that refuse nothing beyond authentication (a tuple: DRF composes
 # permission classes with |).
 PLAIN_PERMISSIONS = (permissions.AllowAny, permissions.IsAuthenticated)
@@ -214,4 +219,5 @@ class AutoSchema(openapi.AutoSchema):
             codes[404].append("not_found")
 
         codes[429].append("throttled")
+        codes[503].append("service_unavailable")  # config.faults
         return codes

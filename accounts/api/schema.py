@@ -299,8 +299,10 @@ def _refusals(*statuses: int) -> dict[str, Any]:
             "AuthError",
             RETRY_AFTER,
         ),
+        503: _answer(describe_error(503, ["service_unavailable"]), "Error", RETRY_AFTER),
     }
-    return {str(status): answers[status] for status in statuses}
+    # Any of them may meet a service briefly unreachable (config.faults).
+    return {str(status): answers[status] for status in (*statuses, 503)}
 
 
 def _operation(

@@ -76,12 +76,12 @@ def test_the_error_component_is_detail_code_and_field_errors(openapi):
 def test_every_api_operation_documents_the_errors_it_can_answer(openapi):
     """400 where it reads a body or query parameters, 401 everywhere (a wrong session
     token), 404 for path parameters and pages, 413 and 415 where it reads a body, 429
-    everywhere; each with the error body, 401 and 429 with their headers."""
+    and 503 everywhere; each with the error body, 401, 429 and 503 with their headers."""
     checked = 0
     for method, path, operation in operations(openapi):
         responses = operation["responses"]
         parameters = operation.get("parameters", [])
-        expected = {"401", "429"}
+        expected = {"401", "429", "503"}
         if "requestBody" in operation:
             expected |= {"400", "413", "415"}
         if any(p["in"] == "query" for p in parameters):
@@ -99,6 +99,8 @@ def test_every_api_operation_documents_the_errors_it_can_answer(openapi):
             "X-Session-Token"
         ]
         assert codes(responses["429"]) == {"throttled"}
+        assert responses["503"]["headers"]["Retry-After"]["required"] is True
+        assert codes(responses["503"]) == {"service_unavailable"}
         checked += 1
     assert checked == 24
 
@@ -183,7 +185,7 @@ def test_the_headless_auth_endpoints_clients_use_are_described(openapi):
     login = described[("POST", f"{APP}/auth/login")]
     body = login["requestBody"]["content"]["application/json"]["schema"]
     assert body["required"] == ["email", "password"]
-    assert set(login["responses"]) == {"200", "400", "401", "409", "410", "413", "429"}
+    assert set(login["responses"]) == {"200", "400", "401", "409", "410", "413", "429", "503"}
     assert login["security"] == [{"sessionToken": []}, {}]
     signed_in = login["responses"]["200"]["content"]["application/json"]["schema"]
     assert signed_in == {"$ref": "#/components/schemas/AuthSession"}
@@ -191,6 +193,7 @@ def test_the_headless_auth_endpoints_clients_use_are_described(openapi):
     assert "session_token" in session["meta"]["properties"]
     for (method, path), operation in described.items():
         assert operation["responses"]["429"]["headers"]["Retry-After"]["required"] is True
+        assert operation["responses"]["503"]["headers"]["Retry-After"]["required"] is True
         for status, response in operation["responses"].items():
             if int(status) >= 400:
                 ref = response["content"]["application/json"]["schema"]["$ref"]
