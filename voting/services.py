@@ -24,7 +24,7 @@ from config.errors import Conflict, DomainError, NotAllowed
 from voting.catalogue import voting_catalogue, voting_catalogue_forget
 from voting.fraud import Flag, signal_accounts_key
 from voting.models import AccountFlag, SignalDismissal, Vote, VoteAction, VoteEvent, VoterExclusion
-from voting.selectors import valid_count, voter_is_excluded
+from voting.selectors import valid_count, vote_is_invalidated, voter_is_excluded
 
 
 class VotingClosed(NotAllowed):
@@ -102,15 +102,21 @@ def _check_nominee(*, edition: Edition, category: Category, nominee_id: int) -> 
     catalogue knows it and, before refusing, as the database knows it now."""
     catalogue = voting_catalogue(year=edition.year)
     number = catalogue.nominee_categories.get(nominee_id) if catalogue else None
-    if number == category.number:
-        return
+    if number != category.number:
+        _require_nominee_now(edition=edition, category=category, nominee_id=nominee_id)
+
+
+def _require_nominee_now(*, edition: Edition, category: Category, nominee_id: int) -> None:
+    """Refuse a nominee that the database does not hold as an accepted nominee of
+    ``category`` now; finding the catalogue stale drops it."""
     number = (
         Project.objects.filter(pk=nominee_id, edition=edition, status__in=PUBLIC_STATUSES)
         .values_list("category__number", flat=True)
         .first()
     )
-    if number is not None:
-        voting_catalogue_forget(year=edition.year)  # it was stale
+    catalogue = voting_catalogue(year=edition.year)
+    if catalogue is not None and catalogue.nominee_categories.get(nominee_id) != number:
+        voting_catalogue_forget(year=edition.year)
     if number is None:
         raise NotANominee(field="nominee")
     if number != category.number:
@@ -260,24 +266,18 @@ def _upsert(values: dict) -> tuple | None:
 def _unwritten(
     *, edition: Edition, category: Category, voter: User, nominee_id: int | None, at: datetime
 ) -> None:
-    """Why a vote statement wrote nothing: raises the refusal, or returns for a repeat
-    of the vote as it stands (or, ``nominee_id`` None, a withdrawal without a vote)."""
+    """Why a vote statement wrote nothing: raises the refusal, or returns where nothing
+    was to be written: the vote named this nominee already (a repeat; another request
+    of the same voter may have changed it since, after this one), or, ``nominee_id``
+    None, there was no vote to withdraw."""
     if not _voting_is_open_now(edition, at):
         raise VotingClosed()
     if voter_is_excluded(edition=edition, voter=voter.pk):
         raise VoterExcluded()
-    vote = (
-        Vote.objects.filter(voter=voter, category=category)
-        .values_list("nominee_id", "invalidated_at")
-        .first()
-    )
-    if vote is not None and vote[1] is not None:
+    if vote_is_invalidated(category=category, voter=voter.pk):
         raise VoteInvalidated()
-    if nominee_id is None or (vote is not None and vote[0] == nominee_id):
-        return
-    # The database holds it as an accepted nominee of this category no longer.
-    voting_catalogue_forget(year=edition.year)
-    raise NotANominee(field="nominee")
+    if nominee_id is not None:
+        _require_nominee_now(edition=edition, category=category, nominee_id=nominee_id)
 
 
 def ballot_cast(

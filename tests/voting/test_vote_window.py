@@ -213,3 +213,30 @@ def test_a_vote_changed_after_the_close_counts_as_it_stood_at_the_close():
     VoteFactory(nominee=after)
 
     assert valid_count(edition=edition).votes == {before.pk: 1, after.pk: 1}
+
+
+def test_a_repeat_that_a_concurrent_change_overtakes_is_still_the_same_vote(
+    voter, nominees, edition, monkeypatch
+):
+    """The voter repeats a vote while another of their requests changes it: the repeat
+    wrote nothing (the vote named its nominee then), and is answered as a repeat, not
+    refused because the vote names another nominee by the time it is asked why."""
+    from voting import services
+
+    first, second = nominees[1]
+    category = first.category
+    ballot_cast(edition=edition, category=category, voter=voter, nominee_id=first.pk)
+    run = services._upsert
+
+    def overtaken(values):
+        row = run(values)
+        monkeypatch.setattr(services, "_upsert", run)  # the other request: once
+        ballot_cast(edition=edition, category=category, voter=voter, nominee_id=second.pk)
+        return row
+
+    monkeypatch.setattr(services, "_upsert", overtaken)
+    repeat = ballot_cast(edition=edition, category=category, voter=voter, nominee_id=first.pk)
+
+    assert repeat.outcome == "same"
+    assert Vote.objects.get().nominee == second
+    assert tally_differences(edition=edition) == {}
