@@ -36,7 +36,7 @@ ENV = {
     "SESSION_COOKIE_SECURE": "false",
     "CSRF_COOKIE_SECURE": "false",
     "SECURE_HSTS_SECONDS": "0",
-    "CACHE_URL": "redis://127.0.0.1:6379/5",
+    "CACHE_URL": "redis://127.0.0.1:6379/12",
     "API_THROTTLE_ACCOUNT": "1000000/minute",
     "API_THROTTLE_ANONYMOUS": "1000000/minute",
     "LOG_LEVEL": "WARNING",

@@ -104,6 +104,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # the loopback), so that a PostgreSQL restart costs a wait, not failed requests.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["OPTIONS"] = {
+        **(
+            # psycopg sends the parameters apart from the statement and prepares a
+            # statement on its second use on a connection (the pool keeps connections,
+            # so the vote's statements are planned once per connection). Off behind a
+            # pooler in transaction mode, which cannot keep prepared statements.
+            {"server_side_binding": True, "prepare_threshold": 2}
+            if env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
+            else {}
+        ),
         "pool": {
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", 1, minimum=0),
             "max_size": env.int("DATABASE_POOL_MAX_SIZE", 10, minimum=1),
@@ -188,6 +197,7 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/m/ip"}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_SERVE_SPECIFICATION = False
+HEADLESS_TOKEN_STRATEGY = "accounts.tokens.SessionTokenStrategy"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 USERSESSIONS_TRACK_ACTIVITY = False

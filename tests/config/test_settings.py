@@ -99,3 +99,21 @@ def test_migrations_are_complete():
     result = manage("makemigrations", "--check", "--dry-run", env={})
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "prepared"), [(None, "True 2"), ("true", "True 2"), ("false", "None None")]
+)
+def test_postgresql_statements_are_prepared_unless_turned_off(value, prepared):
+    """On by default; off for a connection pooler in transaction mode, which cannot
+    keep a prepared statement between transactions."""
+    read = (
+        "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS']; "
+        "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
+    env = {**PRODUCTION, **({"DATABASE_PREPARED_STATEMENTS": value} if value else {})}
+
+    result = manage("shell", "-c", read, env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[-2] == prepared

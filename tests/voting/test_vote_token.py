@@ -3,8 +3,9 @@ every change to the account reaches the next vote."""
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from accounts.models import User
 from tests.factories import UserFactory
@@ -181,6 +182,16 @@ def test_a_session_expired_after_voting_is_401(token_client, nominees, has_voted
 
     assert response.status_code == 401
     assert Vote.objects.count() == 1
+
+
+def test_a_token_whose_session_left_the_cache_keeps_voting(token_client, nominees, has_voted):
+    """The cache forgets (evicted, or Redis restarted empty): the database has it."""
+    caches[settings.SESSION_CACHE_ALIAS].clear()
+
+    response = token_client.put(f"{BALLOT}1/", {"nominee": nominees[1][1].pk})
+
+    assert response.status_code == 201
+    assert Vote.objects.filter(category__number=1).get().nominee == nominees[1][1]
 
 
 def test_an_account_deactivated_after_voting_is_refused(token_client, voter, nominees, has_voted):
