@@ -47,6 +47,7 @@ from awards.selectors import (
 from awards.services import (
     ProjectInvalid,
     ProjectNotEditable,
+    ResultsNotPublished,
     SubmissionClosed,
     SubmissionInvalid,
     TooManyImages,
@@ -60,7 +61,6 @@ from awards.services import (
     project_submit,
     project_update,
 )
-from config.errors import NotFound
 from config.schema import refusals
 
 YEAR = OpenApiParameter("year", int, OpenApiParameter.PATH, description="The edition's year.")
@@ -374,11 +374,6 @@ class NomineeDetail(generics.RetrieveAPIView):
 
 
 # --- Results and the ceremony --------------------------------------------------------
-
-
-class ResultsNotPublished(NotFound):
-    code = "results_not_published"
-    default_detail = "The results of this edition are not published yet."
 
 
 @extend_schema(

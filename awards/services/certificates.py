@@ -18,13 +18,11 @@ from awards.models import (
     Standing,
 )
 from awards.selectors import results_are_public
+from awards.services.publication import ResultsNotPublished
 from config.errors import Conflict
 from config.storage import private_storage
 
-
-class ResultsNotPublished(Conflict):
-    code = "results_not_published"
-    default_detail = "Certificates are made once the results are published."
+CERTIFICATES_NOT_YET = "Certificates are made once the results are published."
 
 
 def _store(project: Project, kind: str, content: bytes, at: datetime) -> Certificate:
@@ -48,7 +46,7 @@ def certificates_generate(*, project: Project, at: datetime | None = None) -> li
     at = at or timezone.now()
     project = Project.objects.select_related("edition", "category__action_line").get(pk=project.pk)
     if not results_are_public(edition=project.edition):
-        raise ResultsNotPublished()
+        raise ResultsNotPublished(CERTIFICATES_NOT_YET)
     if project.status not in (ProjectStatus.CHAMPION, ProjectStatus.WINNER):
         raise Conflict("Only Winners and Champions receive certificates.")
     made = [_store(project, CertificateKind.CERTIFICATE, certificate_pdf(project), at)]
@@ -67,7 +65,7 @@ def booklet_generate(*, edition: Edition) -> str:
     """The "Success Stories" booklet of an edition; returns its name in private storage
     (served by the booklet view once the results are public)."""
     if not results_are_public(edition=edition):
-        raise ResultsNotPublished()
+        raise ResultsNotPublished(CERTIFICATES_NOT_YET)
     projects = list(
         Project.objects.filter(
             edition=edition, status__in=[ProjectStatus.WINNER, ProjectStatus.CHAMPION]

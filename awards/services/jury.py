@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import MfaRequired
 from accounts.models import User
@@ -22,7 +23,7 @@ from awards.phases import Phase
 from awards.ranking import CRITERIA, category_ranking, likely_conflict
 from awards.selectors import edition_current_phase, jury_champions
 from awards.workflow import CROWN, project_transition
-from config.errors import Conflict, DomainError, NotAllowed, NotFound
+from config.errors import Conflict, DomainError, NotAllowed, NotFound, ReasonRequired
 
 
 class JuryClosed(NotAllowed):
@@ -50,9 +51,7 @@ class QuorumMissing(Conflict):
     default_detail = "Some Champions of this category lack the scores the quorum asks for."
 
 
-class ReasonRequired(DomainError):
-    code = "reason_required"
-    default_detail = "Choosing a Winner other than the top of the ranking needs a reason."
+WINNER_REASON_REQUIRED = _("Choosing a Winner other than the top of the ranking needs a reason.")
 
 
 def _require_juror(user: User) -> None:
@@ -155,7 +154,7 @@ def winner_confirm(
     top = ranking[0].project
     reason = reason.strip()
     if project.pk != top.pk and not reason:
-        raise ReasonRequired(field="reason")
+        raise ReasonRequired(WINNER_REASON_REQUIRED, field="reason")
     if project.pk not in {rank.project.pk for rank in ranking}:
         raise NotFound("This project is not a Champion of the category.")
     return project_transition(

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.permissions import require_secretariat
@@ -15,7 +16,7 @@ from awards.models import Project
 from awards.phases import Phase
 from awards.selectors import edition_current_phase
 from awards.workflow import ACCEPT, REJECT, InvalidTransition, project_transition
-from config.errors import DomainError, NotAllowed
+from config.errors import NotAllowed, ReasonRequired
 
 # Decisions may start as soon as projects come in, and stop when voting opens: the
 # nominees are what the public votes on.
@@ -32,9 +33,7 @@ class NominationClosed(NotAllowed):
     )
 
 
-class ReasonRequired(DomainError):
-    code = "reason_required"
-    default_detail = "Write the reason for the rejection: the submitter will read it."
+REJECTION_REASON_REQUIRED = _("Write the reason for the rejection: the submitter will read it.")
 
 
 def _locked(project: Project, at: datetime) -> Project:
@@ -74,7 +73,7 @@ def nomination_reject(
     require_secretariat(by, refusal=SECRETARIAT_ONLY)
     reason = reason.strip()
     if not reason:
-        raise ReasonRequired(field="reason")
+        raise ReasonRequired(REJECTION_REASON_REQUIRED, field="reason")
     project = _locked(project, at)
     project_transition(
         project=project, transition=REJECT, actor=by, at=at, note=reason, decision_reason=reason

@@ -11,7 +11,15 @@ from accounts.permissions import require_secretariat
 from awards.models import Category, Edition, ProjectStatus
 from awards.selectors import ceremony_to_reveal
 from config.celery import task_queue_after_commit
-from config.errors import Conflict
+from config.errors import Conflict, NotFound
+
+
+class ResultsNotPublished(NotFound):
+    """Asked for what only published results show (the results, their documents): for
+    everyone but the secretariat and the jury they do not exist yet."""
+
+    code = "results_not_published"
+    default_detail = "The results of this edition are not published yet."
 
 
 class WinnersMissing(Conflict):

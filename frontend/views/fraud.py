@@ -35,8 +35,8 @@ from voting.services import (
     DISMISSAL_REASON_REQUIRED,
     EXCLUSION_REASON_REQUIRED,
     FLAG_REASON_REQUIRED,
+    INVALIDATION_REASON_REQUIRED,
     REINSTATEMENT_REASON_REQUIRED,
-    ReasonRequired,
     account_flag,
     account_votes_invalidate,
     signal_dismiss,
@@ -80,7 +80,7 @@ class InvalidateForm(forms.Form):
             "Kept with each vote and in the history of the vote. Do not name people: say "
             "what you found."
         ),
-        error_messages={"required": ReasonRequired.default_detail},
+        error_messages={"required": INVALIDATION_REASON_REQUIRED},
     )
 
 
@@ -98,7 +98,7 @@ class AccountActionForm(forms.Form):
     def __init__(self, *args, action: str = "exclude", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if action == "invalidate":
-            self.fields["reason"].error_messages["required"] = ReasonRequired.default_detail
+            self.fields["reason"].error_messages["required"] = INVALIDATION_REASON_REQUIRED
 
 
 class DismissForm(forms.Form):

@@ -33,8 +33,8 @@ from awards.selectors import (
     submission_list,
 )
 from awards.services.nomination import (
+    REJECTION_REASON_REQUIRED,
     REVIEW_PHASES,
-    ReasonRequired,
     nomination_accept,
     nomination_accept_many,
     nomination_reject,
@@ -62,7 +62,7 @@ class RejectForm(forms.Form):
         label="Reason for the rejection",
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="The submitter reads it, by e-mail and on their projects page.",
-        error_messages={"required": ReasonRequired.default_detail},
+        error_messages={"required": REJECTION_REASON_REQUIRED},
     )
 
 
