@@ -8,6 +8,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Mod
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
@@ -24,7 +25,7 @@ from awards.models import (
     ProjectStatus,
     Standing,
 )
-from awards.phases import Phase, PhaseWindow, closes_field, opens_field
+from awards.phases import Phase, PhaseWindow
 
 
 @dataclass(frozen=True)
@@ -77,14 +78,12 @@ def edition_phase_is_open(*, edition: Edition, phase: Phase, at: datetime | None
     """Whether ``phase`` is the edition's open phase at ``at``: the answer of
     ``edition_current_phase`` without building the timeline, as the phases follow one
     another without overlapping (the edition's constraints)."""
-    moment = at or timezone.now()
-    return getattr(edition, opens_field(phase)) <= moment < getattr(edition, closes_field(phase))
+    return edition.window(phase).contains(at or timezone.now())
 
 
 def edition_phase_is_over(*, edition: Edition, phase: Phase, at: datetime | None = None) -> bool:
     """Whether ``phase`` of the edition has closed at ``at``."""
-    moment = at or timezone.now()
-    return next(w for w in edition.timeline if w.phase == phase).closes_at <= moment
+    return edition.window(phase).closes_at <= (at or timezone.now())
 
 
 def edition_rules_locked(*, edition: Edition, at: datetime | None = None) -> bool:
@@ -118,6 +117,14 @@ def edition_current() -> Edition | None:
 
 def edition_get(*, year: int) -> Edition | None:
     return Edition.objects.filter(year=year).first()
+
+
+def edition_get_or_404(*, year: int) -> Edition:
+    """The edition of ``year``, for a page or an endpoint: 404 if there is none."""
+    edition = edition_get(year=year)
+    if edition is None:
+        raise Http404(f"There is no WSIS Prizes edition for {year}.")
+    return edition
 
 
 def category_list(*, edition: Edition) -> QuerySet[Category]:

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from awards.models import CertificateKind, Project
 from awards.permissions import can_download_certificates
-from awards.selectors import edition_get, results_are_public
+from awards.selectors import edition_get_or_404, results_are_public
 from awards.services.certificates import booklet_generate, booklet_name, certificates_generate
 from config.storage import private_storage
 
@@ -37,8 +37,8 @@ def certificate(request: HttpRequest, year: int, pk: int, kind: str) -> FileResp
 
 @require_GET
 def booklet(request: HttpRequest, year: int) -> FileResponse:
-    edition = edition_get(year=year)
-    if edition is None or not results_are_public(edition=edition):
+    edition = edition_get_or_404(year=year)
+    if not results_are_public(edition=edition):
         raise Http404
     name = booklet_name(edition)
     if not private_storage().exists(name):

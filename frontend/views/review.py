@@ -29,7 +29,7 @@ from awards.models import (
     ProjectStatus,
     Standing,
 )
-from awards.phases import Phase, PhaseWindow
+from awards.phases import Phase
 from awards.ranking import rank_by_votes
 from awards.selectors import (
     category_list,
@@ -217,15 +217,11 @@ def _standings_changed_since_recorded(
 # --- Helpers ---------------------------------------------------------------------------
 
 
-def _voting_window(edition: Edition) -> PhaseWindow:
-    return next(window for window in edition.timeline if window.phase == Phase.VOTING)
-
-
 def _compute(request: HttpRequest, edition: Edition) -> None:
     try:
         recorded = champions_compute(edition=edition, by=request.user)
     except VotingStillOpen as refusal:
-        closes = date_format(localtime(_voting_window(edition).closes_at), "j F Y, H:i T")
+        closes = date_format(localtime(edition.window(Phase.VOTING).closes_at), "j F Y, H:i T")
         messages.error(request, f"{refusal.detail} It closes on {closes}.")
         return
     except DomainError as refusal:
@@ -265,7 +261,7 @@ def standings(request: HttpRequest, year: int) -> HttpResponse:
         if recorded
         else _live_standings(edition, categories, votes)
     )
-    voting = _voting_window(edition)
+    voting = edition.window(Phase.VOTING)
     return render(
         request,
         "frontend/review/standings.html",

@@ -4,13 +4,13 @@ embargo until published."""
 
 from dataclasses import dataclass
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from awards.models import Category, Project
 from awards.phases import Phase
 from awards.ranking import rank_by_votes
-from awards.selectors import edition_current_phase, edition_get, nominee_list
+from awards.selectors import edition_current_phase, edition_get_or_404, nominee_list
 from frontend.charts import percent
 from voting.selectors import standings
 
@@ -32,9 +32,7 @@ class CategoryRows:
 
 
 def public_standings(request: HttpRequest, year: int) -> HttpResponse:
-    edition = edition_get(year=year)
-    if edition is None:
-        raise Http404
+    edition = edition_get_or_404(year=year)
     if not edition.public_standings or edition_current_phase(edition=edition) != Phase.VOTING:
         return render(
             request, "frontend/voting/standings_hidden.html", {"edition": edition}, status=404

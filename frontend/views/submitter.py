@@ -36,7 +36,7 @@ from awards.models import (
     SustainableDevelopmentGoal,
 )
 from awards.permissions import can_download_certificates
-from awards.phases import Phase, PhaseWindow
+from awards.phases import Phase
 from awards.rules import (
     REQUIRED_FIELDS,
     SHORT_DESCRIPTION_MAX_WORDS,
@@ -265,14 +265,10 @@ def _timeline(request: HttpRequest, edition: Edition) -> TimelineState:
     return edition_timeline_state(edition=edition, at=current_edition(request).at)
 
 
-def _submission_window(edition: Edition) -> PhaseWindow:
-    return next(window for window in edition.timeline if window.phase == Phase.SUBMISSION)
-
-
 def _submission_context(request: HttpRequest, edition: Edition) -> dict[str, Any]:
     state = _timeline(request, edition)
     return {
-        "submission": _submission_window(edition),
+        "submission": edition.window(Phase.SUBMISSION),
         "submission_open": state.phase == Phase.SUBMISSION,
         # Submission is the first phase: before anything has started, it is still ahead.
         "submission_ahead": not state.has_started,

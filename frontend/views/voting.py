@@ -92,7 +92,7 @@ def _voting(request: HttpRequest, edition: Edition) -> Voting:
         state = current.state
     else:
         state = edition_timeline_state(edition=edition, at=current.at)
-    window = next(w for w in edition.timeline if w.phase == Phase.VOTING)
+    window = edition.window(Phase.VOTING)
     status: VotingStatus
     if state is not None and state.phase == Phase.VOTING:
         status = "open"
