@@ -17,6 +17,7 @@ from awards.models import (
     ProjectStatus,
     Standing,
 )
+from awards.permissions import project_receives_certificates
 from awards.selectors import results_are_public
 from awards.services.publication import ResultsNotPublished
 from config.errors import Conflict
@@ -47,7 +48,7 @@ def certificates_generate(*, project: Project, at: datetime | None = None) -> li
     project = Project.objects.select_related("edition", "category__action_line").get(pk=project.pk)
     if not results_are_public(edition=project.edition):
         raise ResultsNotPublished(CERTIFICATES_NOT_YET)
-    if project.status not in (ProjectStatus.CHAMPION, ProjectStatus.WINNER):
+    if not project_receives_certificates(project):
         raise Conflict("Only Winners and Champions receive certificates.")
     made = [_store(project, CertificateKind.CERTIFICATE, certificate_pdf(project), at)]
     standing = Standing.objects.filter(nominee=project).first()

@@ -13,15 +13,9 @@ from accounts.models import User
 from accounts.permissions import require_secretariat
 from accounts.services import email_send_templated
 from awards.models import Project
-from awards.phases import Phase
-from awards.selectors import edition_current_phase
+from awards.permissions import nomination_is_open
 from awards.workflow import ACCEPT, REJECT, InvalidTransition, project_transition
 from config.errors import NotAllowed, ReasonRequired
-
-# Decisions may start as soon as projects come in, and stop when voting opens: the
-# nominees are what the public votes on.
-REVIEW_PHASES = (Phase.SUBMISSION, Phase.NOMINATION)
-
 
 SECRETARIAT_ONLY = "Only the secretariat takes nomination decisions."
 
@@ -38,7 +32,7 @@ REJECTION_REASON_REQUIRED = _("Write the reason for the rejection: the submitter
 
 def _locked(project: Project, at: datetime) -> Project:
     locked = Project.objects.select_for_update().select_related("edition").get(pk=project.pk)
-    if edition_current_phase(edition=locked.edition, at=at) not in REVIEW_PHASES:
+    if not nomination_is_open(locked.edition, at=at):
         raise NominationClosed()
     return locked
 

@@ -27,6 +27,7 @@ from awards.duplicates import Duplicate, probable_duplicates
 from awards.exports import download
 from awards.filters import SubmissionFilter
 from awards.models import Category, Edition, Project, ProjectEvent, ProjectStatus
+from awards.permissions import nomination_is_open
 from awards.selectors import (
     category_list,
     edition_status_counts,
@@ -34,7 +35,6 @@ from awards.selectors import (
 )
 from awards.services.nomination import (
     REJECTION_REASON_REQUIRED,
-    REVIEW_PHASES,
     nomination_accept,
     nomination_accept_many,
     nomination_reject,
@@ -82,7 +82,7 @@ class Neighbour:
 
 
 def _decisions_open(request: HttpRequest, edition: Edition) -> bool:
-    return current_edition(request).state_of(edition).phase in REVIEW_PHASES
+    return nomination_is_open(edition, at=current_edition(request).at)
 
 
 def _queue_url(edition: Edition) -> str:

@@ -32,10 +32,13 @@ from awards.models import (
     Category,
     Edition,
     Project,
-    ProjectStatus,
     SustainableDevelopmentGoal,
 )
-from awards.permissions import can_download_certificates
+from awards.permissions import (
+    can_download_certificates,
+    project_is_editable,
+    submission_is_open,
+)
 from awards.phases import Phase
 from awards.rules import (
     REQUIRED_FIELDS,
@@ -44,9 +47,7 @@ from awards.rules import (
     word_count,
 )
 from awards.selectors import (
-    TimelineState,
     category_list,
-    edition_timeline_state,
     project_get_for_owner,
     project_list_for_owner,
 )
@@ -68,7 +69,6 @@ from frontend.current import current_edition, edition_or_404
 View = Callable[..., HttpResponse]
 
 IMAGE_TYPES = "image/jpeg,image/png,image/webp"
-SHORTLISTED = (ProjectStatus.CHAMPION, ProjectStatus.WINNER)  # they receive certificates
 
 # --- Forms -----------------------------------------------------------------------------
 
@@ -261,17 +261,13 @@ def _own_project(request: HttpRequest, year: int, pk: int) -> Project:
     return project
 
 
-def _timeline(request: HttpRequest, edition: Edition) -> TimelineState:
-    return edition_timeline_state(edition=edition, at=current_edition(request).at)
-
-
 def _submission_context(request: HttpRequest, edition: Edition) -> dict[str, Any]:
-    state = _timeline(request, edition)
+    current = current_edition(request)
     return {
         "submission": edition.window(Phase.SUBMISSION),
-        "submission_open": state.phase == Phase.SUBMISSION,
+        "submission_open": submission_is_open(edition, at=current.at),
         # Submission is the first phase: before anything has started, it is still ahead.
-        "submission_ahead": not state.has_started,
+        "submission_ahead": not current.state_of(edition).has_started,
     }
 
 
@@ -307,10 +303,11 @@ def _refused(
     return _back_to_project(request, project)
 
 
-def _editable(project: Project, submission: dict[str, Any]) -> bool:
+def _editable(request: HttpRequest, project: Project) -> bool:
     """Whether the page offers to change the project (the services decide on each
-    change; this only spares the person forms that would be refused)."""
-    return project.status == ProjectStatus.DRAFT and submission["submission_open"]
+    change, by the same rule; this only spares the person forms that would be
+    refused). Looking needs no confirmed address: saving does, and asks for it."""
+    return project_is_editable(project, at=current_edition(request).at)
 
 
 def _room(project: Project) -> int:
@@ -324,11 +321,10 @@ def _project_page(
     context = {
         "edition": project.edition,
         "project": project,
-        "certificates": project.status in SHORTLISTED
-        and can_download_certificates(request.user, project),
+        "certificates": can_download_certificates(request.user, project),
         **_submission_context(request, project.edition),
     }
-    if not _editable(project, context):
+    if not _editable(request, project):
         return render(request, "frontend/submitter/project.html", context)
     room = _room(project)
     forms_shown = {
@@ -524,7 +520,7 @@ def my_project_document_remove(request: HttpRequest, project: Project) -> HttpRe
 def my_project_delete(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     project = _own_project(request, year, pk)
     if request.method == "GET":
-        if not _editable(project, _submission_context(request, project.edition)):
+        if not _editable(request, project):
             return _back_to_project(request, project)
         return render(
             request,
