@@ -46,6 +46,7 @@ from awards.selectors.projects import (
     project_get_for_owner,
     project_list_for_owner,
     submission_list,
+    voter_order_applies,
 )
 from awards.selectors.results import (
     CategoryResult,
@@ -113,6 +114,7 @@ __all__ = [
     "shortlists",
     "submission_list",
     "submitted_scores",
+    "voter_order_applies",
     "winner_is_public",
     "winners_by_category",
 ]

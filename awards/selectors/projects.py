@@ -2,6 +2,7 @@
 order) and the secretariat's queue of submissions."""
 
 import zlib
+from datetime import datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
@@ -16,7 +17,7 @@ from awards.models import (
     ProjectStatus,
 )
 from awards.phases import Phase
-from awards.selectors.editions import edition_current_phase
+from awards.selectors.editions import edition_phase_is_open
 
 # A large prime: voter orderings are permutations of the ids modulo it.
 _ORDER_MODULUS = 2_147_483_647
@@ -72,13 +73,25 @@ def nominees_search(queryset: QuerySet[Project], text: str) -> QuerySet[Project]
     return queryset
 
 
+def voter_order_applies(
+    *, edition: Edition, voter: User | None, at: datetime | None = None
+) -> bool:
+    """Whether the nominees are listed in the voter's own order: for a signed-in
+    voter, while voting is open."""
+    return voter is not None and edition_phase_is_open(edition=edition, phase=Phase.VOTING, at=at)
+
+
 def nominees_in_voter_order(
-    queryset: QuerySet[Project], *, edition: Edition, voter: User | None
+    queryset: QuerySet[Project],
+    *,
+    edition: Edition,
+    voter: User | None,
+    at: datetime | None = None,
 ) -> QuerySet[Project]:
     """During voting, nominees in an order of their own for each voter, the same at
     every visit, so that no nominee profits from being listed first; otherwise by
     category and title."""
-    if voter is None or edition_current_phase(edition=edition) != Phase.VOTING:
+    if not voter_order_applies(edition=edition, voter=voter, at=at):
         return queryset.order_by("category__number", "title", "pk")
     seed = zlib.crc32(f"{edition.year}:{voter.pk}".encode())
     multiplier = seed % (_ORDER_MODULUS - 1) + 1

@@ -16,14 +16,13 @@ from django_countries import countries
 
 from awards.filters import NomineeFilter
 from awards.models import Category, Edition, Project
-from awards.phases import Phase
 from awards.selectors import (
     category_list,
-    edition_timeline_state,
     nominee_get,
     nominee_list,
     nominees_in_voter_order,
     nominees_search,
+    voter_order_applies,
 )
 from frontend.current import current_edition, edition_or_404
 
@@ -94,8 +93,8 @@ def category(request: HttpRequest, year: int, number: int) -> HttpResponse:
     nominees = nominee_list(edition=edition).filter(category=category).prefetch_related(None)
     filters = GalleryFilter(request.GET, queryset=nominees, countries_shown=_countries_of(nominees))
     voter = request.user if request.user.is_authenticated else None
-    ordered = nominees_in_voter_order(filters.qs, edition=edition, voter=voter)
-    state = edition_timeline_state(edition=edition, at=current_edition(request).at)
+    at = current_edition(request).at
+    ordered = nominees_in_voter_order(filters.qs, edition=edition, voter=voter, at=at)
     return render(
         request,
         "frontend/nominees/category.html",
@@ -105,7 +104,7 @@ def category(request: HttpRequest, year: int, number: int) -> HttpResponse:
             "filters": filters,
             "filtered": any(filters.form.data.get(name) for name in filters.filters),
             "page_obj": _page_of(ordered, request.GET.get("page")),
-            "voter_order": voter is not None and state.phase == Phase.VOTING,
+            "voter_order": voter_order_applies(edition=edition, voter=voter, at=at),
         },
     )
 

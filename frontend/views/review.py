@@ -39,6 +39,7 @@ from awards.services import VotingStillOpen
 from config.errors import DomainError
 from frontend.charts import percent
 from frontend.current import current_edition, edition_or_404
+from voting.permissions import voting_is_open
 from voting.selectors import standings as live_standings
 from voting.services import (
     champions_compute,
@@ -252,7 +253,6 @@ def standings(request: HttpRequest, year: int) -> HttpResponse:
         _compute(request, edition)
         return redirect("frontend:standings", year=edition.year)
 
-    state = current_edition(request).state_of(edition)
     categories = list(category_list(edition=edition))
     votes = live_standings(edition=edition)
     recorded = edition.standings_recorded_at is not None
@@ -272,7 +272,7 @@ def standings(request: HttpRequest, year: int) -> HttpResponse:
             "nominee_count": sum(len(group.rows) for group in groups),
             "recorded": recorded,
             "voting": voting,
-            "voting_open": state.phase == Phase.VOTING,
+            "voting_open": voting_is_open(edition, at=current_edition(request).at),
             "voting_over": voting.closes_at <= current_edition(request).at,
             "exclusions": _exclusion_report(edition, categories) if recorded else None,
             "changed_since_recorded": recorded

@@ -8,10 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from awards.models import Category, Project
-from awards.phases import Phase
 from awards.ranking import rank_by_votes
-from awards.selectors import edition_current_phase, edition_get_or_404, nominee_list
+from awards.selectors import edition_get_or_404, nominee_list
 from frontend.charts import percent
+from voting.permissions import standings_are_public
 from voting.selectors import standings
 
 
@@ -33,7 +33,7 @@ class CategoryRows:
 
 def public_standings(request: HttpRequest, year: int) -> HttpResponse:
     edition = edition_get_or_404(year=year)
-    if not edition.public_standings or edition_current_phase(edition=edition) != Phase.VOTING:
+    if not standings_are_public(edition):
         return render(
             request, "frontend/voting/standings_hidden.html", {"edition": edition}, status=404
         )

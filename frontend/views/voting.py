@@ -26,7 +26,6 @@ from awards.phases import Phase, PhaseWindow
 from awards.selectors import (
     category_list,
     edition_phase_is_over,
-    edition_timeline_state,
     nominee_get,
     nominee_list,
     nominees_in_voter_order,
@@ -34,6 +33,7 @@ from awards.selectors import (
 from config.errors import DomainError
 from frontend.current import current_edition, edition_or_404
 from voting.network import request_network
+from voting.permissions import may_vote_in, vote_is_set_aside, voting_is_open
 from voting.selectors import Ballot, ballot_counts_if_closed_now, ballot_get
 from voting.services import (
     NotANominee,
@@ -85,16 +85,11 @@ class NomineeChoice(forms.Form):
 
 
 def _voting(request: HttpRequest, edition: Edition) -> Voting:
-    # The timeline selector decides which phase is open, at the request's one moment
-    # (the header shows the same).
+    # At the request's one moment (the header shows the same).
     current = current_edition(request)
-    if current.edition is not None and current.edition.pk == edition.pk:
-        state = current.state
-    else:
-        state = edition_timeline_state(edition=edition, at=current.at)
     window = edition.window(Phase.VOTING)
     status: VotingStatus
-    if state is not None and state.phase == Phase.VOTING:
+    if voting_is_open(edition, at=current.at):
         status = "open"
     elif edition_phase_is_over(edition=edition, phase=Phase.VOTING, at=current.at):
         status = "closed"
@@ -123,11 +118,9 @@ def _my_vote(ballot: Ballot, category: Category) -> int | None:
 def _refusal(ballot: Ballot, category: Category) -> DomainError | None:
     """What the vote service would refuse for this voter in this category, told before
     they choose: the account is excluded, or its vote there was set aside."""
-    if ballot.excluded:
-        return VoterExcluded()
-    if any(vote.invalidated for vote in ballot.votes if vote.category == category.number):
-        return VoteInvalidated()
-    return None
+    if may_vote_in(ballot, category=category.number):
+        return None
+    return VoterExcluded() if ballot.excluded else VoteInvalidated()
 
 
 def _nominees_by_id(edition: Edition, ids: list[int]) -> dict[int, Project]:
@@ -226,9 +219,7 @@ def ballot_category(request: HttpRequest, year: int, number: int) -> HttpRespons
         "voted": len(my_ballot.votes),
         "total": my_ballot.category_count,
         "current_id": mine,
-        "current_invalidated": any(
-            vote.invalidated for vote in my_ballot.votes if vote.category == category.number
-        ),
+        "current_invalidated": vote_is_set_aside(my_ballot, category=category.number),
         "refusal": _refusal(my_ballot, category),
     }
     if not voting.is_open or context["refusal"] is not None:
