@@ -29,6 +29,7 @@ from awards.filters import NomineeFilter
 from awards.models import Category, Edition, Project
 from awards.selectors import (
     action_line_list,
+    category_get,
     category_list,
     ceremony_remaining,
     ceremony_revealed,
@@ -124,7 +125,7 @@ DRAFT_REFUSALS = (EmailNotVerified, SubmissionClosed, ProjectNotEditable)
 
 
 def _category_or_refuse(edition: Edition, number: int) -> Category:
-    category = Category.objects.filter(edition=edition, number=number).first()
+    category = category_get(edition=edition, number=number)
     if category is None:
         raise WrongCategory(f"This edition has no category {number}.", field="category")
     return category

@@ -15,6 +15,7 @@ from awards.models import (
     Edition,
     Project,
     ProjectStatus,
+    SustainableDevelopmentGoal,
 )
 from awards.phases import Phase, PhaseWindow
 
@@ -124,6 +125,28 @@ def category_list(*, edition: Edition) -> QuerySet[Category]:
         .select_related("action_line__parent")
         .order_by("number")
     )
+
+
+def category_get(*, edition: Edition, number: int) -> Category | None:
+    """The edition's category of that number (categories are addressed by number)."""
+    return category_list(edition=edition).filter(number=number).first()
+
+
+def category_get_or_404(*, edition: Edition, number: int) -> Category:
+    category = category_get(edition=edition, number=number)
+    if category is None:
+        raise Http404(f"{edition.title} has no category {number}.")
+    return category
+
+
+def category_numbers(*, edition: Edition) -> list[int]:
+    return list(
+        Category.objects.filter(edition=edition).order_by("number").values_list("number", flat=True)
+    )
+
+
+def sdg_list() -> QuerySet[SustainableDevelopmentGoal]:
+    return SustainableDevelopmentGoal.objects.order_by("number")
 
 
 def action_line_list() -> QuerySet[ActionLine]:

@@ -30,6 +30,11 @@ def jury_champions(*, juror: User) -> QuerySet[Project]:
     ).distinct()
 
 
+def jury_champion_list(*, juror: User) -> QuerySet[Project]:
+    """``jury_champions`` by title."""
+    return jury_champions(juror=juror).order_by("title")
+
+
 def jury_champion_get(*, juror: User, pk: int) -> Project | None:
     """One of the juror's Champions (or Winners), with what its page shows."""
     return (

@@ -2,18 +2,21 @@
 order) and the secretariat's queue of submissions."""
 
 import zlib
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.functions import Mod
 
 from accounts.models import User
 from awards.models import (
     PUBLIC_STATUSES,
+    Category,
     Edition,
     Project,
+    ProjectEvent,
     ProjectStatus,
 )
 from awards.phases import Phase
@@ -23,13 +26,17 @@ from awards.selectors.editions import edition_phase_is_open
 _ORDER_MODULUS = 2_147_483_647
 
 
-def project_list_for_owner(*, edition: Edition, owner: User) -> QuerySet[Project]:
-    return (
+def project_list_for_owner(
+    *, edition: Edition, owner: User, details: bool = True
+) -> QuerySet[Project]:
+    """The owner's projects in the edition, last changed first; with their SDGs, images
+    and history unless ``details`` is False (a list that shows none of them)."""
+    projects = (
         Project.objects.filter(edition=edition, submitted_by=owner)
         .select_related("category", "edition")
-        .prefetch_related("sdgs", "images", "events")
         .order_by("-updated_at", "pk")
     )
+    return projects.prefetch_related("sdgs", "images", "events") if details else projects
 
 
 def project_get_for_owner(*, edition: Edition, owner: User, pk: int) -> Project | None:
@@ -48,6 +55,42 @@ def nominee_list(*, edition: Edition) -> QuerySet[Project]:
 
 def nominee_get(*, edition: Edition, pk: int) -> Project | None:
     return nominee_list(edition=edition).filter(pk=pk).first()
+
+
+def nominee_cards(*, edition: Edition, category: Category | None = None) -> QuerySet[Project]:
+    """The nominees (of one category, if given) as lists and cards show them: with
+    their category, without the SDGs and images that only a nominee's page shows."""
+    nominees = Project.objects.filter(edition=edition, status__in=PUBLIC_STATUSES).select_related(
+        "category"
+    )
+    return nominees.filter(category=category) if category is not None else nominees
+
+
+def nominee_lines(*, edition: Edition) -> QuerySet[Project]:
+    """The nominees with only what a line of a table about them shows."""
+    return Project.objects.filter(edition=edition, status__in=PUBLIC_STATUSES).only(
+        "pk", "title", "organisation_name", "country", "category_id", "status"
+    )
+
+
+def nominees_by_id(*, edition: Edition, ids: Iterable[int]) -> dict[int, Project]:
+    """The edition's nominees with these ids, as lines (one query, none for no id)."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    return {nominee.pk: nominee for nominee in nominee_lines(edition=edition).filter(pk__in=ids)}
+
+
+def nominee_country_codes(nominees: QuerySet[Project]) -> list[str]:
+    """The countries these nominees come from (codes, each once; none left out)."""
+    codes = nominees.prefetch_related(None).order_by().values_list("country", flat=True)
+    return [code for code in codes.distinct() if code]
+
+
+def project_get(*, year: int, pk: int) -> Project | None:
+    """A project of the edition of ``year``, with its edition; whoever asks must be
+    allowed to see it (``awards.permissions``)."""
+    return Project.objects.filter(edition__year=year, pk=pk).select_related("edition").first()
 
 
 def nominees_search(queryset: QuerySet[Project], text: str) -> QuerySet[Project]:
@@ -108,3 +151,28 @@ def submission_list(*, edition: Edition) -> QuerySet[Project]:
         .select_related("category", "submitted_by")
         .order_by("submitted_at", "pk")
     )
+
+
+def submission_list_by_ids(*, edition: Edition, ids: Iterable[int]) -> list[Project]:
+    """The edition's submissions among these ids (others are left out)."""
+    return list(submission_list(edition=edition).filter(pk__in=list(ids)))
+
+
+def submission_get(*, edition: Edition, pk: int) -> Project | None:
+    """One submission of the edition with all its page shows: its SDGs, images and
+    history with who acted."""
+    return (
+        submission_list(edition=edition)
+        .prefetch_related(
+            "sdgs",
+            "images",
+            Prefetch("events", queryset=ProjectEvent.objects.select_related("actor")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def submission_titles(submissions: QuerySet[Project]) -> list[tuple[int, str]]:
+    """The (id, title) of each of these submissions, in their order."""
+    return list(submissions.values_list("pk", "title"))

@@ -124,6 +124,36 @@ class EditionResults:
         return sum(c.votes_cast for c in self.categories)
 
 
+def standing_list(*, edition: Edition) -> QuerySet[Standing]:
+    """The recorded standings of an edition, best first, with the nominees' names: for
+    the secretariat (under embargo, as the outcome is)."""
+    return (
+        Standing.objects.filter(edition=edition)
+        .select_related("nominee")
+        .only(
+            "category_id",
+            "votes",
+            "rank",
+            "is_champion",
+            "tied_at_cut",
+            "nominee__title",
+            "nominee__organisation_name",
+            "nominee__status",
+        )
+        .order_by("rank", "nominee__title", "pk")
+    )
+
+
+def exclusion_counts(*, edition: Edition) -> dict[tuple[int, str], int]:
+    """The votes the count at the close left out: by (category id, reason)."""
+    return {
+        (category_id, reason): votes
+        for category_id, reason, votes in Exclusion.objects.filter(edition=edition)
+        .order_by()
+        .values_list("category_id", "reason", "votes")
+    }
+
+
 def results_get(*, edition: Edition) -> EditionResults:
     """The recorded outcome of an edition, per category in category order: its Winner,
     its Champions with their valid votes and rank, and the votes counted and left out.

@@ -42,7 +42,7 @@ from awards.selectors import (
     jury_assigned_by_category,
     jury_assignment_list,
     jury_champion_get,
-    jury_champions,
+    jury_champion_list,
     jury_member_list,
     winners_by_category,
 )
@@ -182,7 +182,7 @@ def _juror_state(juror: User, project: Project, score: Score | None, conflicted:
 def jury_home(request: HttpRequest) -> HttpResponse:
     juror = request.user
     assignments = list(jury_assignment_list(juror=juror))
-    champions = list(jury_champions(juror=juror).order_by("title"))
+    champions = list(jury_champion_list(juror=juror))
     scores = juror_scores(juror=juror, projects=champions)
     conflicts = juror_conflicts(juror=juror, projects=champions)
     by_category: dict[int, list[ChampionRow]] = defaultdict(list)

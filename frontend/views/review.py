@@ -23,18 +23,13 @@ from accounts.decorators import secretariat_required
 from awards.models import (
     Category,
     Edition,
-    Exclusion,
     ExclusionReason,
     Project,
     ProjectStatus,
-    Standing,
 )
 from awards.phases import Phase
 from awards.ranking import rank_by_votes
-from awards.selectors import (
-    category_list,
-    nominee_list,
-)
+from awards.selectors import category_list, exclusion_counts, nominee_lines, standing_list
 from awards.services import VotingStillOpen
 from config.errors import DomainError
 from frontend.charts import percent
@@ -44,21 +39,6 @@ from voting.selectors import standings as live_standings
 from voting.services import (
     champions_compute,
 )
-
-# A flag's table lists this many votes or accounts; its form acts on all of them.
-FLAG_ROWS_SHOWN = 100
-
-FLAG_KINDS = {
-    "new_accounts_one_network": "New accounts from one network",
-    "mailbox_variants": "One mailbox, several accounts",
-    "burst": "Faster than a person",
-}
-
-FLAG_CHANGED_MESSAGE = (
-    "Nothing was invalidated: this signal has changed since the page was loaded "
-    "(votes were cast, changed or invalidated). Review it again below."
-)
-
 
 # --- Standings -----------------------------------------------------------------------
 
@@ -137,12 +117,7 @@ def _live_standings(
     edition: Edition, categories: list[Category], votes: Mapping[int, int]
 ) -> list[CategoryStandings]:
     nominees: dict[int, list[Project]] = defaultdict(list)
-    for nominee in (
-        nominee_list(edition=edition)
-        .select_related(None)
-        .prefetch_related(None)
-        .only("pk", "title", "organisation_name", "category_id", "status")
-    ):
+    for nominee in nominee_lines(edition=edition):
         nominees[nominee.category_id].append(nominee)
     return [
         _category(category, _live_rank(nominees[category.pk], votes)) for category in categories
@@ -151,21 +126,7 @@ def _live_standings(
 
 def _recorded_standings(edition: Edition, categories: list[Category]) -> list[CategoryStandings]:
     recorded: dict[int, list[NomineeRow]] = defaultdict(list)
-    for standing in (
-        Standing.objects.filter(edition=edition)
-        .select_related("nominee")
-        .only(
-            "category_id",
-            "votes",
-            "rank",
-            "is_champion",
-            "tied_at_cut",
-            "nominee__title",
-            "nominee__organisation_name",
-            "nominee__status",
-        )
-        .order_by("rank", "nominee__title", "pk")
-    ):
+    for standing in standing_list(edition=edition):
         recorded[standing.category_id].append(
             NomineeRow(
                 nominee=standing.nominee,
@@ -179,12 +140,7 @@ def _recorded_standings(edition: Edition, categories: list[Category]) -> list[Ca
 
 
 def _exclusion_report(edition: Edition, categories: list[Category]) -> ExclusionReport:
-    counts: dict[tuple[int, str], int] = {
-        (category_id, reason): votes
-        for category_id, reason, votes in Exclusion.objects.filter(edition=edition)
-        .order_by()
-        .values_list("category_id", "reason", "votes")
-    }
+    counts = exclusion_counts(edition=edition)
     # Votes outside the window occur only where the timeline moved after they were cast.
     found = {reason for _, reason in counts}
     reasons = [

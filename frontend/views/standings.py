@@ -9,7 +9,7 @@ from django.shortcuts import render
 
 from awards.models import Category, Project
 from awards.ranking import rank_by_votes
-from awards.selectors import edition_get_or_404, nominee_list
+from awards.selectors import category_list, edition_get_or_404, nominee_cards
 from frontend.charts import percent
 from voting.permissions import standings_are_public
 from voting.selectors import standings
@@ -39,10 +39,10 @@ def public_standings(request: HttpRequest, year: int) -> HttpResponse:
         )
     votes = standings(edition=edition)
     by_category: dict[int, list[Project]] = {}
-    for nominee in nominee_list(edition=edition).prefetch_related(None):
+    for nominee in nominee_cards(edition=edition):
         by_category.setdefault(nominee.category_id, []).append(nominee)
     groups = []
-    for category in Category.objects.filter(edition=edition).order_by("number"):
+    for category in category_list(edition=edition):
         ranked = rank_by_votes(by_category.get(category.pk, []), votes)
         total = sum(r.votes for r in ranked)
         leader = max((r.votes for r in ranked), default=0)

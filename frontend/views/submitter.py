@@ -32,7 +32,6 @@ from awards.models import (
     Category,
     Edition,
     Project,
-    SustainableDevelopmentGoal,
 )
 from awards.permissions import (
     can_download_certificates,
@@ -50,6 +49,7 @@ from awards.selectors import (
     category_list,
     project_get_for_owner,
     project_list_for_owner,
+    sdg_list,
 )
 from awards.services import (
     project_create,
@@ -129,7 +129,7 @@ class ProjectForm(forms.Form):
 
     sdgs = forms.ModelMultipleChoiceField(
         label="Sustainable Development Goals",
-        queryset=SustainableDevelopmentGoal.objects.order_by("number"),
+        queryset=sdg_list(),
         to_field_name="number",
         widget=forms.CheckboxSelectMultiple,
         help_text=HINTS["sdgs"],
@@ -369,8 +369,7 @@ def my_projects(request: HttpRequest, year: int) -> HttpResponse:
                 "then submit it.",
             )
             return redirect("frontend:my-project", year=edition.year, pk=project.pk)
-    # The list shows neither SDGs, images nor history: spare their prefetches.
-    projects = project_list_for_owner(edition=edition, owner=request.user).prefetch_related(None)
+    projects = project_list_for_owner(edition=edition, owner=request.user, details=False)
     return render(
         request,
         "frontend/submitter/my_projects.html",
