@@ -15,6 +15,7 @@ from awards.models import (
 )
 from awards.phases import Phase
 from awards.workflow import CROWN, project_transition
+from tests.awards.test_query_counts import with_details
 from tests.factories import CategoryFactory, EditionFactory, ProjectFactory, UserFactory
 from tests.frontend.html import attribute, error_summary, find, h1, page, text
 
@@ -610,6 +611,23 @@ def test_decisions_query_count_does_not_grow_with_confirmed_winners(
 
     assert response.status_code == 200
     assert text(page(response)).count("Clear best.") == categories
+
+
+@pytest.mark.parametrize("sdgs, images", [(1, 0), (5, 4)])
+def test_champion_page_query_count_does_not_grow_with_its_details(
+    signed_juror, juror, category, admin_user, django_assert_num_queries, sdgs, images
+):
+    project = with_details(
+        champion(category, "Radio lessons"), sdgs=sdgs, images=images, events=0, actor=admin_user
+    )
+    give_score(juror, project, 6, submitted=False)
+
+    # The gate's four; the Champion, its SDGs and images; the juror's score and conflict;
+    # the header's two.
+    with django_assert_num_queries(11):
+        response = signed_juror.get(champion_url(project))
+
+    assert h1(response) == "Radio lessons"
 
 
 @pytest.mark.parametrize("posted", [{"action": "confirm"}, {"action": "nonsense"}, {}])
