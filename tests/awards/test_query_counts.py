@@ -62,6 +62,23 @@ def with_details(project: Project, *, sdgs: int, images: int, events: int, actor
     return project
 
 
+def submitted_projects(admin, *, sdgs: int, images: int, events: int) -> list[Project]:
+    """Three submitted projects of one owner in an edition open for submission, each
+    with these SDGs, images and history events."""
+    category = CategoryFactory(edition=EditionFactory(year=2022, phase=Phase.SUBMISSION), number=1)
+    owner = UserFactory(email_confirmed=True)
+    return [
+        with_details(
+            ProjectFactory(category=category, submitted_by=owner, status=ProjectStatus.SUBMITTED),
+            sdgs=sdgs,
+            images=images,
+            events=events,
+            actor=admin,
+        )
+        for _ in range(3)
+    ]
+
+
 SIZES = [
     pytest.param(1, 2, 1, id="1 category, 2 nominees, 1 Champion"),
     pytest.param(4, 6, 5, id="4 categories, 6 nominees, 5 Champions"),
@@ -127,19 +144,8 @@ def test_ballot_and_statistics_endpoints_query_count(
 def test_project_endpoints_query_count_does_not_grow_with_their_details(
     admin_user, django_assert_num_queries, sdgs, images, events
 ):
-    edition = EditionFactory(year=2022, phase=Phase.SUBMISSION)
-    category = CategoryFactory(edition=edition, number=1)
-    owner = UserFactory(email_confirmed=True)
-    projects = [
-        with_details(
-            ProjectFactory(category=category, submitted_by=owner, status=ProjectStatus.SUBMITTED),
-            sdgs=sdgs,
-            images=images,
-            events=events,
-            actor=admin_user,
-        )
-        for _ in range(3)
-    ]
+    projects = submitted_projects(admin_user, sdgs=sdgs, images=images, events=events)
+    edition, owner = projects[0].edition, projects[0].submitted_by
     client = APIClient()
     client.force_authenticate(owner)
     mine = f"/api/v1/editions/{edition.year}/my-projects/"

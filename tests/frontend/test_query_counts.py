@@ -9,12 +9,11 @@ from django.urls import reverse
 from awards.models import ProjectStatus
 from awards.phases import Phase
 from awards.services import ceremony_reveal_next, results_publish
-from tests.awards.test_query_counts import SIZES, decided_edition, with_details
+from tests.awards.test_query_counts import SIZES, decided_edition, submitted_projects
 from tests.factories import (
     CategoryFactory,
     EditionFactory,
     ProjectFactory,
-    UserFactory,
     VoteFactory,
 )
 from tests.frontend.html import find, page
@@ -103,19 +102,8 @@ def test_live_standings_query_count_does_not_grow_with_categories(
 def test_project_pages_query_count_does_not_grow_with_their_details(
     secretariat, admin_user, django_assert_num_queries, sdgs, images, events
 ):
-    edition = EditionFactory(year=2022, phase=Phase.SUBMISSION)
-    category = CategoryFactory(edition=edition, number=1)
-    owner = UserFactory(email_confirmed=True)
-    projects = [
-        with_details(
-            ProjectFactory(category=category, submitted_by=owner, status=ProjectStatus.SUBMITTED),
-            sdgs=sdgs,
-            images=images,
-            events=events,
-            actor=admin_user,
-        )
-        for _ in range(3)
-    ]
+    projects = submitted_projects(admin_user, sdgs=sdgs, images=images, events=events)
+    edition, owner, category = projects[0].edition, projects[0].submitted_by, projects[0].category
     first = projects[0]
     owner_client = Client()
     owner_client.force_login(owner)
