@@ -27,6 +27,7 @@ from accounts.selectors import account_get_by_email, account_list
 from awards.models import Edition
 from config.errors import DomainError
 from frontend.current import edition_or_404
+from frontend.refusals import refusal_onto_form
 from voting.fraud import SECRETARIAT_FLAG, Flag, signals_review
 from voting.models import SignalDismissal, Vote, VoterExclusion
 from voting.selectors import (
@@ -246,15 +247,6 @@ def _flag_views(
 # shows it again, in place), or None once done or refused, with a message.
 
 
-def _reason_errors(form: forms.Form, refusal: DomainError) -> forms.Form | None:
-    """The form with the service's reason errors on it, or None for another refusal."""
-    if "reason" not in refusal.errors:
-        return None
-    for error in refusal.errors["reason"]:
-        form.add_error("reason", error)
-    return form
-
-
 def _recount_note(edition: Edition) -> str:
     return f" {RECOUNT_NEEDED}" if edition.standings_recorded_at is not None else ""
 
@@ -282,7 +274,7 @@ def _invalidate(request: HttpRequest, edition: Edition, view: FlagView) -> Inval
                 reason=reason,
             )
     except DomainError as refusal:
-        if _reason_errors(form, refusal) is not None:
+        if refusal_onto_form(form, refusal):
             return form
         messages.error(request, refusal.detail)
         return None
@@ -323,7 +315,7 @@ def _account_action(
                 edition=edition, voter=account, by=request.user, reason=reason
             )
     except DomainError as refusal:
-        if _reason_errors(form, refusal) is not None:
+        if refusal_onto_form(form, refusal):
             return form
         messages.error(request, refusal.detail)
         return None
@@ -349,7 +341,7 @@ def _dismiss(request: HttpRequest, edition: Edition, view: FlagView) -> DismissF
             edition=edition, flag=view.flag, by=request.user, reason=form.cleaned_data["reason"]
         )
     except DomainError as refusal:
-        if _reason_errors(form, refusal) is not None:
+        if refusal_onto_form(form, refusal):
             return form
         messages.error(request, refusal.detail)
         return None
@@ -377,7 +369,7 @@ def _reinstate(
             reason=form.cleaned_data["reason"],
         )
     except DomainError as refusal:
-        if _reason_errors(form, refusal) is not None:
+        if refusal_onto_form(form, refusal):
             return form
         messages.error(request, refusal.detail)
         return None
@@ -403,7 +395,7 @@ def _flag_account(request: HttpRequest, edition: Edition) -> FlagAccountForm | N
             edition=edition, voter=account, by=request.user, reason=form.cleaned_data["reason"]
         )
     except DomainError as refusal:
-        if _reason_errors(form, refusal) is not None:
+        if refusal_onto_form(form, refusal):
             return form
         messages.error(request, refusal.detail)
         return None

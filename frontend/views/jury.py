@@ -56,6 +56,7 @@ from awards.services.jury import (
 )
 from config.errors import DomainError
 from frontend.current import current_edition, edition_or_404
+from frontend.refusals import refusal_onto_form
 
 MARK_ERROR = "Mark it from 1 to 10."
 MARK_CHOICES = [("", "Choose a mark"), *((str(mark), str(mark)) for mark in range(1, 11))]
@@ -221,10 +222,7 @@ def _save_score(
             submit=submit,
         )
     except DomainError as refusal:
-        if refusal.errors and set(refusal.errors) <= set(form.fields):
-            for name, errors in refusal.errors.items():
-                for error in errors:
-                    form.add_error(name, error)
+        if refusal_onto_form(form, refusal):
             return form
         messages.error(request, refusal.detail)
         return redirect(_champion_url(project))
@@ -381,9 +379,7 @@ def _confirm(
             category=category, project=project, by=request.user, reason=form.cleaned_data["reason"]
         )
     except DomainError as refusal:
-        if "reason" in refusal.errors:
-            for error in refusal.errors["reason"]:
-                form.add_error("reason", error)
+        if refusal_onto_form(form, refusal):
             return None
         messages.error(request, f"{category}: {refusal.detail}")
         return redirect(_decisions_url(edition, category))

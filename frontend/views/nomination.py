@@ -45,6 +45,7 @@ from awards.services.nomination import (
 from awards.workflow import ACCEPT, REJECT
 from config.errors import DomainError
 from frontend.current import current_edition, edition_or_404
+from frontend.refusals import refusal_onto_form
 
 QUEUE_PAGE_SIZE = 50
 EXPORT_KINDS = ("csv", "xlsx")
@@ -222,9 +223,7 @@ def _decide(
             messages.error(request, "Choose to accept or to reject the submission.")
             return redirect(here)
     except DomainError as refusal:
-        if "reason" in refusal.errors:
-            for error in refusal.errors["reason"]:
-                reject_form.add_error("reason", error)
+        if refusal_onto_form(reject_form, refusal):
             return reject_form
         messages.error(request, refusal.detail)
         return redirect(here)

@@ -29,7 +29,13 @@ from awards.models import (
 )
 from awards.phases import Phase
 from awards.ranking import rank_by_votes
-from awards.selectors import category_list, exclusion_counts, nominee_lines, standing_list
+from awards.selectors import (
+    category_list,
+    edition_phase_is_over,
+    exclusion_counts,
+    nominee_lines,
+    standing_list,
+)
 from awards.services import VotingStillOpen
 from config.errors import DomainError
 from frontend.charts import percent
@@ -218,6 +224,7 @@ def standings(request: HttpRequest, year: int) -> HttpResponse:
         else _live_standings(edition, categories, votes)
     )
     voting = edition.window(Phase.VOTING)
+    at = current_edition(request).at
     return render(
         request,
         "frontend/review/standings.html",
@@ -228,8 +235,8 @@ def standings(request: HttpRequest, year: int) -> HttpResponse:
             "nominee_count": sum(len(group.rows) for group in groups),
             "recorded": recorded,
             "voting": voting,
-            "voting_open": voting_is_open(edition, at=current_edition(request).at),
-            "voting_over": voting.closes_at <= current_edition(request).at,
+            "voting_open": voting_is_open(edition, at=at),
+            "voting_over": edition_phase_is_over(edition=edition, phase=Phase.VOTING, at=at),
             "exclusions": _exclusion_report(edition, categories) if recorded else None,
             "changed_since_recorded": recorded
             and not edition.complete_ballot_required
