@@ -7,6 +7,7 @@ from datetime import datetime
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from awards.certificates import booklet_pdf, certificate_pdf, champion_letter_pdf
 from awards.models import (
@@ -23,7 +24,7 @@ from awards.services.publication import ResultsNotPublished
 from config.errors import Conflict
 from config.storage import private_storage
 
-CERTIFICATES_NOT_YET = "Certificates are made once the results are published."
+CERTIFICATES_NOT_YET = _("Certificates are made once the results are published.")
 
 
 def _store(project: Project, kind: str, content: bytes, at: datetime) -> Certificate:

@@ -68,7 +68,7 @@ def jury_assign(*, category: Category, juror: User, by: User) -> JuryAssignment:
     require_secretariat(by, refusal="Only the secretariat assigns the jury.")
     if not is_jury_member(juror):
         raise DomainError(f"{juror} is not a member of the Expert Group.", field="juror")
-    assignment, _ = JuryAssignment.objects.get_or_create(category=category, juror=juror)
+    assignment, _created = JuryAssignment.objects.get_or_create(category=category, juror=juror)
     return assignment
 
 
@@ -106,7 +106,7 @@ def conflict_declare(
             raise JuryClosed()
         raise ScoreSubmitted()
     # Two declarations at once: the constraint keeps one, and the second finds it.
-    conflict, _ = ConflictOfInterest.objects.get_or_create(
+    conflict, _created = ConflictOfInterest.objects.get_or_create(
         juror=juror, project=project, defaults={"note": note.strip()}
     )
     if score is not None:

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.permissions import require_secretariat
@@ -19,7 +20,7 @@ class ResultsNotPublished(NotFound):
     everyone but the secretariat and the jury they do not exist yet."""
 
     code = "results_not_published"
-    default_detail = "The results of this edition are not published yet."
+    default_detail = _("The results of this edition are not published yet.")
 
 
 class WinnersMissing(Conflict):
