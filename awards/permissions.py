@@ -119,8 +119,14 @@ def juror_is_conflicted(juror: User, project: Project, *, declared: bool) -> boo
     return declared or likely_conflict(juror, project)
 
 
-def _is_final(score: Score | None) -> bool:
-    return score is not None and score.is_submitted
+def _juror_at_work(project: Project, score: Score | None, at: datetime | None) -> bool:
+    """A Champion, during winner selection, while the juror's score (``score``, if
+    any) is not submitted: a submitted score is final."""
+    return (
+        project.status == ProjectStatus.CHAMPION
+        and jury_is_open(project.edition, at=at)
+        and not (score is not None and score.is_submitted)
+    )
 
 
 def juror_may_score(
@@ -133,11 +139,8 @@ def juror_may_score(
 ) -> bool:
     """A Champion of the juror's categories, during winner selection, without a
     conflict of interest, until the juror's score (``score``, if any) is submitted."""
-    return (
-        project.status == ProjectStatus.CHAMPION
-        and jury_is_open(project.edition, at=at)
-        and not juror_is_conflicted(juror, project, declared=declared_conflict)
-        and not _is_final(score)
+    return _juror_at_work(project, score, at) and not juror_is_conflicted(
+        juror, project, declared=declared_conflict
     )
 
 
@@ -151,12 +154,7 @@ def juror_may_declare_conflict(
 ) -> bool:
     """A Champion of the juror's categories, during winner selection, not declared
     yet, while the juror's score is not submitted (a submitted score is final)."""
-    return (
-        project.status == ProjectStatus.CHAMPION
-        and jury_is_open(project.edition, at=at)
-        and not declared_conflict
-        and not _is_final(score)
-    )
+    return _juror_at_work(project, score, at) and not declared_conflict
 
 
 def score_counts(score: Score, *, declared_conflict: bool) -> bool:
