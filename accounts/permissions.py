@@ -99,10 +99,20 @@ def can_edit_account(user: AnyUser, account: User) -> bool:
     return _active(user) and (account.pk == user.pk or not holds_role(account))
 
 
-def require_secretariat(user: AnyUser, *, refusal: str) -> None:
-    """Refuse unless ``user`` acts as the secretariat: the role, with two-factor
-    authentication set up. For services, whoever calls them."""
-    if not is_secretariat(user):
+def _require(is_member: bool, user: AnyUser, refusal: str) -> None:
+    if not is_member:
         raise NotAllowed(refusal)
     if not has_mfa(user):
         raise MfaRequired()
+
+
+def require_secretariat(user: AnyUser, *, refusal: str) -> None:
+    """Refuse unless ``user`` acts as the secretariat: the role, with two-factor
+    authentication set up. For services, whoever calls them."""
+    _require(is_secretariat(user), user, refusal)
+
+
+def require_jury_member(user: AnyUser, *, refusal: str) -> None:
+    """Refuse unless ``user`` acts as a member of the Expert Group: the role, with
+    two-factor authentication set up."""
+    _require(is_jury_member(user), user, refusal)

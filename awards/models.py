@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from accounts.models import StakeholderType
-from awards.phases import PHASE_ORDER, PhaseWindow, closes_field, opens_field
+from awards.phases import PHASE_ORDER, Phase, PhaseWindow, closes_field, opens_field
 from config.storage import private_storage
 
 
@@ -153,16 +153,17 @@ class Edition(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def window(self, phase: Phase) -> PhaseWindow:
+        """When ``phase`` opens and closes in this edition."""
+        return PhaseWindow(
+            phase=phase,
+            opens_at=getattr(self, opens_field(phase)),
+            closes_at=getattr(self, closes_field(phase)),
+        )
+
     @property
     def timeline(self) -> list[PhaseWindow]:
-        return [
-            PhaseWindow(
-                phase=phase,
-                opens_at=getattr(self, opens_field(phase)),
-                closes_at=getattr(self, closes_field(phase)),
-            )
-            for phase in PHASE_ORDER
-        ]
+        return [self.window(phase) for phase in PHASE_ORDER]
 
     @property
     def standings_predate_rules(self) -> bool:

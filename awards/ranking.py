@@ -11,7 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from statistics import fmean, pstdev
 
-from awards.models import Category, ConflictOfInterest, Edition, Project, ProjectStatus, Score
+from awards.models import Category, Edition, Project, Score
+from awards.permissions import score_counts
+from awards.selectors import declared_conflicts, shortlists, submitted_scores
 
 CRITERIA = ("merit", "originality", "impact", "sustainability")
 
@@ -54,38 +56,31 @@ class ChampionRank:
     has_quorum: bool
 
 
-def likely_conflict(juror, project: Project) -> bool:
-    """The platform's own guess: the juror's organisation, or the domain of their
-    e-mail address, is the project's."""
-    organisation = (juror.organisation or "").strip().lower()
-    if organisation and organisation == project.organisation_name.strip().lower():
-        return True
-    domain = juror.email.rsplit("@", 1)[-1].lower()
-    website = project.website.lower().split("//", 1)[-1].split("/", 1)[0].removeprefix("www.")
-    return bool(website) and (website == domain or website.endswith("." + domain))
-
-
 def category_ranking(*, category: Category) -> list[ChampionRank]:
     """The Champions of ``category``, best first by normalised mean (raw mean, then
     title, break ties)."""
-    edition = category.edition
+    return categories_ranking(categories=[category])[category.pk]
+
+
+def categories_ranking(*, categories: list[Category]) -> dict[int, list[ChampionRank]]:
+    """``category_ranking`` of each of these categories (of one edition), by category id,
+    in three queries whatever their number and that of their Champions and jurors."""
+    champions = shortlists(categories=categories)
+    every = [champion for listed in champions.values() for champion in listed]
+    conflicted = declared_conflicts(projects=every)
+    counted: dict[int, list[Score]] = {}
+    for score in submitted_scores(projects=every):
+        declared = (score.juror_id, score.project_id) in conflicted
+        if score_counts(score, declared_conflict=declared):
+            counted.setdefault(score.project.category_id, []).append(score)
+    return {
+        category.pk: _ranked(category.edition, champions[category.pk], counted.get(category.pk, []))
+        for category in categories
+    }
+
+
+def _ranked(edition: Edition, champions: list[Project], scores: list[Score]) -> list[ChampionRank]:
     weights = weights_of(edition)
-    champions = list(
-        Project.objects.filter(category=category, status=ProjectStatus.CHAMPION).order_by("title")
-    )
-    conflicted = set(
-        ConflictOfInterest.objects.filter(project__in=champions).values_list(
-            "juror_id", "project_id"
-        )
-    )
-    scores = [
-        score
-        for score in Score.objects.filter(
-            project__in=champions, submitted_at__isnull=False
-        ).select_related("juror", "project")
-        if (score.juror_id, score.project_id) not in conflicted
-        and not likely_conflict(score.juror, score.project)
-    ]
     totals: dict[int, dict[int, float]] = {}  # juror -> project -> weighted score
     for score in scores:
         totals.setdefault(score.juror_id, {})[score.project_id] = weighted(score, weights)

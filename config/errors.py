@@ -4,6 +4,8 @@ Services raise a subclass with a stable ``code``; the API turns it into JSON
 ``{"detail", "code"}`` and the HTML views into a message on the page, each in one place.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 
 class DomainError(Exception):
     code = "invalid"
@@ -34,6 +36,15 @@ class NotFound(DomainError):
     code = "not_found"
     status_code = 404
     default_detail = "Not found."
+
+
+class ReasonRequired(DomainError):
+    """A decision that the record keeps with its written reason came without one. The
+    service that refuses says which reason it needs."""
+
+    code = "reason_required"
+    status_code = 400
+    default_detail = _("Write the reason for this decision: the record keeps it.")
 
 
 class Conflict(DomainError):

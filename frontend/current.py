@@ -8,11 +8,16 @@ moment, so that the header and the timeline never disagree about which phase is 
 from datetime import datetime
 from functools import cached_property
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 
 from awards.models import Edition
-from awards.selectors import TimelineState, edition_current, edition_get, edition_timeline_state
+from awards.selectors import (
+    TimelineState,
+    edition_current,
+    edition_get_or_404,
+    edition_timeline_state,
+)
 
 _REQUEST_ATTRIBUTE = "_frontend_current_edition"
 
@@ -55,7 +60,6 @@ def edition_or_404(request: HttpRequest, year: int) -> Edition:
     """The edition of ``year`` for a page. The header loads the current edition anyway:
     it is reused when it is the one asked for."""
     current = current_edition(request).edition
-    edition = current if current is not None and current.year == year else edition_get(year=year)
-    if edition is None:
-        raise Http404(f"There is no WSIS Prizes edition for {year}.")
-    return edition
+    if current is not None and current.year == year:
+        return current
+    return edition_get_or_404(year=year)

@@ -6,10 +6,9 @@ from django.dispatch import receiver
 from accounts.models import User
 from accounts.signals import account_deleting, personal_data_requested
 from awards.models import Category, Edition, Project
-from awards.phases import Phase
-from awards.selectors import edition_current_phase
 from voting.catalogue import voting_catalogue_clear
 from voting.models import Vote
+from voting.permissions import voting_is_open
 
 
 @receiver(post_save, sender=Edition, dispatch_uid="voting-catalogue-edition-saved")
@@ -50,6 +49,6 @@ def votes_follow_deleted_account(sender, *, user: User, **kwargs) -> None:
     """While an edition's voting is open a deleted account's votes are withdrawn; once
     it has closed they stay, detached from the person (the foreign key empties)."""
     editions = {vote.edition for vote in Vote.objects.filter(voter=user).select_related("edition")}
-    open_editions = [e for e in editions if edition_current_phase(edition=e) == Phase.VOTING]
+    open_editions = [e for e in editions if voting_is_open(e)]
     if open_editions:
         Vote.objects.filter(voter=user, edition__in=open_editions).delete()

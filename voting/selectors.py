@@ -1,8 +1,10 @@
 """Reads of the voting app: ballots, standings and the recount."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
 
 from accounts.models import User
 from awards.models import Category, Edition, ExclusionReason
@@ -193,3 +195,84 @@ def ballot_counts_if_closed_now(*, edition: Edition, voter: User) -> bool:
     # As the count at the close does: invalidated votes do not complete a ballot.
     voted = Vote.objects.filter(edition=edition, voter=voter, invalidated_at__isnull=True).count()
     return voted >= edition.categories.count()
+
+
+# --- The fraud review ------------------------------------------------------------------
+
+
+def vote_list(*, edition: Edition, ids: Iterable[int]) -> QuerySet[Vote]:
+    """The edition's votes among these ids."""
+    return Vote.objects.filter(edition=edition, pk__in=list(ids))
+
+
+def flagged_votes(*, edition: Edition, ids: Iterable[int]) -> dict[int, Vote]:
+    """The votes a signal names, by id, with what a row of its table shows (one query,
+    none for no id)."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    votes = (
+        vote_list(edition=edition, ids=ids)
+        .select_related("category", "nominee")
+        .only(
+            "cast_at",
+            "changed_at",
+            "network",
+            "user_agent",
+            "invalidated_at",
+            "category__number",
+            "category__title",
+            "nominee__title",
+        )
+    )
+    return {vote.pk: vote for vote in votes}
+
+
+def flagged_accounts(*, edition: Edition, ids: Iterable[int]) -> dict[int, User]:
+    """The accounts a signal names, by id, each with its votes in the edition
+    (``edition_votes``), those that still count (``counted_votes``) and whether it is
+    excluded from voting (``is_excluded``): one query, none for no id."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    accounts = (
+        User.objects.filter(pk__in=ids)
+        .annotate(
+            edition_votes=Count("votes", filter=Q(votes__edition=edition)),
+            counted_votes=Count(
+                "votes", filter=Q(votes__edition=edition, votes__invalidated_at__isnull=True)
+            ),
+            is_excluded=Exists(
+                VoterExclusion.objects.filter(edition=edition, voter=OuterRef("pk"), lifted_at=None)
+            ),
+        )
+        .only("email", "date_joined")
+    )
+    return {account.pk: account for account in accounts}
+
+
+@dataclass(frozen=True)
+class Invalidation:
+    reason: str
+    votes: int
+    accounts: int
+    first: datetime
+    last: datetime
+
+
+def invalidation_list(*, edition: Edition) -> list[Invalidation]:
+    """The votes of the edition set aside now, one row per reason written (a vote a
+    reinstatement restored is no longer among them), latest first."""
+    rows = (
+        Vote.objects.filter(edition=edition, invalidated_at__isnull=False)
+        .values("invalidated_reason")
+        .annotate(
+            votes=Count("pk"),
+            accounts=Count("voter", distinct=True),
+            first=Min("invalidated_at"),
+            last=Max("invalidated_at"),
+        )
+        .order_by("-last", "invalidated_reason")
+        .values_list("invalidated_reason", "votes", "accounts", "first", "last")
+    )
+    return [Invalidation(*row) for row in rows]

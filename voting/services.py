@@ -20,7 +20,7 @@ from awards.models import PUBLIC_STATUSES, AuditAction, Category, Edition, Proje
 from awards.phases import Phase
 from awards.selectors import edition_phase_is_open, edition_winners_chosen
 from awards.services import WinnersAlreadyChosen, audit_record, standings_record
-from config.errors import Conflict, DomainError, NotAllowed
+from config.errors import Conflict, DomainError, NotAllowed, ReasonRequired
 from voting.catalogue import voting_catalogue, voting_catalogue_forget
 from voting.fraud import Flag, signal_accounts_key
 from voting.models import AccountFlag, SignalDismissal, Vote, VoteAction, VoteEvent, VoterExclusion
@@ -351,11 +351,6 @@ def ballot_withdraw(
 # the audit trail of ``awards`` in the same transaction.
 
 
-class ReasonRequired(DomainError):
-    code = "reason_required"
-    default_detail = _("Write why these votes are invalidated: the record keeps it.")
-
-
 class AlreadyExcluded(Conflict):
     code = "already_excluded"
     default_detail = _("This account is already excluded from voting in this edition.")
@@ -376,6 +371,7 @@ class AlreadyDismissed(Conflict):
     default_detail = _("This signal is already dismissed.")
 
 
+INVALIDATION_REASON_REQUIRED = _("Write why these votes are invalidated: the record keeps it.")
 EXCLUSION_REASON_REQUIRED = _("Write why this account is excluded: the record keeps it.")
 REINSTATEMENT_REASON_REQUIRED = _("Write why this account is reinstated: the record keeps it.")
 FLAG_REASON_REQUIRED = _("Write why this account is flagged: the record keeps it.")
@@ -386,7 +382,7 @@ REINSTATEMENT_AFTER_WINNERS = _(
 )
 
 
-def _reason_given(reason: str, refusal: str = ReasonRequired.default_detail) -> str:
+def _reason_given(reason: str, refusal: str = INVALIDATION_REASON_REQUIRED) -> str:
     reason = reason.strip()
     if not reason:
         raise ReasonRequired(refusal, field="reason")

@@ -4,17 +4,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 
 from accounts import permissions as roles
-from config.errors import NotAllowed
-
-
-class EmailNotVerified(NotAllowed):
-    code = "email_not_verified"
-    default_detail = "Confirm your e-mail address first: we sent you a link when you signed up."
-
-
-class MfaRequired(NotAllowed):
-    code = "mfa_required"
-    default_detail = "Your role needs two-factor authentication: set up an authenticator app first."
+from accounts.errors import EmailNotVerified, MfaRequired
 
 
 class HasConfirmedEmail(BasePermission):

@@ -29,10 +29,11 @@ from awards.filters import NomineeFilter
 from awards.models import Category, Edition, Project
 from awards.selectors import (
     action_line_list,
+    category_get,
     category_list,
     ceremony_remaining,
     ceremony_revealed,
-    edition_get,
+    edition_get_or_404,
     edition_list,
     edition_project_statistics,
     nominee_get,
@@ -47,6 +48,7 @@ from awards.selectors import (
 from awards.services import (
     ProjectInvalid,
     ProjectNotEditable,
+    ResultsNotPublished,
     SubmissionClosed,
     SubmissionInvalid,
     TooManyImages,
@@ -60,17 +62,9 @@ from awards.services import (
     project_submit,
     project_update,
 )
-from config.errors import NotFound
 from config.schema import refusals
 
 YEAR = OpenApiParameter("year", int, OpenApiParameter.PATH, description="The edition's year.")
-
-
-def get_edition_or_404(year: int) -> Edition:
-    edition = edition_get(year=year)
-    if edition is None:
-        raise Http404
-    return edition
 
 
 class ActionLineList(generics.ListAPIView):
@@ -99,7 +93,7 @@ class EditionDetail(generics.RetrieveAPIView):
     serializer_class = EditionDetailSerializer
 
     def get_object(self) -> Edition:
-        return get_edition_or_404(self.kwargs["year"])
+        return edition_get_or_404(year=self.kwargs["year"])
 
 
 @extend_schema(parameters=[YEAR])
@@ -109,7 +103,7 @@ class CategoryList(generics.ListAPIView):
     serializer_class = CategorySerializer
 
     def get_queryset(self):
-        return category_list(edition=get_edition_or_404(self.kwargs["year"]))
+        return category_list(edition=edition_get_or_404(year=self.kwargs["year"]))
 
 
 @extend_schema(parameters=[YEAR], responses=CategoryStatisticsSerializer(many=True))
@@ -119,7 +113,7 @@ class EditionStatistics(APIView):
     permission_classes = [IsSecretariat]
 
     def get(self, request, year: int):
-        statistics = edition_project_statistics(edition=get_edition_or_404(year))
+        statistics = edition_project_statistics(edition=edition_get_or_404(year=year))
         return Response(CategoryStatisticsSerializer(statistics, many=True).data)
 
 
@@ -131,7 +125,7 @@ DRAFT_REFUSALS = (EmailNotVerified, SubmissionClosed, ProjectNotEditable)
 
 
 def _category_or_refuse(edition: Edition, number: int) -> Category:
-    category = Category.objects.filter(edition=edition, number=number).first()
+    category = category_get(edition=edition, number=number)
     if category is None:
         raise WrongCategory(f"This edition has no category {number}.", field="category")
     return category
@@ -146,7 +140,7 @@ class _OwnProject(APIView):
     permission_classes = [IsAuthenticated]
 
     def project(self) -> Project:
-        edition = get_edition_or_404(self.kwargs["year"])
+        edition = edition_get_or_404(year=self.kwargs["year"])
         project = project_get_for_owner(
             edition=edition, owner=self.request.user, pk=self.kwargs["pk"]
         )
@@ -177,7 +171,7 @@ class MyProjectList(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema only wants the model
             return Project.objects.none()
-        edition = get_edition_or_404(self.kwargs["year"])
+        edition = edition_get_or_404(year=self.kwargs["year"])
         return project_list_for_owner(edition=edition, owner=self.request.user)
 
     @extend_schema(
@@ -189,7 +183,7 @@ class MyProjectList(generics.ListAPIView):
     )
     def post(self, request, year: int):
         """Start a draft in a category; it may be saved incomplete."""
-        edition = get_edition_or_404(year)
+        edition = edition_get_or_404(year=year)
         incoming = MyProjectWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data, number, sdgs = _split(incoming.validated_data)
@@ -352,7 +346,7 @@ class NomineeList(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema only wants the model
             return Project.objects.none()
-        edition = get_edition_or_404(self.kwargs["year"])
+        edition = edition_get_or_404(year=self.kwargs["year"])
         nominees = nominees_search(
             nominee_list(edition=edition), self.request.query_params.get("search", "")
         )
@@ -367,18 +361,15 @@ class NomineeDetail(generics.RetrieveAPIView):
     serializer_class = NomineeDetailSerializer
 
     def get_object(self) -> Project:
-        nominee = nominee_get(edition=get_edition_or_404(self.kwargs["year"]), pk=self.kwargs["pk"])
+        nominee = nominee_get(
+            edition=edition_get_or_404(year=self.kwargs["year"]), pk=self.kwargs["pk"]
+        )
         if nominee is None:
             raise Http404
         return nominee
 
 
 # --- Results and the ceremony --------------------------------------------------------
-
-
-class ResultsNotPublished(NotFound):
-    code = "results_not_published"
-    default_detail = "The results of this edition are not published yet."
 
 
 @extend_schema(
@@ -390,7 +381,7 @@ class Results(APIView):
     ``results_not_published`` until the secretariat publishes them."""
 
     def get(self, request, year: int):
-        edition = get_edition_or_404(year)
+        edition = edition_get_or_404(year=year)
         if not results_are_public(edition=edition):
             raise ResultsNotPublished()
         return Response(ResultsSerializer(results_get(edition=edition)).data)
@@ -402,7 +393,7 @@ class Ceremony(APIView):
     category not revealed yet."""
 
     def get(self, request, year: int):
-        edition = get_edition_or_404(year)
+        edition = edition_get_or_404(year=year)
         revealed = ceremony_revealed(edition=edition)
         return Response(
             CeremonySerializer(

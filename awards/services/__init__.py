@@ -9,9 +9,9 @@ from awards.services.editions import (
     edition_timeline_set,
 )
 from awards.services.nomination import (
+    REJECTION_REASON_REQUIRED,
     BulkResult,
     NominationClosed,
-    ReasonRequired,
     nomination_accept,
     nomination_accept_many,
     nomination_reject,
@@ -35,6 +35,7 @@ from awards.services.projects import (
 from awards.services.publication import (
     AlreadyPublished,
     NothingToReveal,
+    ResultsNotPublished,
     WinnersMissing,
     ceremony_reveal_next,
     results_publish,
@@ -45,8 +46,10 @@ from awards.services.results import (
     champions_pick,
     standings_record,
 )
+from config.errors import ReasonRequired
 
 __all__ = [
+    "REJECTION_REASON_REQUIRED",
     "RULE_FIELDS",
     "STANDARD_CATEGORIES",
     "AlreadyPublished",
@@ -56,6 +59,7 @@ __all__ = [
     "ProjectInvalid",
     "ProjectNotEditable",
     "ReasonRequired",
+    "ResultsNotPublished",
     "SubmissionClosed",
     "SubmissionInvalid",
     "TooManyImages",

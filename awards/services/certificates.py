@@ -7,6 +7,7 @@ from datetime import datetime
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from awards.certificates import booklet_pdf, certificate_pdf, champion_letter_pdf
 from awards.models import (
@@ -17,14 +18,13 @@ from awards.models import (
     ProjectStatus,
     Standing,
 )
+from awards.permissions import project_receives_certificates
 from awards.selectors import results_are_public
+from awards.services.publication import ResultsNotPublished
 from config.errors import Conflict
 from config.storage import private_storage
 
-
-class ResultsNotPublished(Conflict):
-    code = "results_not_published"
-    default_detail = "Certificates are made once the results are published."
+CERTIFICATES_NOT_YET = _("Certificates are made once the results are published.")
 
 
 def _store(project: Project, kind: str, content: bytes, at: datetime) -> Certificate:
@@ -48,8 +48,8 @@ def certificates_generate(*, project: Project, at: datetime | None = None) -> li
     at = at or timezone.now()
     project = Project.objects.select_related("edition", "category__action_line").get(pk=project.pk)
     if not results_are_public(edition=project.edition):
-        raise ResultsNotPublished()
-    if project.status not in (ProjectStatus.CHAMPION, ProjectStatus.WINNER):
+        raise ResultsNotPublished(CERTIFICATES_NOT_YET)
+    if not project_receives_certificates(project):
         raise Conflict("Only Winners and Champions receive certificates.")
     made = [_store(project, CertificateKind.CERTIFICATE, certificate_pdf(project), at)]
     standing = Standing.objects.filter(nominee=project).first()
@@ -67,7 +67,7 @@ def booklet_generate(*, edition: Edition) -> str:
     """The "Success Stories" booklet of an edition; returns its name in private storage
     (served by the booklet view once the results are public)."""
     if not results_are_public(edition=edition):
-        raise ResultsNotPublished()
+        raise ResultsNotPublished(CERTIFICATES_NOT_YET)
     projects = list(
         Project.objects.filter(
             edition=edition, status__in=[ProjectStatus.WINNER, ProjectStatus.CHAMPION]

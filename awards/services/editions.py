@@ -14,8 +14,8 @@ from awards.models import ActionLine, AuditAction, Category, Edition
 from awards.phases import PHASE_ORDER, closes_field, opens_field
 from awards.selectors import edition_rules_locked, edition_winners_chosen
 from awards.services.audit import audit_record
-from awards.services.nomination import ReasonRequired
 from awards.services.results import WinnersAlreadyChosen
+from config.errors import ReasonRequired
 
 
 @transaction.atomic

@@ -6,10 +6,10 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from accounts.errors import MfaRequired
 from accounts.models import User
-from accounts.permissions import has_mfa, is_jury_member, require_secretariat
+from accounts.permissions import is_jury_member, require_jury_member, require_secretariat
 from awards.models import (
     Category,
     ConflictOfInterest,
@@ -18,11 +18,16 @@ from awards.models import (
     ProjectStatus,
     Score,
 )
-from awards.phases import Phase
-from awards.ranking import CRITERIA, category_ranking, likely_conflict
-from awards.selectors import edition_current_phase, jury_champions
+from awards.permissions import (
+    juror_is_conflicted,
+    juror_may_declare_conflict,
+    juror_may_score,
+    jury_is_open,
+)
+from awards.ranking import CRITERIA, category_ranking
+from awards.selectors import juror_conflict_get, jury_champions
 from awards.workflow import CROWN, project_transition
-from config.errors import Conflict, DomainError, NotAllowed, NotFound
+from config.errors import Conflict, DomainError, NotAllowed, NotFound, ReasonRequired
 
 
 class JuryClosed(NotAllowed):
@@ -50,16 +55,11 @@ class QuorumMissing(Conflict):
     default_detail = "Some Champions of this category lack the scores the quorum asks for."
 
 
-class ReasonRequired(DomainError):
-    code = "reason_required"
-    default_detail = "Choosing a Winner other than the top of the ranking needs a reason."
+WINNER_REASON_REQUIRED = _("Choosing a Winner other than the top of the ranking needs a reason.")
 
 
 def _require_juror(user: User) -> None:
-    if not is_jury_member(user):
-        raise NotAllowed("Only members of the Expert Group score the Champions.")
-    if not has_mfa(user):
-        raise MfaRequired()
+    require_jury_member(user, refusal="Only members of the Expert Group score the Champions.")
 
 
 @transaction.atomic
@@ -68,30 +68,49 @@ def jury_assign(*, category: Category, juror: User, by: User) -> JuryAssignment:
     require_secretariat(by, refusal="Only the secretariat assigns the jury.")
     if not is_jury_member(juror):
         raise DomainError(f"{juror} is not a member of the Expert Group.", field="juror")
-    assignment, _ = JuryAssignment.objects.get_or_create(category=category, juror=juror)
+    assignment, _created = JuryAssignment.objects.get_or_create(category=category, juror=juror)
     return assignment
 
 
 def _assigned_champion(juror: User, project: Project) -> Project:
-    """A Champion the juror may score: among what they see, and not yet the Winner."""
-    if (
-        not jury_champions(juror=juror)
+    """The project as the database holds it now, if it is a Champion among what the
+    juror sees (not yet the Winner)."""
+    found = (
+        jury_champions(juror=juror)
+        .select_related("category__edition")
         .filter(pk=project.pk, status=ProjectStatus.CHAMPION)
-        .exists()
-    ):
+        .first()
+    )
+    if found is None:
         raise NotFound("No such Champion among your categories.")
-    return project
+    return found
 
 
 @transaction.atomic
-def conflict_declare(*, juror: User, project: Project, note: str = "") -> ConflictOfInterest:
-    """Declare a conflict of interest: the juror will not score the project."""
+def conflict_declare(
+    *, juror: User, project: Project, note: str = "", at: datetime | None = None
+) -> ConflictOfInterest:
+    """Declare a conflict of interest: the juror will not score the project. Declaring
+    it again changes nothing."""
+    at = at or timezone.now()
     _require_juror(juror)
-    _assigned_champion(juror, project)
-    conflict, _ = ConflictOfInterest.objects.update_or_create(
+    project = _assigned_champion(juror, project)
+    score = Score.objects.select_for_update().filter(juror=juror, project=project).first()
+    declared = juror_conflict_get(juror=juror, project=project)
+    if not juror_may_declare_conflict(
+        juror, project, score=score, declared_conflict=declared is not None, at=at
+    ):
+        if declared is not None:
+            return declared
+        if not jury_is_open(project.edition, at=at):
+            raise JuryClosed()
+        raise ScoreSubmitted()
+    # Two declarations at once: the constraint keeps one, and the second finds it.
+    conflict, _created = ConflictOfInterest.objects.get_or_create(
         juror=juror, project=project, defaults={"note": note.strip()}
     )
-    Score.objects.filter(juror=juror, project=project, submitted_at__isnull=True).delete()
+    if score is not None:
+        score.delete()  # a draft: a submitted score refused the declaration above
     return conflict
 
 
@@ -109,12 +128,14 @@ def score_save(
     at = at or timezone.now()
     _require_juror(juror)
     project = _assigned_champion(juror, project)
-    if edition_current_phase(edition=project.edition, at=at) != Phase.JURY:
-        raise JuryClosed()
-    if ConflictOfInterest.objects.filter(juror=juror, project=project).exists() or likely_conflict(
-        juror, project
-    ):
-        raise ConflictedJuror()
+    score = Score.objects.select_for_update().filter(juror=juror, project=project).first()
+    declared = juror_conflict_get(juror=juror, project=project) is not None
+    if not juror_may_score(juror, project, score=score, declared_conflict=declared, at=at):
+        if not jury_is_open(project.edition, at=at):
+            raise JuryClosed()
+        if juror_is_conflicted(juror, project, declared=declared):
+            raise ConflictedJuror()
+        raise ScoreSubmitted()
     errors = {
         criterion: ["Mark it from 1 to 10."]
         for criterion in CRITERIA
@@ -122,9 +143,6 @@ def score_save(
     }
     if errors:
         raise ScoreInvalid(errors=errors)
-    score = Score.objects.select_for_update().filter(juror=juror, project=project).first()
-    if score and score.is_submitted:
-        raise ScoreSubmitted()
     score = score or Score(juror=juror, project=project)
     for criterion in CRITERIA:
         setattr(score, criterion, marks[criterion])
@@ -155,7 +173,7 @@ def winner_confirm(
     top = ranking[0].project
     reason = reason.strip()
     if project.pk != top.pk and not reason:
-        raise ReasonRequired(field="reason")
+        raise ReasonRequired(WINNER_REASON_REQUIRED, field="reason")
     if project.pk not in {rank.project.pk for rank in ranking}:
         raise NotFound("This project is not a Champion of the category.")
     return project_transition(

@@ -7,20 +7,15 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.permissions import require_secretariat
 from accounts.services import email_send_templated
 from awards.models import Project
-from awards.phases import Phase
-from awards.selectors import edition_current_phase
+from awards.permissions import nomination_is_open
 from awards.workflow import ACCEPT, REJECT, InvalidTransition, project_transition
-from config.errors import DomainError, NotAllowed
-
-# Decisions may start as soon as projects come in, and stop when voting opens: the
-# nominees are what the public votes on.
-REVIEW_PHASES = (Phase.SUBMISSION, Phase.NOMINATION)
-
+from config.errors import NotAllowed, ReasonRequired
 
 SECRETARIAT_ONLY = "Only the secretariat takes nomination decisions."
 
@@ -32,14 +27,12 @@ class NominationClosed(NotAllowed):
     )
 
 
-class ReasonRequired(DomainError):
-    code = "reason_required"
-    default_detail = "Write the reason for the rejection: the submitter will read it."
+REJECTION_REASON_REQUIRED = _("Write the reason for the rejection: the submitter will read it.")
 
 
 def _locked(project: Project, at: datetime) -> Project:
     locked = Project.objects.select_for_update().select_related("edition").get(pk=project.pk)
-    if edition_current_phase(edition=locked.edition, at=at) not in REVIEW_PHASES:
+    if not nomination_is_open(locked.edition, at=at):
         raise NominationClosed()
     return locked
 
@@ -74,7 +67,7 @@ def nomination_reject(
     require_secretariat(by, refusal=SECRETARIAT_ONLY)
     reason = reason.strip()
     if not reason:
-        raise ReasonRequired(field="reason")
+        raise ReasonRequired(REJECTION_REASON_REQUIRED, field="reason")
     project = _locked(project, at)
     project_transition(
         project=project, transition=REJECT, actor=by, at=at, note=reason, decision_reason=reason

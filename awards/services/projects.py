@@ -23,12 +23,10 @@ from awards.models import (
     ProjectEvent,
     ProjectEventKind,
     ProjectImage,
-    ProjectStatus,
     SustainableDevelopmentGoal,
 )
-from awards.phases import Phase
+from awards.permissions import is_project_owner, may_edit_project, submission_is_open
 from awards.rules import submission_problems
-from awards.selectors import edition_current_phase
 from awards.workflow import SUBMIT, project_transition
 from config.errors import Conflict, DomainError, NotAllowed, NotFound
 
@@ -86,7 +84,7 @@ def _moment(at: datetime | None) -> datetime:
 
 
 def _require_submission_open(edition: Edition, at: datetime) -> None:
-    if edition_current_phase(edition=edition, at=at) != Phase.SUBMISSION:
+    if not submission_is_open(edition, at=at):
         raise SubmissionClosed()
 
 
@@ -99,11 +97,11 @@ def _locked_draft(project: Project, by: User, at: datetime) -> Project:
     """The project, locked for this transaction, after checking that ``by`` owns it,
     that it is still a draft and that submission is open."""
     locked = Project.objects.select_for_update().select_related("edition").get(pk=project.pk)
-    if locked.submitted_by_id != by.pk:
-        raise NotFound("No such project among yours.")
-    _require_submitter(by)
-    _require_submission_open(locked.edition, at)
-    if locked.status != ProjectStatus.DRAFT:
+    if not may_edit_project(by, locked, at=at):
+        if not is_project_owner(by, locked):
+            raise NotFound("No such project among yours.")
+        _require_submitter(by)
+        _require_submission_open(locked.edition, at)
         raise ProjectNotEditable()
     return locked
 

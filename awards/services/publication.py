@@ -5,13 +5,22 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.permissions import require_secretariat
 from awards.models import Category, Edition, ProjectStatus
 from awards.selectors import ceremony_to_reveal
 from config.celery import task_queue_after_commit
-from config.errors import Conflict
+from config.errors import Conflict, NotFound
+
+
+class ResultsNotPublished(NotFound):
+    """Asked for what only published results show (the results, their documents): for
+    everyone but the secretariat and the jury they do not exist yet."""
+
+    code = "results_not_published"
+    default_detail = _("The results of this edition are not published yet.")
 
 
 class WinnersMissing(Conflict):

@@ -5,9 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
-from awards.models import CertificateKind, Project
+from awards.models import CertificateKind
 from awards.permissions import can_download_certificates
-from awards.selectors import edition_get, results_are_public
+from awards.selectors import edition_get_or_404, project_get, results_are_public
 from awards.services.certificates import booklet_generate, booklet_name, certificates_generate
 from config.storage import private_storage
 
@@ -15,7 +15,7 @@ from config.storage import private_storage
 @login_required
 @require_GET
 def certificate(request: HttpRequest, year: int, pk: int, kind: str) -> FileResponse:
-    project = Project.objects.filter(edition__year=year, pk=pk).select_related("edition").first()
+    project = project_get(year=year, pk=pk)
     if project is None or kind not in CertificateKind.values:
         raise Http404
     if not can_download_certificates(request.user, project):
@@ -37,8 +37,8 @@ def certificate(request: HttpRequest, year: int, pk: int, kind: str) -> FileResp
 
 @require_GET
 def booklet(request: HttpRequest, year: int) -> FileResponse:
-    edition = edition_get(year=year)
-    if edition is None or not results_are_public(edition=edition):
+    edition = edition_get_or_404(year=year)
+    if not results_are_public(edition=edition):
         raise Http404
     name = booklet_name(edition)
     if not private_storage().exists(name):

@@ -9,12 +9,10 @@ These views read the request, call them and say what happened.
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from django import forms
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,18 +23,26 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import secretariat_required
 from accounts.models import User
+from accounts.selectors import account_get_by_email, account_list
 from awards.models import Edition
 from config.errors import DomainError
 from frontend.current import edition_or_404
+from frontend.refusals import refusal_onto_form
 from voting.fraud import SECRETARIAT_FLAG, Flag, signals_review
 from voting.models import SignalDismissal, Vote, VoterExclusion
-from voting.selectors import exclusion_list
+from voting.selectors import (
+    exclusion_list,
+    flagged_accounts,
+    flagged_votes,
+    invalidation_list,
+    vote_list,
+)
 from voting.services import (
     DISMISSAL_REASON_REQUIRED,
     EXCLUSION_REASON_REQUIRED,
     FLAG_REASON_REQUIRED,
+    INVALIDATION_REASON_REQUIRED,
     REINSTATEMENT_REASON_REQUIRED,
-    ReasonRequired,
     account_flag,
     account_votes_invalidate,
     signal_dismiss,
@@ -80,7 +86,7 @@ class InvalidateForm(forms.Form):
             "Kept with each vote and in the history of the vote. Do not name people: say "
             "what you found."
         ),
-        error_messages={"required": ReasonRequired.default_detail},
+        error_messages={"required": INVALIDATION_REASON_REQUIRED},
     )
 
 
@@ -98,7 +104,7 @@ class AccountActionForm(forms.Form):
     def __init__(self, *args, action: str = "exclude", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if action == "invalidate":
-            self.fields["reason"].error_messages["required"] = ReasonRequired.default_detail
+            self.fields["reason"].error_messages["required"] = INVALIDATION_REASON_REQUIRED
 
 
 class DismissForm(forms.Form):
@@ -135,7 +141,7 @@ class FlagAccountForm(forms.Form):
 
     def clean_email(self) -> User:
         email = self.cleaned_data["email"]
-        account = User.objects.filter(email__iexact=email).first()
+        account = account_get_by_email(email=email)
         if account is None:
             raise forms.ValidationError(_("No account has this e-mail address."))
         return account
@@ -221,45 +227,8 @@ def _flag_views(
     ]
     vote_ids = {pk for view in views for pk in view.flag.vote_ids[:FLAG_ROWS_SHOWN]}
     voter_ids = {pk for view in views for pk in view.flag.voter_ids[:FLAG_ROWS_SHOWN]}
-    votes = (
-        {
-            vote.pk: vote
-            for vote in Vote.objects.filter(edition=edition, pk__in=vote_ids)
-            .select_related("category", "nominee")
-            .only(
-                "cast_at",
-                "changed_at",
-                "network",
-                "user_agent",
-                "invalidated_at",
-                "category__number",
-                "category__title",
-                "nominee__title",
-            )
-        }
-        if vote_ids
-        else {}
-    )
-    accounts = (
-        {
-            account.pk: account
-            for account in User.objects.filter(pk__in=voter_ids)
-            .annotate(
-                edition_votes=Count("votes", filter=Q(votes__edition=edition)),
-                counted_votes=Count(
-                    "votes", filter=Q(votes__edition=edition, votes__invalidated_at__isnull=True)
-                ),
-                is_excluded=Exists(
-                    VoterExclusion.objects.filter(
-                        edition=edition, voter=OuterRef("pk"), lifted_at=None
-                    )
-                ),
-            )
-            .only("email", "date_joined")
-        }
-        if voter_ids
-        else {}
-    )
+    votes = flagged_votes(edition=edition, ids=vote_ids)
+    accounts = flagged_accounts(edition=edition, ids=voter_ids)
     for view in views:
         view.votes = sorted(
             (votes[pk] for pk in view.flag.vote_ids[:FLAG_ROWS_SHOWN] if pk in votes),
@@ -276,15 +245,6 @@ def _flag_views(
 # --- The decisions ---------------------------------------------------------------------
 # Each returns the bound form with its errors when the reason is missing (the page
 # shows it again, in place), or None once done or refused, with a message.
-
-
-def _reason_errors(form: forms.Form, refusal: DomainError) -> forms.Form | None:
-    """The form with the service's reason errors on it, or None for another refusal."""
-    if "reason" not in refusal.errors:
-        return None
-    for error in refusal.errors["reason"]:
-        form.add_error("reason", error)
-    return form
 
 
 def _recount_note(edition: Edition) -> str:
@@ -305,16 +265,16 @@ def _invalidate(request: HttpRequest, edition: Edition, view: FlagView) -> Inval
                     account_votes_invalidate(
                         edition=edition, voter=voter, by=request.user, reason=reason, at=at
                     )
-                    for voter in User.objects.filter(pk__in=view.flag.voter_ids)
+                    for voter in account_list(ids=view.flag.voter_ids)
                 )
         else:
             count = votes_invalidate(
-                votes=Vote.objects.filter(edition=edition, pk__in=view.flag.vote_ids),
+                votes=vote_list(edition=edition, ids=view.flag.vote_ids),
                 by=request.user,
                 reason=reason,
             )
     except DomainError as refusal:
-        if _reason_errors(form, refusal) is not None:
+        if refusal_onto_form(form, refusal):
             return form
         messages.error(request, refusal.detail)
         return None
@@ -355,7 +315,7 @@ def _account_action(
                 edition=edition, voter=account, by=request.user, reason=reason
             )
     except DomainError as refusal:
-        if _reason_errors(form, refusal) is not None:
+        if refusal_onto_form(form, refusal):
             return form
         messages.error(request, refusal.detail)
         return None
@@ -381,7 +341,7 @@ def _dismiss(request: HttpRequest, edition: Edition, view: FlagView) -> DismissF
             edition=edition, flag=view.flag, by=request.user, reason=form.cleaned_data["reason"]
         )
     except DomainError as refusal:
-        if _reason_errors(form, refusal) is not None:
+        if refusal_onto_form(form, refusal):
             return form
         messages.error(request, refusal.detail)
         return None
@@ -409,7 +369,7 @@ def _reinstate(
             reason=form.cleaned_data["reason"],
         )
     except DomainError as refusal:
-        if _reason_errors(form, refusal) is not None:
+        if refusal_onto_form(form, refusal):
             return form
         messages.error(request, refusal.detail)
         return None
@@ -435,7 +395,7 @@ def _flag_account(request: HttpRequest, edition: Edition) -> FlagAccountForm | N
             edition=edition, voter=account, by=request.user, reason=form.cleaned_data["reason"]
         )
     except DomainError as refusal:
-        if _reason_errors(form, refusal) is not None:
+        if refusal_onto_form(form, refusal):
             return form
         messages.error(request, refusal.detail)
         return None
@@ -444,33 +404,6 @@ def _flag_account(request: HttpRequest, edition: Edition) -> FlagAccountForm | N
         _("%(email)s is flagged: review it with the signals below.") % {"email": account.email},
     )
     return None
-
-
-@dataclass(frozen=True)
-class Invalidation:
-    reason: str
-    votes: int
-    accounts: int
-    first: datetime
-    last: datetime
-
-
-def _invalidations(edition: Edition) -> list[Invalidation]:
-    """The votes of the edition set aside now, one row per reason written (a vote a
-    reinstatement restored is no longer among them)."""
-    rows = (
-        Vote.objects.filter(edition=edition, invalidated_at__isnull=False)
-        .values("invalidated_reason")
-        .annotate(
-            votes=Count("pk"),
-            accounts=Count("voter", distinct=True),
-            first=Min("invalidated_at"),
-            last=Max("invalidated_at"),
-        )
-        .order_by("-last", "invalidated_reason")
-        .values_list("invalidated_reason", "votes", "accounts", "first", "last")
-    )
-    return [Invalidation(*row) for row in rows]
 
 
 @dataclass
@@ -542,7 +475,7 @@ def fraud(request: HttpRequest, year: int) -> HttpResponse:
         if posted is None:
             return redirect("frontend:fraud", year=edition.year)
 
-    invalidations = _invalidations(edition)
+    invalidations = invalidation_list(edition=edition)
     flag_form = (
         posted.form
         if posted and isinstance(posted.form, FlagAccountForm)

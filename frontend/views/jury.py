@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,21 +20,32 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import jury_required, secretariat_required
 from accounts.models import User
-from accounts.permissions import JURY_GROUP
 from awards.models import (
     Category,
-    ConflictOfInterest,
     Edition,
-    JuryAssignment,
     Project,
-    ProjectEvent,
-    ProjectEventKind,
-    ProjectStatus,
     Score,
 )
-from awards.phases import Phase
-from awards.ranking import CRITERIA, ChampionRank, category_ranking, likely_conflict
-from awards.selectors import category_list, edition_current_phase, jury_champions
+from awards.permissions import (
+    juror_may_declare_conflict,
+    juror_may_score,
+    jury_is_open,
+    likely_conflict,
+)
+from awards.ranking import CRITERIA, ChampionRank, categories_ranking
+from awards.selectors import (
+    category_list,
+    juror_conflict_get,
+    juror_conflicts,
+    juror_score_get,
+    juror_scores,
+    jury_assigned_by_category,
+    jury_assignment_list,
+    jury_champion_get,
+    jury_champion_list,
+    jury_member_list,
+    winners_by_category,
+)
 from awards.services.jury import (
     JuryClosed,
     QuorumMissing,
@@ -46,6 +56,7 @@ from awards.services.jury import (
 )
 from config.errors import DomainError
 from frontend.current import current_edition, edition_or_404
+from frontend.refusals import refusal_onto_form
 
 MARK_ERROR = "Mark it from 1 to 10."
 MARK_CHOICES = [("", "Choose a mark"), *((str(mark), str(mark)) for mark in range(1, 11))]
@@ -171,19 +182,10 @@ def _juror_state(juror: User, project: Project, score: Score | None, conflicted:
 @never_cache
 def jury_home(request: HttpRequest) -> HttpResponse:
     juror = request.user
-    assignments = list(
-        JuryAssignment.objects.filter(juror=juror)
-        .select_related("category__edition")
-        .order_by("-category__edition__year", "category__number")
-    )
-    champions = list(jury_champions(juror=juror).order_by("title"))
-    ids = [project.pk for project in champions]
-    scores = {s.project_id: s for s in Score.objects.filter(juror=juror, project_id__in=ids)}
-    conflicts = set(
-        ConflictOfInterest.objects.filter(juror=juror, project_id__in=ids).values_list(
-            "project_id", flat=True
-        )
-    )
+    assignments = list(jury_assignment_list(juror=juror))
+    champions = list(jury_champion_list(juror=juror))
+    scores = juror_scores(juror=juror, projects=champions)
+    conflicts = juror_conflicts(juror=juror, projects=champions)
     by_category: dict[int, list[ChampionRow]] = defaultdict(list)
     for project in champions:
         state = _juror_state(juror, project, scores.get(project.pk), project.pk in conflicts)
@@ -220,10 +222,7 @@ def _save_score(
             submit=submit,
         )
     except DomainError as refusal:
-        if refusal.errors and set(refusal.errors) <= set(form.fields):
-            for name, errors in refusal.errors.items():
-                for error in errors:
-                    form.add_error(name, error)
+        if refusal_onto_form(form, refusal):
             return form
         messages.error(request, refusal.detail)
         return redirect(_champion_url(project))
@@ -256,13 +255,7 @@ def _declare_conflict(request: HttpRequest, project: Project) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def champion(request: HttpRequest, pk: int) -> HttpResponse:
     juror = request.user
-    project = (
-        jury_champions(juror=juror)
-        .select_related("category__edition")
-        .prefetch_related("sdgs", "images")
-        .filter(pk=pk)
-        .first()
-    )
+    project = jury_champion_get(juror=juror, pk=pk)
     if project is None:
         raise Http404("No such Champion among your categories.")
 
@@ -280,12 +273,13 @@ def champion(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, "Choose to save a draft, to submit or to declare a conflict.")
             return redirect(_champion_url(project))
 
-    score = Score.objects.filter(juror=juror, project=project).first()
-    conflict = ConflictOfInterest.objects.filter(juror=juror, project=project).first()
+    score = juror_score_get(juror=juror, project=project)
+    conflict = juror_conflict_get(juror=juror, project=project)
     state = _juror_state(juror, project, score, conflict is not None)
-    phase = edition_current_phase(edition=project.edition, at=current_edition(request).at)
-    jury_open = phase == Phase.JURY
-    can_score = project.status == ProjectStatus.CHAMPION and state in (NOT_SCORED, DRAFT)
+    at = current_edition(request).at
+    jury_open = jury_is_open(project.edition, at=at)
+    rule = {"score": score, "declared_conflict": conflict is not None, "at": at}
+    can_score = juror_may_score(juror, project, **rule)
     if score_form is None:
         initial = {c: getattr(score, c) for c in CRITERIA} if score else {}
         if score:
@@ -306,9 +300,8 @@ def champion(request: HttpRequest, pk: int) -> HttpResponse:
             "jury_open": jury_open,
             "jury_closed_message": JuryClosed.default_detail,
             "can_score": can_score,
-            "show_marks": score is not None and state != CONFLICT and not (jury_open and can_score),
-            "can_declare": project.status == ProjectStatus.CHAMPION
-            and state in (NOT_SCORED, DRAFT, LIKELY_CONFLICT),
+            "show_marks": score is not None and state != CONFLICT and not can_score,
+            "can_declare": juror_may_declare_conflict(juror, project, **rule),
             "score_form": score_form,
             "conflict_form": ConflictForm(),
         },
@@ -338,36 +331,23 @@ def _decisions_url(edition: Edition, category: Category | None = None) -> str:
     return f"{url}#category-{category.number}" if category else url
 
 
-def _jury_members() -> list[User]:
-    return list(User.objects.filter(groups__name=JURY_GROUP, is_active=True).order_by("email"))
-
-
 def _decisions(edition: Edition, jurors: list[User]) -> list[CategoryDecision]:
     categories = list(category_list(edition=edition))
-    assigned: dict[int, list[User]] = defaultdict(list)
-    for assignment in (
-        JuryAssignment.objects.filter(category__edition=edition)
-        .select_related("juror")
-        .order_by("juror__email")
-    ):
-        assigned[assignment.category_id].append(assignment.juror)
-    crowned = ProjectEvent.objects.filter(kind=ProjectEventKind.WINNER)
-    winners = {
-        project.category_id: project
-        for project in Project.objects.filter(
-            edition=edition, status=ProjectStatus.WINNER
-        ).prefetch_related(Prefetch("events", queryset=crowned, to_attr="crowning"))
-    }
-    decisions = []
     for category in categories:
         category.edition = edition  # the ranking reads its weights and quorum
+    assigned = jury_assigned_by_category(edition=edition)
+    winners = winners_by_category(edition=edition)
+    undecided = [category for category in categories if category.pk not in winners]
+    rankings = categories_ranking(categories=undecided) if undecided else {}
+    decisions = []
+    for category in categories:
         decision = CategoryDecision(category, jurors=assigned[category.pk])
         winner = winners.get(category.pk)
         if winner is not None:
             decision.winner = winner
             decision.winner_note = winner.crowning[-1].note if winner.crowning else ""
         else:
-            decision.ranking = category_ranking(category=category)
+            decision.ranking = rankings[category.pk]
             decision.decision_form = DecisionForm(
                 ranking=decision.ranking, prefix=f"category-{category.pk}"
             )
@@ -399,9 +379,7 @@ def _confirm(
             category=category, project=project, by=request.user, reason=form.cleaned_data["reason"]
         )
     except DomainError as refusal:
-        if "reason" in refusal.errors:
-            for error in refusal.errors["reason"]:
-                form.add_error("reason", error)
+        if refusal_onto_form(form, refusal):
             return None
         messages.error(request, f"{category}: {refusal.detail}")
         return redirect(_decisions_url(edition, category))
@@ -432,7 +410,7 @@ def _assign(
 @require_http_methods(["GET", "POST"])
 def decisions(request: HttpRequest, year: int) -> HttpResponse:
     edition = edition_or_404(request, year)
-    jurors = _jury_members()
+    jurors = list(jury_member_list())
     rows = _decisions(edition, jurors)
     if request.method == "POST":
         raw = request.POST.get("category", "")

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,15 +26,18 @@ from accounts.decorators import secretariat_required
 from awards.duplicates import Duplicate, probable_duplicates
 from awards.exports import download
 from awards.filters import SubmissionFilter
-from awards.models import Category, Edition, Project, ProjectEvent, ProjectStatus
+from awards.models import Category, Edition, Project, ProjectStatus
+from awards.permissions import nomination_is_open
 from awards.selectors import (
     category_list,
     edition_status_counts,
+    submission_get,
     submission_list,
+    submission_list_by_ids,
+    submission_titles,
 )
 from awards.services.nomination import (
-    REVIEW_PHASES,
-    ReasonRequired,
+    REJECTION_REASON_REQUIRED,
     nomination_accept,
     nomination_accept_many,
     nomination_reject,
@@ -42,6 +45,7 @@ from awards.services.nomination import (
 from awards.workflow import ACCEPT, REJECT
 from config.errors import DomainError
 from frontend.current import current_edition, edition_or_404
+from frontend.refusals import refusal_onto_form
 
 QUEUE_PAGE_SIZE = 50
 EXPORT_KINDS = ("csv", "xlsx")
@@ -62,7 +66,7 @@ class RejectForm(forms.Form):
         label="Reason for the rejection",
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="The submitter reads it, by e-mail and on their projects page.",
-        error_messages={"required": ReasonRequired.default_detail},
+        error_messages={"required": REJECTION_REASON_REQUIRED},
     )
 
 
@@ -82,7 +86,7 @@ class Neighbour:
 
 
 def _decisions_open(request: HttpRequest, edition: Edition) -> bool:
-    return current_edition(request).state_of(edition).phase in REVIEW_PHASES
+    return nomination_is_open(edition, at=current_edition(request).at)
 
 
 def _queue_url(edition: Edition) -> str:
@@ -126,7 +130,7 @@ def _accept_selected(request: HttpRequest, edition: Edition) -> None:
     if not ids:
         messages.warning(request, "Select at least one submission to accept.")
         return
-    projects = list(submission_list(edition=edition).filter(pk__in=ids))
+    projects = submission_list_by_ids(edition=edition, ids=ids)
     if not projects:
         messages.warning(request, "None of the selected submissions is in this queue.")
         return
@@ -181,11 +185,11 @@ def _neighbours(
     queue: QuerySet[Project] = (
         filterset.qs if filterset.is_valid() else submission_list(edition=edition)
     )
-    rows = list(queue.values_list("pk", "title"))
+    rows = submission_titles(queue)
     ids = [pk for pk, _ in rows]
     if project.pk not in ids:
         # The project left the filtered queue (its status changed, say): the whole queue.
-        rows = list(submission_list(edition=edition).values_list("pk", "title"))
+        rows = submission_titles(submission_list(edition=edition))
         ids = [pk for pk, _ in rows]
     index = ids.index(project.pk)
     previous = Neighbour(*rows[index - 1]) if index > 0 else None
@@ -219,9 +223,7 @@ def _decide(
             messages.error(request, "Choose to accept or to reject the submission.")
             return redirect(here)
     except DomainError as refusal:
-        if "reason" in refusal.errors:
-            for error in refusal.errors["reason"]:
-                reject_form.add_error("reason", error)
+        if refusal_onto_form(reject_form, refusal):
             return reject_form
         messages.error(request, refusal.detail)
         return redirect(here)
@@ -286,16 +288,7 @@ def submissions_export(request: HttpRequest, year: int, kind: str) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def submission(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     edition = edition_or_404(request, year)
-    project = (
-        submission_list(edition=edition)
-        .prefetch_related(
-            "sdgs",
-            "images",
-            Prefetch("events", queryset=ProjectEvent.objects.select_related("actor")),
-        )
-        .filter(pk=pk)
-        .first()
-    )
+    project = submission_get(edition=edition, pk=pk)
     if project is None:
         raise Http404("There is no such submission in this edition.")
     back = _next_url(request)

@@ -15,26 +15,19 @@ from django.views.decorators.http import require_GET
 from django_countries import countries
 
 from awards.filters import NomineeFilter
-from awards.models import Category, Edition, Project
-from awards.phases import Phase
+from awards.models import Project
 from awards.selectors import (
-    category_list,
-    edition_timeline_state,
+    category_get_or_404,
+    nominee_cards,
+    nominee_country_codes,
     nominee_get,
-    nominee_list,
     nominees_in_voter_order,
     nominees_search,
+    voter_order_applies,
 )
 from frontend.current import current_edition, edition_or_404
 
 NOMINEES_PER_PAGE = 24
-
-
-def _category_or_404(edition: Edition, number: int) -> Category:
-    category = category_list(edition=edition).filter(number=number).first()
-    if category is None:
-        raise Http404(f"{edition.title} has no category {number}.")
-    return category
 
 
 class GalleryFilter(NomineeFilter):
@@ -76,8 +69,8 @@ class GalleryFilter(NomineeFilter):
 
 
 def _countries_of(nominees: QuerySet[Project]) -> list[tuple[str, str]]:
-    codes = nominees.prefetch_related(None).order_by().values_list("country", flat=True).distinct()
-    return sorted(((code, countries.name(code)) for code in codes if code), key=lambda c: c[1])
+    codes = nominee_country_codes(nominees)
+    return sorted(((code, countries.name(code)) for code in codes), key=lambda c: c[1])
 
 
 def _page_of(nominees: QuerySet[Project], number: str | None) -> Page:
@@ -89,13 +82,12 @@ def _page_of(nominees: QuerySet[Project], number: str | None) -> Page:
 @require_GET
 def category(request: HttpRequest, year: int, number: int) -> HttpResponse:
     edition = edition_or_404(request, year)
-    category = _category_or_404(edition, number)
-    # The gallery shows neither the SDGs nor the images: spare their prefetches.
-    nominees = nominee_list(edition=edition).filter(category=category).prefetch_related(None)
+    category = category_get_or_404(edition=edition, number=number)
+    nominees = nominee_cards(edition=edition, category=category)
     filters = GalleryFilter(request.GET, queryset=nominees, countries_shown=_countries_of(nominees))
     voter = request.user if request.user.is_authenticated else None
-    ordered = nominees_in_voter_order(filters.qs, edition=edition, voter=voter)
-    state = edition_timeline_state(edition=edition, at=current_edition(request).at)
+    at = current_edition(request).at
+    ordered = nominees_in_voter_order(filters.qs, edition=edition, voter=voter, at=at)
     return render(
         request,
         "frontend/nominees/category.html",
@@ -105,7 +97,7 @@ def category(request: HttpRequest, year: int, number: int) -> HttpResponse:
             "filters": filters,
             "filtered": any(filters.form.data.get(name) for name in filters.filters),
             "page_obj": _page_of(ordered, request.GET.get("page")),
-            "voter_order": voter is not None and state.phase == Phase.VOTING,
+            "voter_order": voter_order_applies(edition=edition, voter=voter, at=at),
         },
     )
 

@@ -23,7 +23,7 @@ from awards.selectors import (
     ceremony_remaining,
     ceremony_revealed,
     ceremony_to_reveal,
-    edition_get,
+    edition_get_or_404,
     results_are_public,
     results_get,
 )
@@ -34,13 +34,6 @@ from frontend.charts import percent
 # Spreadsheets run a cell that starts with one of these as a formula; titles and
 # organisation names are typed by submitters.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _edition_or_404(year: int) -> Edition:
-    edition = edition_get(year=year)
-    if edition is None:
-        raise Http404("No such edition.")
-    return edition
 
 
 # --- Results -------------------------------------------------------------------------
@@ -76,7 +69,7 @@ def _chart(result: CategoryResult) -> CategoryRows:
 
 @require_safe
 def results(request: HttpRequest, year: int) -> HttpResponse:
-    edition = _edition_or_404(year)
+    edition = edition_get_or_404(year=year)
     if not results_are_public(edition=edition):
         return render(request, "frontend/results/embargo.html", {"edition": edition})
     outcome = results_get(edition=edition)
@@ -98,7 +91,7 @@ def _cell(value: str) -> str:
 
 @require_safe
 def results_csv(request: HttpRequest, year: int) -> HttpResponse:
-    edition = _edition_or_404(year)
+    edition = edition_get_or_404(year=year)
     if not results_are_public(edition=edition):
         raise Http404("The results of this edition are not published yet.")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -139,7 +132,7 @@ def results_csv(request: HttpRequest, year: int) -> HttpResponse:
 @never_cache
 @require_safe
 def ceremony(request: HttpRequest, year: int) -> HttpResponse:
-    edition = _edition_or_404(year)
+    edition = edition_get_or_404(year=year)
     return render(
         request,
         "frontend/results/ceremony.html",
@@ -180,7 +173,7 @@ def _publish(request: HttpRequest, edition: Edition) -> None:
 @secretariat_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def ceremony_host(request: HttpRequest, year: int) -> HttpResponse:
-    edition = _edition_or_404(year)
+    edition = edition_get_or_404(year=year)
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "reveal":

@@ -23,41 +23,28 @@ from accounts.decorators import secretariat_required
 from awards.models import (
     Category,
     Edition,
-    Exclusion,
     ExclusionReason,
     Project,
     ProjectStatus,
-    Standing,
 )
-from awards.phases import Phase, PhaseWindow
+from awards.phases import Phase
 from awards.ranking import rank_by_votes
 from awards.selectors import (
     category_list,
-    nominee_list,
+    edition_phase_is_over,
+    exclusion_counts,
+    nominee_lines,
+    standing_list,
 )
 from awards.services import VotingStillOpen
 from config.errors import DomainError
 from frontend.charts import percent
 from frontend.current import current_edition, edition_or_404
+from voting.permissions import voting_is_open
 from voting.selectors import standings as live_standings
 from voting.services import (
     champions_compute,
 )
-
-# A flag's table lists this many votes or accounts; its form acts on all of them.
-FLAG_ROWS_SHOWN = 100
-
-FLAG_KINDS = {
-    "new_accounts_one_network": "New accounts from one network",
-    "mailbox_variants": "One mailbox, several accounts",
-    "burst": "Faster than a person",
-}
-
-FLAG_CHANGED_MESSAGE = (
-    "Nothing was invalidated: this signal has changed since the page was loaded "
-    "(votes were cast, changed or invalidated). Review it again below."
-)
-
 
 # --- Standings -----------------------------------------------------------------------
 
@@ -136,12 +123,7 @@ def _live_standings(
     edition: Edition, categories: list[Category], votes: Mapping[int, int]
 ) -> list[CategoryStandings]:
     nominees: dict[int, list[Project]] = defaultdict(list)
-    for nominee in (
-        nominee_list(edition=edition)
-        .select_related(None)
-        .prefetch_related(None)
-        .only("pk", "title", "organisation_name", "category_id", "status")
-    ):
+    for nominee in nominee_lines(edition=edition):
         nominees[nominee.category_id].append(nominee)
     return [
         _category(category, _live_rank(nominees[category.pk], votes)) for category in categories
@@ -150,21 +132,7 @@ def _live_standings(
 
 def _recorded_standings(edition: Edition, categories: list[Category]) -> list[CategoryStandings]:
     recorded: dict[int, list[NomineeRow]] = defaultdict(list)
-    for standing in (
-        Standing.objects.filter(edition=edition)
-        .select_related("nominee")
-        .only(
-            "category_id",
-            "votes",
-            "rank",
-            "is_champion",
-            "tied_at_cut",
-            "nominee__title",
-            "nominee__organisation_name",
-            "nominee__status",
-        )
-        .order_by("rank", "nominee__title", "pk")
-    ):
+    for standing in standing_list(edition=edition):
         recorded[standing.category_id].append(
             NomineeRow(
                 nominee=standing.nominee,
@@ -178,12 +146,7 @@ def _recorded_standings(edition: Edition, categories: list[Category]) -> list[Ca
 
 
 def _exclusion_report(edition: Edition, categories: list[Category]) -> ExclusionReport:
-    counts: dict[tuple[int, str], int] = {
-        (category_id, reason): votes
-        for category_id, reason, votes in Exclusion.objects.filter(edition=edition)
-        .order_by()
-        .values_list("category_id", "reason", "votes")
-    }
+    counts = exclusion_counts(edition=edition)
     # Votes outside the window occur only where the timeline moved after they were cast.
     found = {reason for _, reason in counts}
     reasons = [
@@ -217,15 +180,11 @@ def _standings_changed_since_recorded(
 # --- Helpers ---------------------------------------------------------------------------
 
 
-def _voting_window(edition: Edition) -> PhaseWindow:
-    return next(window for window in edition.timeline if window.phase == Phase.VOTING)
-
-
 def _compute(request: HttpRequest, edition: Edition) -> None:
     try:
         recorded = champions_compute(edition=edition, by=request.user)
     except VotingStillOpen as refusal:
-        closes = date_format(localtime(_voting_window(edition).closes_at), "j F Y, H:i T")
+        closes = date_format(localtime(edition.window(Phase.VOTING).closes_at), "j F Y, H:i T")
         messages.error(request, f"{refusal.detail} It closes on {closes}.")
         return
     except DomainError as refusal:
@@ -256,7 +215,6 @@ def standings(request: HttpRequest, year: int) -> HttpResponse:
         _compute(request, edition)
         return redirect("frontend:standings", year=edition.year)
 
-    state = current_edition(request).state_of(edition)
     categories = list(category_list(edition=edition))
     votes = live_standings(edition=edition)
     recorded = edition.standings_recorded_at is not None
@@ -265,7 +223,8 @@ def standings(request: HttpRequest, year: int) -> HttpResponse:
         if recorded
         else _live_standings(edition, categories, votes)
     )
-    voting = _voting_window(edition)
+    voting = edition.window(Phase.VOTING)
+    at = current_edition(request).at
     return render(
         request,
         "frontend/review/standings.html",
@@ -276,8 +235,8 @@ def standings(request: HttpRequest, year: int) -> HttpResponse:
             "nominee_count": sum(len(group.rows) for group in groups),
             "recorded": recorded,
             "voting": voting,
-            "voting_open": state.phase == Phase.VOTING,
-            "voting_over": voting.closes_at <= current_edition(request).at,
+            "voting_open": voting_is_open(edition, at=at),
+            "voting_over": edition_phase_is_over(edition=edition, phase=Phase.VOTING, at=at),
             "exclusions": _exclusion_report(edition, categories) if recorded else None,
             "changed_since_recorded": recorded
             and not edition.complete_ballot_required

@@ -4,14 +4,14 @@ embargo until published."""
 
 from dataclasses import dataclass
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from awards.models import Category, Project
-from awards.phases import Phase
 from awards.ranking import rank_by_votes
-from awards.selectors import edition_current_phase, edition_get, nominee_list
+from awards.selectors import category_list, edition_get_or_404, nominee_cards
 from frontend.charts import percent
+from voting.permissions import standings_are_public
 from voting.selectors import standings
 
 
@@ -32,19 +32,17 @@ class CategoryRows:
 
 
 def public_standings(request: HttpRequest, year: int) -> HttpResponse:
-    edition = edition_get(year=year)
-    if edition is None:
-        raise Http404
-    if not edition.public_standings or edition_current_phase(edition=edition) != Phase.VOTING:
+    edition = edition_get_or_404(year=year)
+    if not standings_are_public(edition):
         return render(
             request, "frontend/voting/standings_hidden.html", {"edition": edition}, status=404
         )
     votes = standings(edition=edition)
     by_category: dict[int, list[Project]] = {}
-    for nominee in nominee_list(edition=edition).prefetch_related(None):
+    for nominee in nominee_cards(edition=edition):
         by_category.setdefault(nominee.category_id, []).append(nominee)
     groups = []
-    for category in Category.objects.filter(edition=edition).order_by("number"):
+    for category in category_list(edition=edition):
         ranked = rank_by_votes(by_category.get(category.pk, []), votes)
         total = sum(r.votes for r in ranked)
         leader = max((r.votes for r in ranked), default=0)

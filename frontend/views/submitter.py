@@ -32,11 +32,13 @@ from awards.models import (
     Category,
     Edition,
     Project,
-    ProjectStatus,
-    SustainableDevelopmentGoal,
 )
-from awards.permissions import can_download_certificates
-from awards.phases import Phase, PhaseWindow
+from awards.permissions import (
+    can_download_certificates,
+    project_is_editable,
+    submission_is_open,
+)
+from awards.phases import Phase
 from awards.rules import (
     REQUIRED_FIELDS,
     SHORT_DESCRIPTION_MAX_WORDS,
@@ -44,11 +46,10 @@ from awards.rules import (
     word_count,
 )
 from awards.selectors import (
-    TimelineState,
     category_list,
-    edition_timeline_state,
     project_get_for_owner,
     project_list_for_owner,
+    sdg_list,
 )
 from awards.services import (
     project_create,
@@ -68,7 +69,6 @@ from frontend.current import current_edition, edition_or_404
 View = Callable[..., HttpResponse]
 
 IMAGE_TYPES = "image/jpeg,image/png,image/webp"
-SHORTLISTED = (ProjectStatus.CHAMPION, ProjectStatus.WINNER)  # they receive certificates
 
 # --- Forms -----------------------------------------------------------------------------
 
@@ -129,7 +129,7 @@ class ProjectForm(forms.Form):
 
     sdgs = forms.ModelMultipleChoiceField(
         label="Sustainable Development Goals",
-        queryset=SustainableDevelopmentGoal.objects.order_by("number"),
+        queryset=sdg_list(),
         to_field_name="number",
         widget=forms.CheckboxSelectMultiple,
         help_text=HINTS["sdgs"],
@@ -261,21 +261,13 @@ def _own_project(request: HttpRequest, year: int, pk: int) -> Project:
     return project
 
 
-def _timeline(request: HttpRequest, edition: Edition) -> TimelineState:
-    return edition_timeline_state(edition=edition, at=current_edition(request).at)
-
-
-def _submission_window(edition: Edition) -> PhaseWindow:
-    return next(window for window in edition.timeline if window.phase == Phase.SUBMISSION)
-
-
 def _submission_context(request: HttpRequest, edition: Edition) -> dict[str, Any]:
-    state = _timeline(request, edition)
+    current = current_edition(request)
     return {
-        "submission": _submission_window(edition),
-        "submission_open": state.phase == Phase.SUBMISSION,
+        "submission": edition.window(Phase.SUBMISSION),
+        "submission_open": submission_is_open(edition, at=current.at),
         # Submission is the first phase: before anything has started, it is still ahead.
-        "submission_ahead": not state.has_started,
+        "submission_ahead": not current.state_of(edition).has_started,
     }
 
 
@@ -311,10 +303,11 @@ def _refused(
     return _back_to_project(request, project)
 
 
-def _editable(project: Project, submission: dict[str, Any]) -> bool:
+def _editable(request: HttpRequest, project: Project) -> bool:
     """Whether the page offers to change the project (the services decide on each
-    change; this only spares the person forms that would be refused)."""
-    return project.status == ProjectStatus.DRAFT and submission["submission_open"]
+    change, by the same rule; this only spares the person forms that would be
+    refused). Looking needs no confirmed address: saving does, and asks for it."""
+    return project_is_editable(project, at=current_edition(request).at)
 
 
 def _room(project: Project) -> int:
@@ -328,11 +321,10 @@ def _project_page(
     context = {
         "edition": project.edition,
         "project": project,
-        "certificates": project.status in SHORTLISTED
-        and can_download_certificates(request.user, project),
+        "certificates": can_download_certificates(request.user, project),
         **_submission_context(request, project.edition),
     }
-    if not _editable(project, context):
+    if not _editable(request, project):
         return render(request, "frontend/submitter/project.html", context)
     room = _room(project)
     forms_shown = {
@@ -377,8 +369,7 @@ def my_projects(request: HttpRequest, year: int) -> HttpResponse:
                 "then submit it.",
             )
             return redirect("frontend:my-project", year=edition.year, pk=project.pk)
-    # The list shows neither SDGs, images nor history: spare their prefetches.
-    projects = project_list_for_owner(edition=edition, owner=request.user).prefetch_related(None)
+    projects = project_list_for_owner(edition=edition, owner=request.user, details=False)
     return render(
         request,
         "frontend/submitter/my_projects.html",
@@ -528,7 +519,7 @@ def my_project_document_remove(request: HttpRequest, project: Project) -> HttpRe
 def my_project_delete(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     project = _own_project(request, year, pk)
     if request.method == "GET":
-        if not _editable(project, _submission_context(request, project.edition)):
+        if not _editable(request, project):
             return _back_to_project(request, project)
         return render(
             request,

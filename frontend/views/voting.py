@@ -14,8 +14,7 @@ from typing import Literal
 
 from django import forms
 from django.contrib import messages
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -24,16 +23,19 @@ from accounts.decorators import confirmed_email_required
 from awards.models import Category, Edition, Project
 from awards.phases import Phase, PhaseWindow
 from awards.selectors import (
+    category_get_or_404,
     category_list,
+    category_numbers,
     edition_phase_is_over,
-    edition_timeline_state,
+    nominee_cards,
     nominee_get,
-    nominee_list,
+    nominees_by_id,
     nominees_in_voter_order,
 )
 from config.errors import DomainError
 from frontend.current import current_edition, edition_or_404
 from voting.network import request_network
+from voting.permissions import may_vote_in, vote_is_set_aside, voting_is_open
 from voting.selectors import Ballot, ballot_counts_if_closed_now, ballot_get
 from voting.services import (
     NotANominee,
@@ -85,29 +87,17 @@ class NomineeChoice(forms.Form):
 
 
 def _voting(request: HttpRequest, edition: Edition) -> Voting:
-    # The timeline selector decides which phase is open, at the request's one moment
-    # (the header shows the same).
+    # At the request's one moment (the header shows the same).
     current = current_edition(request)
-    if current.edition is not None and current.edition.pk == edition.pk:
-        state = current.state
-    else:
-        state = edition_timeline_state(edition=edition, at=current.at)
-    window = next(w for w in edition.timeline if w.phase == Phase.VOTING)
+    window = edition.window(Phase.VOTING)
     status: VotingStatus
-    if state is not None and state.phase == Phase.VOTING:
+    if voting_is_open(edition, at=current.at):
         status = "open"
     elif edition_phase_is_over(edition=edition, phase=Phase.VOTING, at=current.at):
         status = "closed"
     else:
         status = "before"
     return Voting(window=window, status=status)
-
-
-def _category_or_404(edition: Edition, number: int) -> Category:
-    category = category_list(edition=edition).filter(number=number).first()
-    if category is None:
-        raise Http404(f"{edition.title} has no category {number}.")
-    return category
 
 
 def _chosen(data: QueryDict) -> int | None:
@@ -123,31 +113,9 @@ def _my_vote(ballot: Ballot, category: Category) -> int | None:
 def _refusal(ballot: Ballot, category: Category) -> DomainError | None:
     """What the vote service would refuse for this voter in this category, told before
     they choose: the account is excluded, or its vote there was set aside."""
-    if ballot.excluded:
-        return VoterExcluded()
-    if any(vote.invalidated for vote in ballot.votes if vote.category == category.number):
-        return VoteInvalidated()
-    return None
-
-
-def _nominees_by_id(edition: Edition, ids: list[int]) -> dict[int, Project]:
-    """The nominees with these ids, with what a line about them needs (one query, none
-    for no id)."""
-    if not ids:
-        return {}
-    nominees = (
-        nominee_list(edition=edition)
-        .filter(pk__in=ids)
-        .select_related(None)
-        .prefetch_related(None)
-        .only("pk", "title", "organisation_name", "country")
-    )
-    return {nominee.pk: nominee for nominee in nominees}
-
-
-def _card_nominees(edition: Edition, category: Category) -> QuerySet[Project]:
-    # The cards show neither the SDGs nor the images: spare their prefetches.
-    return nominee_list(edition=edition).filter(category=category).prefetch_related(None)
+    if may_vote_in(ballot, category=category.number):
+        return None
+    return VoterExcluded() if ballot.excluded else VoteInvalidated()
 
 
 def _to_category(edition: Edition, category: Category) -> HttpResponse:
@@ -159,8 +127,7 @@ def _after_vote(request: HttpRequest, edition: Edition, category: Category) -> H
     still without a vote; otherwise (or once complete) to the ballot page."""
     if edition.complete_ballot_required:
         voted = {vote.category for vote in ballot_get(edition=edition, voter=request.user).votes}
-        numbers = category_list(edition=edition).values_list("number", flat=True)
-        missing = [number for number in numbers if number not in voted]
+        missing = [n for n in category_numbers(edition=edition) if n not in voted]
         if missing:
             following = next((n for n in missing if n > category.number), missing[0])
             return redirect("frontend:ballot-category", year=edition.year, number=following)
@@ -178,7 +145,7 @@ def ballot(request: HttpRequest, year: int) -> HttpResponse:
     voting = _voting(request, edition)
     my_ballot = ballot_get(edition=edition, voter=request.user)
     chosen = {vote.category: vote for vote in my_ballot.votes}
-    nominees = _nominees_by_id(edition, [vote.nominee for vote in my_ballot.votes])
+    nominees = nominees_by_id(edition=edition, ids=[vote.nominee for vote in my_ballot.votes])
     rows = [
         BallotRow(
             category=category,
@@ -215,7 +182,7 @@ def ballot(request: HttpRequest, year: int) -> HttpResponse:
 @require_GET
 def ballot_category(request: HttpRequest, year: int, number: int) -> HttpResponse:
     edition = edition_or_404(request, year)
-    category = _category_or_404(edition, number)
+    category = category_get_or_404(edition=edition, number=number)
     voting = _voting(request, edition)
     my_ballot = ballot_get(edition=edition, voter=request.user)
     mine = _my_vote(my_ballot, category)
@@ -226,17 +193,15 @@ def ballot_category(request: HttpRequest, year: int, number: int) -> HttpRespons
         "voted": len(my_ballot.votes),
         "total": my_ballot.category_count,
         "current_id": mine,
-        "current_invalidated": any(
-            vote.invalidated for vote in my_ballot.votes if vote.category == category.number
-        ),
+        "current_invalidated": vote_is_set_aside(my_ballot, category=category.number),
         "refusal": _refusal(my_ballot, category),
     }
     if not voting.is_open or context["refusal"] is not None:
-        context["current"] = _nominees_by_id(edition, [mine] if mine else []).get(mine)
+        context["current"] = nominees_by_id(edition=edition, ids=[mine] if mine else []).get(mine)
         return render(request, "frontend/voting/category.html", context)
     nominees = list(
         nominees_in_voter_order(
-            _card_nominees(edition, category), edition=edition, voter=request.user
+            nominee_cards(edition=edition, category=category), edition=edition, voter=request.user
         )
     )
     # "Choose again" comes back with the last choice still selected.
@@ -254,7 +219,7 @@ def ballot_category(request: HttpRequest, year: int, number: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def ballot_confirm(request: HttpRequest, year: int, number: int) -> HttpResponse:
     edition = edition_or_404(request, year)
-    category = _category_or_404(edition, number)
+    category = category_get_or_404(edition=edition, number=number)
     if request.method == "POST":
         return _confirm(request, edition, category)
     chosen = _chosen(request.GET)
@@ -276,7 +241,9 @@ def ballot_confirm(request: HttpRequest, year: int, number: int) -> HttpResponse
         messages.error(request, refusal.detail)
         return _to_category(edition, category)
     mine = _my_vote(my_ballot, category)
-    replaced = _nominees_by_id(edition, [mine]).get(mine) if mine and mine != chosen else None
+    replaced = (
+        nominees_by_id(edition=edition, ids=[mine]).get(mine) if mine and mine != chosen else None
+    )
     return render(
         request,
         "frontend/voting/confirm.html",
@@ -316,7 +283,7 @@ def _confirm(request: HttpRequest, edition: Edition, category: Category) -> Http
 @require_http_methods(["GET", "POST"])
 def ballot_category_withdraw(request: HttpRequest, year: int, number: int) -> HttpResponse:
     edition = edition_or_404(request, year)
-    category = _category_or_404(edition, number)
+    category = category_get_or_404(edition=edition, number=number)
     if request.method == "GET":  # say, reloading the page a withdrawal led to
         return _to_category(edition, category)
     try:

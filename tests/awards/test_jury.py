@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.errors import MfaRequired
-from awards.models import ProjectStatus, Score
+from awards.models import ConflictOfInterest, ProjectStatus, Score
 from awards.phases import Phase
 from awards.ranking import category_ranking
 from awards.services.jury import (
@@ -211,3 +211,34 @@ def test_only_the_secretariat_assigns_and_confirms(category, champions):
         jury_assign(category=category, juror=member, by=member)
     with pytest.raises(NotAllowed):
         winner_confirm(category=category, project=champions["A"], by=member)
+
+
+def test_a_conflict_is_declared_during_winner_selection_only(champions, jurors):
+    edition = champions["A"].edition
+
+    with pytest.raises(JuryClosed):
+        conflict_declare(juror=jurors[0], project=champions["A"], at=edition.jury_closes_at)
+
+    assert not ConflictOfInterest.objects.exists()
+
+
+def test_a_submitted_score_is_final_and_no_conflict_sets_it_aside(category, champions, jurors):
+    score_save(juror=jurors[0], project=champions["A"], marks=marks(7, 7, 7, 7), submit=True)
+
+    with pytest.raises(ScoreSubmitted):
+        conflict_declare(juror=jurors[0], project=champions["A"], note="Thought again.")
+
+    assert not ConflictOfInterest.objects.exists()
+    [a] = [r for r in category_ranking(category=category) if r.project == champions["A"]]
+    assert a.scores == 1
+
+
+def test_declaring_a_conflict_removes_the_draft_and_again_changes_nothing(champions, jurors):
+    score_save(juror=jurors[0], project=champions["A"], marks=marks(7, 7, 7, 7))
+    first = conflict_declare(juror=jurors[0], project=champions["A"], note="I advised them.")
+
+    again = conflict_declare(juror=jurors[0], project=champions["A"], note="Also a friend.")
+
+    assert again == first
+    assert ConflictOfInterest.objects.get().note == "I advised them."
+    assert not Score.objects.exists()

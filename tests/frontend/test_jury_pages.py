@@ -14,6 +14,8 @@ from awards.models import (
     Score,
 )
 from awards.phases import Phase
+from awards.workflow import CROWN, project_transition
+from tests.awards.test_query_counts import with_details
 from tests.factories import CategoryFactory, EditionFactory, ProjectFactory, UserFactory
 from tests.frontend.html import attribute, error_summary, find, h1, page, text
 
@@ -531,6 +533,101 @@ def test_decisions_query_count_does_not_grow_with_champions(
         response = secretariat.get(decisions_url(category.edition))
 
     assert len(ranking_rows(response, category)) == champions
+
+
+@pytest.mark.parametrize("categories", [1, 4])
+@pytest.mark.parametrize("champions", [1, 5])
+def test_jury_home_query_count_does_not_grow_with_categories_or_champions(
+    signed_juror, juror, category, django_assert_num_queries, categories, champions
+):
+    assigned = [category]
+    for number in range(2, categories + 1):
+        assigned.append(CategoryFactory(edition=category.edition, number=number))
+        JuryAssignment.objects.create(category=assigned[-1], juror=juror)
+    for shortlist in assigned:
+        for number in range(champions):
+            project = champion(shortlist, f"Champion {shortlist.number}-{number}")
+            if number % 3 == 1:
+                ConflictOfInterest.objects.create(juror=juror, project=project)
+            elif number % 3 == 2:
+                give_score(juror, project, 6, submitted=False)
+
+    with django_assert_num_queries(9):
+        response = signed_juror.get(JURY)
+
+    assert all(len(states(response, shortlist)) == champions for shortlist in assigned)
+
+
+@pytest.mark.parametrize("categories", [1, 4])
+@pytest.mark.parametrize("champions", [1, 5])
+@pytest.mark.parametrize("jurors", [1, 3])
+def test_decisions_query_count_does_not_grow_with_categories_champions_or_jurors(
+    secretariat, category, django_assert_num_queries, categories, champions, jurors
+):
+    shortlisted = [category] + [
+        CategoryFactory(edition=category.edition, number=number)
+        for number in range(2, categories + 1)
+    ]
+    panel = [make_juror(*shortlisted) for _ in range(jurors)]
+    make_juror()  # in the Expert Group, assigned nowhere: offered in every form
+    for shortlist in shortlisted:
+        for number in range(champions):
+            project = champion(shortlist, f"Champion {shortlist.number}-{number}")
+            for position, member in enumerate(panel):
+                if (number + position) % 4 == 3:
+                    ConflictOfInterest.objects.create(juror=member, project=project)
+                else:
+                    give_score(member, project, 4 + (number + position) % 5)
+
+    with django_assert_num_queries(12):
+        response = secretariat.get(decisions_url(category.edition))
+
+    assert all(len(ranking_rows(response, shortlist)) == champions for shortlist in shortlisted)
+
+
+@pytest.mark.parametrize("categories", [1, 4])
+def test_decisions_query_count_does_not_grow_with_confirmed_winners(
+    secretariat, admin_user, category, django_assert_num_queries, categories
+):
+    crowned = [category] + [
+        CategoryFactory(edition=category.edition, number=number)
+        for number in range(2, categories + 1)
+    ]
+    member = make_juror(*crowned)
+    for shortlist in crowned:
+        winner = champion(shortlist, f"Winner {shortlist.number}")
+        champion(shortlist, f"Runner-up {shortlist.number}")
+        project_transition(
+            project=winner,
+            transition=CROWN,
+            actor=admin_user,
+            at=timezone.now(),
+            note="Clear best.",
+        )
+        give_score(member, winner, 9)
+
+    with django_assert_num_queries(10):
+        response = secretariat.get(decisions_url(category.edition))
+
+    assert response.status_code == 200
+    assert text(page(response)).count("Clear best.") == categories
+
+
+@pytest.mark.parametrize("sdgs, images", [(1, 0), (5, 4)])
+def test_champion_page_query_count_does_not_grow_with_its_details(
+    signed_juror, juror, category, admin_user, django_assert_num_queries, sdgs, images
+):
+    project = with_details(
+        champion(category, "Radio lessons"), sdgs=sdgs, images=images, events=0, actor=admin_user
+    )
+    give_score(juror, project, 6, submitted=False)
+
+    # The gate's four; the Champion, its SDGs and images; the juror's score and conflict;
+    # the header's two.
+    with django_assert_num_queries(11):
+        response = signed_juror.get(champion_url(project))
+
+    assert h1(response) == "Radio lessons"
 
 
 @pytest.mark.parametrize("posted", [{"action": "confirm"}, {"action": "nonsense"}, {}])

@@ -4,7 +4,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.permissions import HasConfirmedEmail
-from awards.api.views import YEAR, get_edition_or_404
+from awards.api.views import YEAR
+from awards.selectors import edition_get_or_404
 from config.schema import refusals
 from voting.api.serializers import BallotSerializer, VoteRequestSerializer, VoteSerializer
 from voting.catalogue import voting_category
@@ -36,7 +37,7 @@ class BallotView(APIView):
     serializer_class = BallotSerializer
 
     def get(self, request, year: int):
-        edition = get_edition_or_404(year)
+        edition = edition_get_or_404(year=year)
         return Response(BallotSerializer(ballot_get(edition=edition, voter=request.user)).data)
 
 

@@ -67,7 +67,7 @@ class Command(BaseCommand):
 
     def _report(self, summary: DemoSummary) -> str:
         edition = summary.edition
-        window = next(w for w in edition.timeline if w.phase == summary.current_phase)
+        window = edition.window(summary.current_phase)
         phase = summary.current_phase.label
         if summary.phase == PUBLISHED:
             phase += " (results published)"
