@@ -104,11 +104,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # the loopback), so that a PostgreSQL restart costs a wait, not failed requests.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["OPTIONS"] = {
+        # psycopg sends the parameters apart from the statement and prepares a
+        # statement on its second use on a connection (the pool keeps connections,
+        # so the vote's statements are planned once per connection). Off behind a
+        # pooler in transaction mode, which cannot keep prepared statements.
         **(
-            # psycopg sends the parameters apart from the statement and prepares a
-            # statement on its second use on a connection (the pool keeps connections,
-            # so the vote's statements are planned once per connection). Off behind a
-            # pooler in transaction mode, which cannot keep prepared statements.
             {"server_side_binding": True, "prepare_threshold": 2}
             if env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
             else {}
