@@ -156,6 +156,16 @@ SESSION_ENGINE = (
 )
 
 AUTH_USER_MODEL = "accounts.User"
+# Argon2id with OWASP's minimum (19 MiB, 2 passes, 1 lane): 27 ms of CPU and 21 MiB a
+# hash on this platform's 2-core machine, where Django's PBKDF2 (1,000,000 iterations)
+# takes 470 ms and Django's Argon2 defaults (100 MiB, 8 lanes) 230 ms and 100 MiB
+# (bench/hasher_bench.py, figures in bench/README.md). The PBKDF2 hashers stay after it
+# so that older hashes still check, and are made again with Argon2 at the next login.
+PASSWORD_HASHERS = [
+    "accounts.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
