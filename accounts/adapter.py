@@ -38,7 +38,12 @@ class AccountAdapter(DefaultAccountAdapter):
         return email
 
     def render_mail(self, template_prefix, email, context, headers=None):
-        context = {"site_name": settings.SITE_NAME, **context}
+        context = {
+            "site_name": settings.SITE_NAME,
+            # How long a login code lasts, as the login code e-mail says.
+            "login_code_minutes": settings.ACCOUNT_LOGIN_BY_CODE_TIMEOUT // 60,
+            **context,
+        }
         message = super().render_mail(template_prefix, email, context, headers)
         if message.content_subtype != "html" and not getattr(message, "alternatives", None):
             # Every mail has an HTML body: messages without a template of their own
@@ -61,6 +66,15 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         full_context = {"request": request, "email": email, "current_site": site, **context}
         email_queue(message=self.render_mail(template_prefix, email, full_context))
+
+    def is_login_by_code_required(self, login) -> bool:
+        # A sign-up without a password goes on with a login code sent to the address:
+        # typing it confirms the address and logs in (no confirmation link is sent
+        # then, the address being confirmed). The stages after it still apply, the
+        # second factor among them.
+        if login.signup and login.user is not None and not login.user.has_usable_password():
+            return True
+        return super().is_login_by_code_required(login)
 
     def get_from_email(self) -> str:
         return settings.DEFAULT_FROM_EMAIL

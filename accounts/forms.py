@@ -1,6 +1,9 @@
+from allauth.mfa.webauthn.forms import AddWebAuthnForm
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import StakeholderType, User
+from accounts.passkeys import credential_readable, credential_refusal
 
 
 def _country_field() -> forms.Field:
@@ -57,3 +60,26 @@ class AccountDeleteForm(forms.Form):
         if value.strip() != "DELETE":
             raise forms.ValidationError("Type DELETE, in capital letters, to delete your account.")
         return value
+
+
+class PasskeyAddForm(AddWebAuthnForm):
+    """allauth's form that adds a security key, made a passkey unless the person says
+    otherwise: a key that logs in on its own (it verifies the person on the device), as
+    the login page offers. A credential fido2 cannot read is refused (accounts.passkeys)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("initial", {}).setdefault("passwordless", True)
+        super().__init__(*args, **kwargs)
+        if "passwordless" in self.fields:
+            self.fields["passwordless"].label = _("Log in with this key alone (a passkey)")
+            self.fields["passwordless"].help_text = _(
+                "Your device then asks for your fingerprint, face or PIN. Without this, "
+                "the key is only a second factor after your password or code."
+            )
+        self.fields["name"].label = _("Name (to tell your keys apart)")
+
+    def clean(self) -> dict:
+        credential = self.cleaned_data.get("credential")
+        if credential is not None and not credential_readable(credential, registration=True):
+            raise credential_refusal()
+        return super().clean()

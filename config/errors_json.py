@@ -32,6 +32,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import csrf, defaults
 
+from accounts.passkeys import credential_readable, credential_refusal
 from config.faults import is_unavailable, unavailable_response
 from config.parsers import JSONTooDeep, json_loads
 
@@ -43,7 +44,20 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PASSWORD_RESET = "/v1/auth/password/reset"
 ALLAUTH_TEXT_ONLY = tuple(
     f"/v1/auth/{name}"
-    for name in ("signup", "login", "email/verify", "password/request", "password/reset")
+    for name in (
+        "signup",
+        "login",
+        "email/verify",
+        "password/request",
+        "password/reset",
+        "code/request",
+        "code/confirm",
+    )
+)
+# allauth's endpoints that take a passkey's credential: a new one, or an assertion.
+PASSKEY_REGISTRATION = "/v1/account/authenticators/webauthn"
+PASSKEY_ASSERTION = tuple(
+    f"/v1/auth/webauthn/{name}" for name in ("login", "authenticate", "reauthenticate")
 )
 
 STATUS_ERRORS = {
@@ -192,7 +206,7 @@ def _body_refusal(request: HttpRequest) -> HttpResponse | None:
         return error_response(400, NOT_AN_OBJECT, "parse_error")
     if request.path.endswith(ALLAUTH_TEXT_ONLY):
         return _not_text_refusal(data) or _reset_key_refusal(request, data.get("key"))
-    return None
+    return _credential_refusal(request, data)
 
 
 def _allauth_refusal(errors: list[dict]) -> JsonResponse:
@@ -216,6 +230,20 @@ def _not_text_refusal(data: dict) -> HttpResponse | None:
         if not isinstance(value, str)
     ]
     return _allauth_refusal(errors) if errors else None
+
+
+def _credential_refusal(request: HttpRequest, data: dict) -> HttpResponse | None:
+    """A passkey credential that fido2 cannot read is refused as allauth refuses a wrong
+    one, where allauth fails on some of them (accounts.passkeys)."""
+    if request.method != "POST" or "credential" not in data:
+        return None
+    registration = request.path.endswith(PASSKEY_REGISTRATION)
+    if not registration and not request.path.endswith(PASSKEY_ASSERTION):
+        return None
+    if credential_readable(data["credential"], registration=registration):
+        return None
+    [message] = credential_refusal().messages
+    return _allauth_refusal([{"message": message, "code": "incorrect_code", "param": "credential"}])
 
 
 def _reset_key_refusal(request: HttpRequest, key: object) -> HttpResponse | None:

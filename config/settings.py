@@ -165,6 +165,16 @@ SESSION_ENGINE = (
 )
 
 AUTH_USER_MODEL = "accounts.User"
+# Argon2id with OWASP's minimum (19 MiB, 2 passes, 1 lane): 27 ms of CPU and 21 MiB a
+# hash on this platform's 2-core machine, where Django's PBKDF2 (1,000,000 iterations)
+# takes 470 ms and Django's Argon2 defaults (100 MiB, 8 lanes) 230 ms and 100 MiB
+# (bench/hasher_bench.py, figures in bench/README.md). The PBKDF2 hashers stay after it
+# so that older hashes still check, and are made again with Argon2 at the next login.
+PASSWORD_HASHERS = [
+    "accounts.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -178,14 +188,28 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "frontend:home"
 
-# Accounts (django-allauth): log in by e-mail; the address must be confirmed before
-# voting or submitting, but an unconfirmed account can log in and browse.
+# Accounts (django-allauth): log in by e-mail, with a one-time code sent by mail, a
+# password or a passkey. The address must be confirmed before voting or submitting, but
+# an unconfirmed account can log in and browse. A sign-up without a password goes on
+# with a code (accounts.adapter): typing it confirms the address and logs in, so that
+# a voter signs up, types the code and votes. A sign-up with a password is confirmed by
+# a link, as before; any login by code confirms the address it was sent to.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupProfileForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# The password is optional: whoever wants one types it twice.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1", "password2"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"
+# Confirming by code (ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED) would need mandatory
+# verification, which shuts unconfirmed accounts out and changes the links of the
+# API's contract; the login code confirms the address instead.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Three wrong codes end the attempt (ask for a new code). Ten minutes, so that a code
+# outlives a mail server that is slow for a while (the outbox retries every minute);
+# the guesses a code allows do not grow with it.
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
@@ -193,12 +217,34 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[WSIS Prizes] "
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/m/ip"}
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    # Codes asked for: 3 in 5 minutes per address (the key), so that nobody fills a
+    # mailbox; per client address as many as sign-ups. (No period longer than 5
+    # minutes: allauth's 429 says not when to retry, and config.errors_json answers the
+    # longest period of these limits.)
+    "request_login_code": "20/m/ip,3/5m/key",
+}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_SERVE_SPECIFICATION = False
 HEADLESS_TOKEN_STRATEGY = "accounts.tokens.SessionTokenStrategy"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Passkeys ("webauthn", through the fido2 package that django-allauth[mfa] brings) log
+# in on their own (they verify the person on the device) or serve as a second factor.
+# Browsers, and fido2, accept them on https and on http://localhost only.
+# Signing up with a passkey (MFA_PASSKEY_SIGNUP_ENABLED) would need mandatory
+# verification by code: a voter adds a passkey from the account pages instead.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# A key added from the account pages is a passkey unless the person says otherwise; a
+# credential that cannot be read is refused, not a server error (accounts/passkeys.py).
+MFA_FORMS = {
+    "add_webauthn": "accounts.forms.PasskeyAddForm",
+    "login_webauthn": "accounts.passkeys.PasskeyLoginForm",
+    "authenticate_webauthn": "accounts.passkeys.PasskeyAuthenticateForm",
+    "reauthenticate_webauthn": "accounts.passkeys.PasskeyReauthenticateForm",
+}
 MFA_TOTP_ISSUER = SITE_NAME
 USERSESSIONS_TRACK_ACTIVITY = False
 

@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config import schema  # noqa: F401  (registers the session token scheme)
+from frontend.views.account import login_code_confirm
 
 # Patterns are tried in order: the ballot, which takes the voting rush, comes first.
 api_v1 = [
@@ -23,6 +24,8 @@ api_v1 = [
 urlpatterns = [
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
+    # allauth's page, saying why it sends the visitor back when no code is waiting.
+    path("accounts/login/code/confirm/", login_code_confirm),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("", include("frontend.urls")),

@@ -14,4 +14,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "site_name": settings.SITE_NAME,
         "current_edition": current_edition(request),
         "viewer": viewer(request),
+        # How long a login code lasts, as the pages and e-mails that give one say.
+        "login_code_minutes": settings.ACCOUNT_LOGIN_BY_CODE_TIMEOUT // 60,
+        "login_code_attempts": settings.ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS,
     }

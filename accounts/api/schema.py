@@ -53,8 +53,9 @@ COMPONENTS: dict[str, dict[str, Any]] = {
             "id": {
                 "type": "string",
                 "description": _(
-                    "A flow the client can go through: login, signup, verify_email, "
-                    "mfa_authenticate (the account's second factor)…"
+                    "A flow the client can go through: login, login_by_code (a login "
+                    "code was e-mailed), signup, verify_email, mfa_authenticate (the "
+                    "account's second factor), mfa_login_webauthn (a passkey)…"
                 ),
             },
             "is_pending": {
@@ -216,6 +217,13 @@ NEW_PASSWORD = {
     ),
 }
 KEY = {"type": "string", "minLength": 1}
+CODE = {
+    "type": "string",
+    "minLength": 1,
+    "description": _(
+        "The code from the login code e-mail (such as ABCD-EFGH; case and the dash do not matter)."
+    ),
+}
 
 
 def _key_header(name: str, description: str) -> dict[str, Any]:
@@ -229,7 +237,8 @@ def _key_header(name: str, description: str) -> dict[str, Any]:
 
 
 def _signup_fields() -> tuple[dict[str, Any], list[str]]:
-    """The sign-up fields: e-mail and password, and the profile the sign-up form asks."""
+    """The sign-up fields: e-mail and an optional password, and the profile the sign-up
+    form asks."""
     form = SignupProfileForm.base_fields
     properties = {
         "email": {**EMAIL, "maxLength": 254},
@@ -243,7 +252,7 @@ def _signup_fields() -> tuple[dict[str, Any], list[str]]:
         "organisation": {"type": "string", "maxLength": form["organisation"].max_length},
         "stakeholder_type": {"type": "string", "enum": ["", *StakeholderType.values]},
     }
-    return properties, ["email", "password", "name", "country"]
+    return properties, ["email", "name", "country"]
 
 
 def _body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
@@ -277,7 +286,7 @@ def _refusals(*statuses: int) -> dict[str, Any]:
                 "`password_too_common`, `password_entirely_numeric`, "
                 "`password_too_similar`, `email_password_mismatch`, "
                 "`too_many_login_attempts`, `invalid_or_expired_key`, "
-                "`invalid_password_reset`."
+                "`invalid_password_reset`, `incorrect_code`."
             ),
             "AuthError",
         ),
@@ -333,12 +342,68 @@ def _paths() -> dict[str, Any]:
                 "auth_signup",
                 _("Sign up"),
                 _(
-                    "Create an account and sign in with it. A confirmation e-mail is sent; "
-                    "until the address is confirmed the account can browse but not vote "
-                    "or submit (403 email_not_verified)."
+                    "Create an account. Without a password (the way voters sign up), a "
+                    "login code is e-mailed: the answer is 401 with the login_by_code "
+                    "flow pending and a session token; send the code to "
+                    "/auth/code/confirm with that token, which confirms the address and "
+                    "signs in. With a password, the account signs in at once (200) and a "
+                    "confirmation e-mail is sent; until the address is confirmed the "
+                    "account can browse but not vote or submit (403 email_not_verified)."
                 ),
-                {"200": signed_in, **_refusals(400, 409, 410, 413, 429)},
+                {
+                    "200": signed_in,
+                    "401": _answer(
+                        _("Signed up without a password: the login code is pending."),
+                        "AuthFlows",
+                    ),
+                    **_refusals(400, 409, 410, 413, 429),
+                },
                 _body(*_signup_fields()),
+            )
+        },
+        f"{APP}/auth/code/request": {
+            "post": _operation(
+                "auth_code_request",
+                _("Ask for a login code"),
+                _(
+                    "E-mail a one-time login code to the address, if an account has it (the "
+                    "answer is the same either way). The answer is 401 with the "
+                    "login_by_code flow pending and a session token: send the code to "
+                    "/auth/code/confirm with that token. An address gets at most 3 codes "
+                    "in 5 minutes (400 too_many_login_attempts). With the token "
+                    "of a signed-in session, that session stays as it is (200)."
+                ),
+                {
+                    "200": _answer(_("Already signed in."), "AuthSession"),
+                    "401": _answer(_("Asked: the login code is pending."), "AuthFlows"),
+                    **_refusals(400, 409, 410, 413, 429),
+                },
+                _body({"email": EMAIL}, ["email"]),
+            )
+        },
+        f"{APP}/auth/code/confirm": {
+            "post": _operation(
+                "auth_code_confirm",
+                _("Log in with the code"),
+                _(
+                    "Send the code from the login code e-mail, with the session token the "
+                    "request for it (or the sign-up) returned. The right code confirms "
+                    "the address it was sent to and signs in (200, with the session's new "
+                    "token). For an account with a second factor (the secretariat's and "
+                    "the jury's), that factor is still to come: 401 with mfa_authenticate "
+                    "pending. A wrong code is 400 incorrect_code; the third wrong code "
+                    "ends the attempt, and a code is valid for 10 minutes: after that, or "
+                    "with no code asked for, the answer is 409: ask for a new code."
+                ),
+                {
+                    "200": signed_in,
+                    "401": _answer(
+                        _("The code is right; a flow, such as the second factor, is pending."),
+                        "AuthFlows",
+                    ),
+                    **_refusals(400, 409, 410, 413, 429),
+                },
+                _body({"code": CODE}, ["code"]),
             )
         },
         f"{APP}/auth/email/verify": {
@@ -468,8 +533,9 @@ def headless_app_paths(result: dict, generator, request, public) -> dict:
         {
             "name": TAG,
             "description": _(
-                "django-allauth's headless API in app mode: sign up, confirm the e-mail "
-                "address, log in and out. The session token it returns goes in the "
+                "django-allauth's headless API in app mode: sign up, log in with a code "
+                "sent by e-mail (which confirms the address) or a password, confirm the "
+                "e-mail address, log out. The session token it returns goes in the "
                 "X-Session-Token header of every request."
             ),
         }

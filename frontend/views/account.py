@@ -6,7 +6,9 @@ the same side menu (``frontend/account.html``).
 
 import copy
 import json
+from urllib.parse import urlsplit
 
+from allauth.account import views as allauth_views
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -14,6 +16,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -22,6 +26,10 @@ from accounts.permissions import has_mfa
 from accounts.services import account_delete, personal_data_export, profile_update
 
 DATA_FILENAME = "wsis-prizes-my-data.json"
+LOGIN_CODE_GONE = _(
+    "No code is waiting to be typed: it has expired, has been used, or too many wrong "
+    "codes ended it. Ask for a new one."
+)
 
 
 @login_required
@@ -72,3 +80,24 @@ def profile_delete(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your account has been deleted.")
         return redirect("frontend:home")
     return render(request, "frontend/account/delete.html", {"form": form})
+
+
+def login_code_confirm(request: HttpRequest) -> HttpResponse:
+    """django-allauth's page that takes a login code. When no code is waiting (it
+    expired, was used, or the visitor never asked for one), allauth sends the visitor
+    to ask for a new one without a word; this says why, unless allauth has said it."""
+    response = allauth_views.confirm_login_code(request)
+    if response.status_code == 302 and urlsplit(response["Location"]).path == reverse(
+        "account_request_login_code"
+    ):
+        storage = messages.get_messages(request)
+        said = False
+        for message in storage:
+            said = said or message.level >= messages.ERROR
+            # Reading them moves allauth's new messages among those to keep as they
+            # are: make them text, as Django does before it stores new ones.
+            message.message = str(message.message)
+        storage.used = False  # read here, not shown: they stay for the next page
+        if not said:
+            messages.warning(request, LOGIN_CODE_GONE)
+    return response

@@ -36,6 +36,9 @@ class AppClient:
     def get(self, path: str, **headers):
         return self._fresh().get(path, **self._headers(), **headers)
 
+    def put(self, path: str, data: dict):
+        return self._fresh().put(path, data, content_type="application/json", **self._headers())
+
     def delete(self, path: str):
         return self._fresh().delete(path, **self._headers())
 
@@ -58,6 +61,13 @@ class AppClient:
 @pytest.fixture
 def app_client() -> AppClient:
     return AppClient()
+
+
+def login_code(message: mail.EmailMessage) -> str:
+    """The code of a login code e-mail (as allauth makes them: ABCD-EFGH)."""
+    match = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", message.body, re.MULTILINE)
+    assert match, message.body
+    return match.group(1)
 
 
 def confirmation_key(message: mail.EmailMessage) -> str:

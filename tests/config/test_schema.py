@@ -173,6 +173,8 @@ def test_the_headless_auth_endpoints_clients_use_are_described(openapi):
 
     assert set(described) == {
         ("POST", f"{APP}/auth/signup"),
+        ("POST", f"{APP}/auth/code/request"),
+        ("POST", f"{APP}/auth/code/confirm"),
         ("GET", f"{APP}/auth/email/verify"),
         ("POST", f"{APP}/auth/email/verify"),
         ("POST", f"{APP}/auth/login"),
@@ -207,3 +209,23 @@ def test_the_headless_auth_endpoints_clients_use_are_described(openapi):
     assert {"email", "password", "name", "country", "organisation", "stakeholder_type"} == set(
         fields
     )
+    # A voter signs up without a password and goes on with a login code.
+    assert "password" not in signup["application/json"]["schema"]["required"]
+
+
+def test_the_login_code_endpoints_are_described(openapi):
+    described = {(method, path): operation for method, path, operation in operations(openapi, APP)}
+
+    request = described[("POST", f"{APP}/auth/code/request")]
+    confirm = described[("POST", f"{APP}/auth/code/confirm")]
+
+    assert request["requestBody"]["content"]["application/json"]["schema"]["required"] == ["email"]
+    assert confirm["requestBody"]["content"]["application/json"]["schema"]["required"] == ["code"]
+    pending = {"$ref": "#/components/schemas/AuthFlows"}
+    assert request["responses"]["401"]["content"]["application/json"]["schema"] == pending
+    assert confirm["responses"]["401"]["content"]["application/json"]["schema"] == pending
+    signed_in = confirm["responses"]["200"]["content"]["application/json"]["schema"]
+    assert signed_in == {"$ref": "#/components/schemas/AuthSession"}
+    # No code waiting (expired, used up, never asked for) is a conflict.
+    assert "409" in confirm["responses"]
+    assert "`incorrect_code`" in confirm["responses"]["400"]["description"]
