@@ -6,27 +6,29 @@ from accounts.models import StakeholderType, User
 from accounts.passkeys import credential_readable, credential_refusal
 
 
-def _country_field() -> forms.Field:
+def _country_field(*, required: bool) -> forms.Field:
     # The model's form field starts with an empty choice, so that no country is
     # preselected; a person must pick theirs.
-    return User._meta.get_field("country").formfield(required=True)
+    return User._meta.get_field("country").formfield(required=required)
 
 
 class SignupProfileForm(forms.Form):
-    """What sign-up asks beyond e-mail and password, on the page and in the API alike."""
+    """What sign-up may ask beyond e-mail and password, on the page and in the API
+    alike: nothing of it is needed, so that an e-mail address alone signs a voter up
+    (the profile page asks for the name and country later)."""
 
     field_order = [
+        "email",
+        "password1",
+        "password2",
         "name",
         "country",
         "organisation",
         "stakeholder_type",
-        "email",
-        "password1",
-        "password2",
     ]
 
-    name = forms.CharField(max_length=150, label="Full name")
-    country = _country_field()
+    name = forms.CharField(max_length=150, label=_("Full name"), required=False)
+    country = _country_field(required=False)
     organisation = forms.CharField(max_length=200, required=False)
     stakeholder_type = forms.ChoiceField(
         choices=[("", "—"), *StakeholderType.choices], required=False
@@ -46,7 +48,7 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].required = True  # as at sign-up
+        self.fields["country"].required = True
 
 
 class AccountDeleteForm(forms.Form):

@@ -138,12 +138,18 @@ def test_signup_refuses_an_address_longer_than_an_account_keeps(app_client):
     assert not User.objects.exists()
 
 
-def test_signup_requires_name_and_country(app_client):
+def test_signup_needs_no_name_or_country_but_refuses_an_unknown_country(app_client):
     response = app_client.signup(name="", country="XX")
 
     assert response.status_code == 400
-    assert {e["param"] for e in response.json()["errors"]} == {"name", "country"}
+    assert {e["param"] for e in response.json()["errors"]} == {"country"}
     assert not User.objects.exists()
+
+    response = app_client.signup(name="", country="")
+
+    assert response.status_code == 200
+    user = User.objects.get()
+    assert (user.name, user.country.code) == ("", "")
 
 
 def test_confirmation_mail_has_text_and_html_bodies(app_client, django_capture_on_commit_callbacks):

@@ -104,15 +104,17 @@ def test_site_templates_override_allauth_templates(name):
 # Sign-up
 
 
-def test_signup_page_shows_the_profile_fields_with_labels(client):
+def test_signup_page_asks_the_address_and_offers_the_rest(client):
     response = client.get(SIGNUP)
 
     assert response.status_code == 200
     assert _uses_site_layout(response)
     assert h1(response) == "Sign up"
     labels = label_texts(page(response))
-    assert labels["id_name"] == "Full name"
-    assert labels["id_country"] == "Country"
+    # An address alone signs up: the password and the profile may come later.
+    assert next(iter(labels)) == "id_email", "the address comes first"
+    assert labels["id_name"] == "Full name (optional)"
+    assert labels["id_country"] == "Country (optional)"
     assert labels["id_organisation"] == "Organisation (optional)"
     assert labels["id_stakeholder_type"] == "Stakeholder type (optional)"
     assert {"id_email", "id_password1", "id_password2"} <= labels.keys()
