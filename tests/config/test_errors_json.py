@@ -336,7 +336,9 @@ def test_allauths_field_error_keeps_its_shape_and_gains_detail_and_code(raising_
 
 
 def test_allauths_several_field_errors_are_summed_up(raising_client):
-    response = raising_client.post("/_allauth/app/v1/auth/signup", {}, "application/json")
+    response = raising_client.post(
+        "/_allauth/app/v1/auth/signup", {"email": "", "country": "XX"}, "application/json"
+    )
 
     body = assert_json_error(response, 400, "invalid")
     assert len(body["errors"]) > 1
