@@ -7,19 +7,27 @@ loads, so this module must not import DRF's views.
 import math
 
 from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
-from rest_framework.exceptions import AuthenticationFailed, Throttled
+from django.utils.translation import gettext_lazy as _
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, Throttled
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
-from config.errors_json import error_response
+from config.errors_json import CSRF_FAILED, error_response
 from config.network import client_ip
+
+TOKEN_REFUSED = _("This session token is unknown or its session has ended: log in again.")
 
 
 class SessionTokenAuthentication(XSessionTokenAuthentication):
     """The ``X-Session-Token`` of django-allauth's headless API, as API clients send it.
 
     A token that is unknown, expired or not (yet) logged in is refused with 401 instead
-    of being treated as anonymous, so that a client learns it must log in again.
+    of being treated as anonymous, so that a client learns it must log in again. Every
+    such token gets the same answer: allauth words an unknown session ("Invalid token.")
+    apart from one that no longer signs anyone in (a new password, a deactivated
+    account: DRF's "Incorrect authentication credentials."), and Django deletes the
+    latter on reading it, so the same token would be answered one way, then the other.
     """
 
     allow_anonymous_users = False
@@ -38,7 +46,19 @@ class SessionTokenAuthentication(XSessionTokenAuthentication):
             return super().authenticate(request)
         except AuthenticationFailed:
             failures.failure_record(request)
-            raise
+            raise AuthenticationFailed(TOKEN_REFUSED) from None
+
+
+class CookieSessionAuthentication(SessionAuthentication):
+    """DRF's sign-in by the session cookie of the site's pages, answering a failed CSRF
+    check as Django's CSRF_FAILURE_VIEW does on the API's paths (``config.errors_json``):
+    403 ``csrf_failed``, where DRF would say ``permission_denied``."""
+
+    def enforce_csrf(self, request) -> None:
+        try:
+            super().enforce_csrf(request)
+        except PermissionDenied:
+            raise PermissionDenied(CSRF_FAILED, code="csrf_failed") from None
 
 
 class _RatesFromSettings:

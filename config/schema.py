@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, permissions, serializers
@@ -40,6 +41,13 @@ class SessionTokenScheme(OpenApiAuthenticationExtension):
                 "on login (POST /_allauth/app/v1/auth/login)."
             ),
         }
+
+
+class CookieSessionScheme(SessionScheme):
+    """The session cookie of the site's pages, described as drf-spectacular describes
+    DRF's own (``cookieAuth``)."""
+
+    target_class = "config.api_access.CookieSessionAuthentication"
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -213,7 +221,7 @@ class AutoSchema(openapi.AutoSchema):
             else:
                 codes[403] += [error_code(error) for error in declared]
         if writes and any(isinstance(a, SessionAuthentication) for a in authenticators):
-            codes[403].append("permission_denied")  # the CSRF check of a cookie session
+            codes[403].append("csrf_failed")  # the CSRF check of a cookie session
 
         if paginated or any(p["in"] == "path" for p in parameters):
             codes[404].append("not_found")

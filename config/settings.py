@@ -374,7 +374,7 @@ TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", 0, minimum=0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "config.api_access.SessionTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "config.api_access.CookieSessionAuthentication",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
         "config.api_access.AnonymousThrottle",

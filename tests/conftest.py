@@ -1,5 +1,10 @@
+import os
+
 import pytest
+import redis
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.test import override_settings
 from django.utils import timezone
 
 from awards.models import ExclusionReason
@@ -9,6 +14,55 @@ from awards.workflow import CROWN, project_transition
 from config.celery import app as celery_app
 from tests.factories import CategoryFactory, EditionFactory, ProjectFactory, UserFactory
 from voting.catalogue import voting_catalogue_clear
+
+# The test process: "main" without pytest-xdist, "gw0", "gw1", ... under ``pytest -n``.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+# This process's keys in a Redis that other workers (and other test runs) share.
+CACHE_KEY_PREFIX = f"tests-{WORKER}-{os.getpid()}"
+
+
+def pytest_configure(config):
+    """Each test process apart from the others, so that ``pytest -n`` runs them side by
+    side: its own test database, its own keys in a shared Redis, its own task queue."""
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"] == "config.sqlite3":
+        # In memory, one database per process, as Django tests SQLite. pytest-django
+        # recognises SQLite by Django's engine name only, and would give each worker a
+        # file named after the production database's path instead.
+        test_database = database.setdefault("TEST", {})
+        test_database["NAME"] = test_database.get("NAME") or ":memory:"
+    if _shares_redis(django_settings.CACHES):
+        # Clearing a Redis cache empties the whole database, other processes' keys too:
+        # this process writes its keys under a prefix of its own and deletes only those.
+        override_settings(
+            CACHES={
+                alias: {**options, "KEY_PREFIX": CACHE_KEY_PREFIX}
+                for alias, options in django_settings.CACHES.items()
+            }
+        ).enable()
+    # Tests marked ``real_worker`` start a Celery worker on the configured broker: each
+    # process sends its tasks to a queue that only its own worker reads.
+    celery_app.conf.task_default_queue = f"tests-{WORKER}"
+
+
+def _shares_redis(caches: dict) -> bool:
+    return any(options["BACKEND"] == "config.cache.RedisCache" for options in caches.values())
+
+
+def cache_forget() -> None:
+    """Empties the cache of this process: its keys in the shared Redis, or the whole
+    cache where it is the process's own (memory, or a Redis a test started)."""
+    options = django_settings.CACHES["default"]
+    if options.get("KEY_PREFIX") != CACHE_KEY_PREFIX:
+        cache.clear()
+        return
+    server = redis.Redis.from_url(options["LOCATION"])
+    try:
+        keys = list(server.scan_iter(match=f"{CACHE_KEY_PREFIX}:*", count=1000))
+        if keys:
+            server.delete(*keys)
+    finally:
+        server.close()
 
 
 @pytest.fixture(autouse=True)
@@ -34,9 +88,9 @@ def _media_in_a_temporary_folder(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate limits and throttles count in the cache: each test starts from zero.
-    cache.clear()
+    cache_forget()
     yield
-    cache.clear()
+    cache_forget()
 
 
 @pytest.fixture(autouse=True)

@@ -4,11 +4,17 @@ The services on the standard ports (PostgreSQL 5432, Redis 6379) are never touch
 a Redis is started on a free port in 6390-6399, a PostgreSQL cluster on a free port in
 5440-5449, and the site itself is served by gunicorn on a free port. Each waits for its
 port with a timeout, and is stopped by whoever started it.
+
+A port of those ranges is reserved with a lock file from the moment it is chosen until
+its server is killed or dropped, so that test processes running side by side (``pytest
+-n``, or two runs at once) never choose the same one: a port can be free when one
+process checks it and taken by another's server a moment later.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import shutil
@@ -16,11 +22,13 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -28,6 +36,12 @@ ROOT = Path(__file__).resolve().parents[1]
 REDIS_PORTS = range(6390, 6400)
 POSTGRES_PORTS = range(5440, 5450)
 START_TIMEOUT = 20.0
+PORT_LOCKS = Path(tempfile.gettempdir()) / "wsis-prizes-test-ports"
+
+# The lock files of the ports this process holds, open for as long as it holds them: the
+# system releases a lock when its file is closed, or when the process ends however it
+# ends.
+_reserved: dict[int, IO[str]] = {}
 
 
 def port_is_free(port: int) -> bool:
@@ -45,10 +59,26 @@ def free_port(ports: range | None = None) -> int:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             return probe.getsockname()[1]
+    PORT_LOCKS.mkdir(exist_ok=True)
     for port in ports:
+        lock = (PORT_LOCKS / f"{port}.lock").open("w")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # another test process's (or this one's)
+            lock.close()
+            continue
         if port_is_free(port):
+            _reserved[port] = lock
             return port
+        lock.close()
     pytest.fail(f"no free port in {ports.start}-{ports.stop - 1} for a fault test's server")
+
+
+def port_release(port: int) -> None:
+    """Lets other test processes choose ``port`` again."""
+    lock = _reserved.pop(port, None)
+    if lock is not None:
+        lock.close()
 
 
 def answers(port: int) -> bool:
@@ -145,12 +175,13 @@ class RedisServer:
         wait_until(lambda: not answers(self.port), f"redis-server on port {self.port} did not stop")
 
     def kill(self) -> None:
-        """The finalizer: stop it whatever state it is in."""
+        """The finalizer: stop it whatever state it is in, and give up its port."""
         try:
             self.stop()
         except Exception:
             if self.pidfile.exists():
                 os.kill(int(self.pidfile.read_text()), signal.SIGKILL)
+        port_release(self.port)
 
 
 @dataclass
@@ -204,6 +235,7 @@ class PostgresCluster:
                 capture_output=True,
                 timeout=60,
             )
+        port_release(self.port)
 
 
 def clean_environment(**settings: str) -> dict[str, str]:

@@ -110,22 +110,22 @@ REFUSALS = {
     ("GET", "/api/v1/editions/{year}/ballot/"): {"403": {"email_not_verified"}},
     ("PUT", "/api/v1/editions/{year}/ballot/{category}/"): {
         "400": {"parse_error", "invalid", "not_a_nominee", "wrong_category"},
-        "403": {"email_not_verified", "voting_closed", "voter_excluded", "permission_denied"},
+        "403": {"email_not_verified", "voting_closed", "voter_excluded", "csrf_failed"},
         "404": {"not_found"},
         "409": {"vote_invalidated"},
     },
     ("DELETE", "/api/v1/editions/{year}/ballot/{category}/"): {
-        "403": {"email_not_verified", "voting_closed", "voter_excluded", "permission_denied"},
+        "403": {"email_not_verified", "voting_closed", "voter_excluded", "csrf_failed"},
         "409": {"vote_invalidated"},
     },
     ("GET", "/api/v1/editions/{year}/statistics/"): {"403": {"permission_denied", "mfa_required"}},
     ("GET", "/api/v1/editions/{year}/results/"): {"404": {"not_found", "results_not_published"}},
     ("POST", "/api/v1/editions/{year}/my-projects/"): {
         "400": {"parse_error", "invalid", "wrong_category"},
-        "403": {"email_not_verified", "submission_closed", "permission_denied"},
+        "403": {"email_not_verified", "submission_closed", "csrf_failed"},
     },
     ("PATCH", "/api/v1/editions/{year}/my-projects/{id}/"): {
-        "403": {"email_not_verified", "submission_closed", "permission_denied"},
+        "403": {"email_not_verified", "submission_closed", "csrf_failed"},
         "409": {"project_not_editable"},
     },
     ("POST", "/api/v1/editions/{year}/my-projects/{id}/submit/"): {
