@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from awards.models import (
     ActionLine,
@@ -115,7 +116,7 @@ def edition_get_or_404(*, year: int) -> Edition:
     """The edition of ``year``, for a page or an endpoint: 404 if there is none."""
     edition = edition_get(year=year)
     if edition is None:
-        raise Http404(f"There is no WSIS Prizes edition for {year}.")
+        raise Http404(_("There is no WSIS Prizes edition for %(year)s.") % {"year": year})
     return edition
 
 
