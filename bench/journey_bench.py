@@ -297,15 +297,11 @@ def start_worker() -> subprocess.Popen:
 
 def start_server(settings_module: str, workers: int) -> subprocess.Popen:
     """gunicorn as ``gunicorn.conf.py`` has it, with the given settings module."""
-    env = {**ENV, "DJANGO_SETTINGS_MODULE": settings_module, "PYTHONPATH": str(ROOT / "bench")}
-    saved = dict(vb.ENV)
-    vb.ENV.clear()
-    vb.ENV.update(env)
-    try:
-        return vb.start_server(workers, 1)
-    finally:
-        vb.ENV.clear()
-        vb.ENV.update(saved)
+    return vb.start_server(
+        workers,
+        1,
+        env={"DJANGO_SETTINGS_MODULE": settings_module, "PYTHONPATH": str(ROOT / "bench")},
+    )
 
 
 def stop(process: subprocess.Popen) -> None:

@@ -169,7 +169,7 @@ def _long_voting():
     return {**DEFAULT_DURATIONS, Phase.VOTING: timedelta(days=60)}
 
 
-def start_server(workers: int, threads: int) -> subprocess.Popen:
+def start_server(workers: int, threads: int, env: dict | None = None) -> subprocess.Popen:
     server = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -186,7 +186,7 @@ def start_server(workers: int, threads: int) -> subprocess.Popen:
             "warning",
         ],
         cwd=ROOT,
-        env={**os.environ, **ENV},
+        env={**os.environ, **ENV, **(env or {})},
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
