@@ -14,8 +14,14 @@ local function lines(path)
   return out
 end
 
+-- Every run and every thread starts at its own place: the same sequence again would
+-- repeat the votes of the previous run, which write nothing (a repeat is not a vote).
+local threads = 0
+
 function setup(thread)
-  thread:set("offset", math.random(0, 1000000))
+  if threads == 0 then math.randomseed(os.time()) end
+  threads = threads + 1
+  thread:set("offset", math.random(0, 1000000) + threads)
 end
 
 function init(args)
