@@ -17,6 +17,9 @@ class BallotVote:
     nominee: int
     # Set aside by the secretariat: it does not count and cannot be changed or withdrawn.
     invalidated: bool = False
+    # When it was cast, and when it last changed (the same moment if it never did).
+    cast_at: datetime | None = None
+    changed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -41,12 +44,18 @@ def ballot_get(*, edition: Edition, voter: User) -> Ballot:
     votes = (
         Vote.objects.filter(edition=edition, voter=voter)
         .order_by("category__number")
-        .values_list("category__number", "nominee_id", "invalidated_at")
+        .values_list("category__number", "nominee_id", "invalidated_at", "cast_at", "changed_at")
     )
     return Ballot(
         votes=[
-            BallotVote(category=number, nominee=nominee, invalidated=invalidated_at is not None)
-            for number, nominee, invalidated_at in votes
+            BallotVote(
+                category=number,
+                nominee=nominee,
+                invalidated=invalidated_at is not None,
+                cast_at=cast_at,
+                changed_at=changed_at,
+            )
+            for number, nominee, invalidated_at, cast_at, changed_at in votes
         ],
         category_count=edition.categories.count(),
         excluded=voter_is_excluded(edition=edition, voter=voter),

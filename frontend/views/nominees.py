@@ -26,6 +26,7 @@ from awards.selectors import (
     voter_order_applies,
 )
 from frontend.current import current_edition, edition_or_404
+from voting.permissions import voting_is_open
 
 NOMINEES_PER_PAGE = 24
 
@@ -98,6 +99,7 @@ def category(request: HttpRequest, year: int, number: int) -> HttpResponse:
             "filtered": any(filters.form.data.get(name) for name in filters.filters),
             "page_obj": _page_of(ordered, request.GET.get("page")),
             "voter_order": voter_order_applies(edition=edition, voter=voter, at=at),
+            "voting_open": voting_is_open(edition, at=at),
         },
     )
 
@@ -109,5 +111,11 @@ def nominee(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     if project is None:
         raise Http404("There is no such nominee in this edition.")
     return render(
-        request, "frontend/nominees/nominee.html", {"edition": edition, "nominee": project}
+        request,
+        "frontend/nominees/nominee.html",
+        {
+            "edition": edition,
+            "nominee": project,
+            "voting_open": voting_is_open(edition, at=current_edition(request).at),
+        },
     )

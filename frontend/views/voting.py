@@ -5,17 +5,25 @@ They do what the ballot API does (``voting.api.views``), through the same servic
 which decide; a refusal (voting closed, not a nominee, wrong category, an account
 excluded from voting, a vote the secretariat set aside) comes back as a message above
 the page, and nothing changes. The pages also say beforehand what would be refused:
-they offer no choice where the voter has none. Choosing is a GET (the category page's
-form leads to the confirm step); only confirming and withdrawing write, by POST.
+they offer no choice where the voter has none.
+
+A first vote in a category is one click on the nominee's button (a POST); changing a
+vote and withdrawing one ask for confirmation first, on a page that names what will
+change. The gallery and the nominee pages lead to the confirm step by GET ("Vote for this
+project"), which writes nothing. After a vote the voter goes on to the next category
+still without a vote, and to the ballot once every category has one.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -36,7 +44,7 @@ from config.errors import DomainError
 from frontend.current import current_edition, edition_or_404
 from voting.network import request_network
 from voting.permissions import may_vote_in, vote_is_set_aside, voting_is_open
-from voting.selectors import Ballot, ballot_counts_if_closed_now, ballot_get
+from voting.selectors import Ballot, BallotVote, ballot_counts_if_closed_now, ballot_get
 from voting.services import (
     NotANominee,
     Outcome,
@@ -48,11 +56,11 @@ from voting.services import (
     ballot_withdraw,
 )
 
-CHOOSE_FIRST = "Choose a nominee, then confirm your vote."
+CHOOSE_FIRST = gettext_lazy("Choose a nominee, then confirm your vote.")
 CAST_MESSAGES = {
-    Outcome.CREATED: "Your vote in “{}” is recorded.",
-    Outcome.CHANGED: "Your vote in “{}” is changed.",
-    Outcome.SAME: "Your vote in “{}” was already recorded.",
+    Outcome.CREATED: gettext_lazy("Your vote in “%(category)s” is recorded."),
+    Outcome.CHANGED: gettext_lazy("Your vote in “%(category)s” is changed."),
+    Outcome.SAME: gettext_lazy("Your vote in “%(category)s” was already recorded."),
 }
 
 VotingStatus = Literal["before", "open", "closed"]
@@ -76,6 +84,8 @@ class BallotRow:
     category: Category
     nominee: Project | None  # my vote there, if any
     invalidated: bool = False  # set aside by the secretariat
+    cast_at: datetime | None = None
+    changed_at: datetime | None = None  # None unless changed after it was cast
 
 
 class NomineeChoice(forms.Form):
@@ -106,6 +116,12 @@ def _chosen(data: QueryDict) -> int | None:
     return form.cleaned_data["nominee"] if form.is_valid() else None
 
 
+def _changed_after_cast(vote: BallotVote) -> datetime | None:
+    if vote.changed_at is None or vote.cast_at is None or vote.changed_at <= vote.cast_at:
+        return None
+    return vote.changed_at
+
+
 def _my_vote(ballot: Ballot, category: Category) -> int | None:
     return next((vote.nominee for vote in ballot.votes if vote.category == category.number), None)
 
@@ -122,15 +138,22 @@ def _to_category(edition: Edition, category: Category) -> HttpResponse:
     return redirect("frontend:ballot-category", year=edition.year, number=category.number)
 
 
+def _next_missing(edition: Edition, ballot: Ballot, after: int = 0) -> int | None:
+    """The number of the next category after ``after`` still without a vote on the
+    ballot, coming round to the first ones; None once every category has one."""
+    voted = {vote.category for vote in ballot.votes}
+    missing = [n for n in category_numbers(edition=edition) if n not in voted]
+    return next((n for n in missing if n > after), missing[0] if missing else None)
+
+
 def _after_vote(request: HttpRequest, edition: Edition, category: Category) -> HttpResponse:
-    """Where a vote leads: where the edition needs a complete ballot, to the next category
-    still without a vote; otherwise (or once complete) to the ballot page."""
-    if edition.complete_ballot_required:
-        voted = {vote.category for vote in ballot_get(edition=edition, voter=request.user).votes}
-        missing = [n for n in category_numbers(edition=edition) if n not in voted]
-        if missing:
-            following = next((n for n in missing if n > category.number), missing[0])
-            return redirect("frontend:ballot-category", year=edition.year, number=following)
+    """Where a vote leads: to the next category still without a vote, or to the ballot
+    page once every category has one."""
+    following = _next_missing(
+        edition, ballot_get(edition=edition, voter=request.user), after=category.number
+    )
+    if following is not None:
+        return redirect("frontend:ballot-category", year=edition.year, number=following)
     return redirect("frontend:ballot", year=edition.year)
 
 
@@ -151,6 +174,8 @@ def ballot(request: HttpRequest, year: int) -> HttpResponse:
             category=category,
             nominee=nominees.get(chosen[category.number].nominee),
             invalidated=chosen[category.number].invalidated,
+            cast_at=chosen[category.number].cast_at,
+            changed_at=_changed_after_cast(chosen[category.number]),
         )
         if category.number in chosen
         else BallotRow(category=category, nominee=None)
@@ -170,6 +195,12 @@ def ballot(request: HttpRequest, year: int) -> HttpResponse:
             "voted": voted,
             "total": my_ballot.category_count,
             "missing": max(my_ballot.category_count - voted, 0),
+            # Where "Start voting" or "Vote in the next category" leads.
+            "next_category": next(
+                (row.category.number for row in rows if row.category.number not in chosen), None
+            )
+            if voting.is_open and not my_ballot.excluded
+            else None,
             "ballot_counts": counts,
             "excluded": my_ballot.excluded,
             "invalidated": my_ballot.invalidated,
@@ -222,7 +253,14 @@ def ballot_confirm(request: HttpRequest, year: int, number: int) -> HttpResponse
     category = category_get_or_404(edition=edition, number=number)
     if request.method == "POST":
         return _confirm(request, edition, category)
-    chosen = _chosen(request.GET)
+    return _confirm_page(request, edition, category, _chosen(request.GET))
+
+
+def _confirm_page(
+    request: HttpRequest, edition: Edition, category: Category, chosen: int | None
+) -> HttpResponse:
+    """The confirm step for ``chosen``: what the vote is and what it replaces; or back to
+    the category with the reason it cannot be cast."""
     if chosen is None:
         messages.error(request, CHOOSE_FIRST)
         return _to_category(edition, category)
@@ -262,6 +300,12 @@ def _confirm(request: HttpRequest, edition: Edition, category: Category) -> Http
     if chosen is None:
         messages.error(request, CHOOSE_FIRST)
         return _to_category(edition, category)
+    if not request.POST.get("confirmed"):
+        # A first vote is the click on the nominee's button; a change is confirmed on
+        # the page that says which vote it replaces.
+        mine = _my_vote(ballot_get(edition=edition, voter=request.user), category)
+        if mine is not None and mine != chosen:
+            return _confirm_page(request, edition, category, chosen)
     try:
         cast = ballot_cast(
             edition=edition,
@@ -274,7 +318,7 @@ def _confirm(request: HttpRequest, edition: Edition, category: Category) -> Http
     except DomainError as refusal:
         messages.error(request, refusal.detail)
         return _to_category(edition, category)
-    messages.success(request, CAST_MESSAGES[cast.outcome].format(category.title))
+    messages.success(request, CAST_MESSAGES[cast.outcome] % {"category": category.title})
     return _after_vote(request, edition, category)
 
 
@@ -284,8 +328,8 @@ def _confirm(request: HttpRequest, edition: Edition, category: Category) -> Http
 def ballot_category_withdraw(request: HttpRequest, year: int, number: int) -> HttpResponse:
     edition = edition_or_404(request, year)
     category = category_get_or_404(edition=edition, number=number)
-    if request.method == "GET":  # say, reloading the page a withdrawal led to
-        return _to_category(edition, category)
+    if request.method == "GET":
+        return _withdraw_page(request, edition, category)
     try:
         withdrawn = ballot_withdraw(
             edition=edition,
@@ -298,7 +342,35 @@ def ballot_category_withdraw(request: HttpRequest, year: int, number: int) -> Ht
         messages.error(request, refusal.detail)
     else:
         if withdrawn:
-            messages.success(request, f"Your vote in “{category.title}” is withdrawn.")
+            messages.success(
+                request,
+                _("Your vote in “%(category)s” is withdrawn.") % {"category": category.title},
+            )
         else:
-            messages.info(request, f"You have no vote in “{category.title}” to withdraw.")
+            messages.info(
+                request,
+                _("You have no vote in “%(category)s” to withdraw.") % {"category": category.title},
+            )
     return _to_category(edition, category)
+
+
+def _withdraw_page(request: HttpRequest, edition: Edition, category: Category) -> HttpResponse:
+    """The confirmation of a withdrawal, naming the vote withdrawn; back to the category
+    where there is nothing to withdraw or the withdrawal would be refused."""
+    my_ballot = ballot_get(edition=edition, voter=request.user)
+    mine = _my_vote(my_ballot, category)
+    if mine is None or not _voting(request, edition).is_open:
+        return _to_category(edition, category)
+    refusal = _refusal(my_ballot, category)
+    if refusal is not None:
+        messages.error(request, refusal.detail)
+        return _to_category(edition, category)
+    return render(
+        request,
+        "frontend/voting/withdraw.html",
+        {
+            "edition": edition,
+            "category": category,
+            "nominee": nominees_by_id(edition=edition, ids=[mine]).get(mine),
+        },
+    )

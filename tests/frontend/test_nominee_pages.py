@@ -112,8 +112,10 @@ def test_gallery_card_shows_logo_title_organisation_country_and_excerpt(client, 
 
     [card] = cards(client.get(gallery_url()))
 
-    [link] = find(card, "a")
+    # The project's page, and (voting being open) the way to vote for it.
+    [link, vote] = find(card, "a")
     assert (text(link), attribute(link, "href")) == ("Village libraries", nominee_url(nominee))
+    assert text(vote) == "Vote for this project Village libraries"
     [logo] = find(card, "img")
     assert attribute(logo, "src") == nominee.logo.url
     assert "Read Together" in text(card)

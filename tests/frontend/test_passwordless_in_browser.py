@@ -92,9 +92,7 @@ def test_sign_up_type_the_code_vote_then_log_in_with_a_passkey(sync_api, live_se
 
             # Vote.
             page.goto(reverse("frontend:ballot-category", args=[2020, 3]))
-            page.locator("label.ballot-card__title", has_text="Village libraries").click()
-            page.get_by_role("button", name="Continue to confirm").click()
-            page.get_by_role("button", name="Confirm my vote").click()
+            page.get_by_role("button", name="Vote for this project Village libraries").click()
             page.wait_for_url(f"{live_server.url}{reverse('frontend:ballot', args=[2020])}")
             ballot = page.locator("main").inner_text()
 

@@ -1,4 +1,5 @@
 import re
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import pytest
@@ -103,8 +104,9 @@ def cards(response) -> list[Element]:
     return find(page(response), "li", class_="ballot-card")
 
 
-def radios(response) -> list[Element]:
-    return find(page(response), "input", type="radio", name="nominee")
+def vote_buttons(response) -> list[Element]:
+    """The category page's "Vote for this project" buttons, one per nominee not voted for."""
+    return find(page(response), "button", name="nominee")
 
 
 def open_category_links(response) -> list[Element]:
@@ -124,6 +126,13 @@ def vote_of(voter, category) -> int | None:
 
 def cast(client, category, nominee, *, follow: bool = True):
     """Confirm a vote, as the confirm page's button does."""
+    return client.post(
+        confirm_url(category.number), {"nominee": nominee.pk, "confirmed": "1"}, follow=follow
+    )
+
+
+def click_vote(client, category, nominee, *, follow: bool = True):
+    """A click on the category page's "Vote for this project" button of ``nominee``."""
     return client.post(confirm_url(category.number), {"nominee": nominee.pk}, follow=follow)
 
 
@@ -138,6 +147,9 @@ def test_vote_flow_from_the_ballot_to_a_recorded_vote(signed_in, voter, categori
     assert ballot.status_code == 200
     assert h1(ballot) == "My ballot"
     assert progress(ballot) == "0 of 3 categories voted"
+    [start] = find(page(ballot), "p", class_="ballot-next")
+    assert text(start) == "Start voting"
+    assert attribute(find(start, "a")[0], "href") == category_url(1)
     [vote_link] = find(row_of(ballot, "Access"), "a")
     assert text(vote_link) == "Vote in category 3, Access"
     assert attribute(vote_link, "href") == category_url(3)
@@ -145,41 +157,58 @@ def test_vote_flow_from_the_ballot_to_a_recorded_vote(signed_in, voter, categori
     choose = signed_in.get(attribute(vote_link, "href"))
     assert choose.status_code == 200
     [form] = find(page(choose), "form", class_="ballot-form")
-    assert (attribute(form, "method"), attribute(form, "action")) == ("get", confirm_url(3))
-    assert sorted(int(attribute(radio, "value")) for radio in radios(choose)) == sorted(
+    assert (attribute(form, "method"), attribute(form, "action")) == ("post", confirm_url(3))
+    buttons = vote_buttons(choose)
+    assert sorted(int(attribute(button, "value")) for button in buttons) == sorted(
         nominee.pk for nominee in nominees_of(access)
     )
+    [button] = [b for b in buttons if attribute(b, "value") == str(chosen.pk)]
+    assert text(button) == f"Vote for this project {chosen.title}"
+    assert not Vote.objects.exists(), "the category page changes nothing"
 
-    confirm = signed_in.get(attribute(form, "action"), {"nominee": chosen.pk})
-    assert confirm.status_code == 200
-    assert h1(confirm) == "Confirm your vote"
-    [chosen_card] = find(page(confirm), "article", class_="ballot-chosen")
-    assert chosen.title in text(chosen_card)
-    [confirm_form] = find(page(confirm), "form", class_="ballot-confirm")
-    assert (attribute(confirm_form, "method"), attribute(confirm_form, "action")) == (
-        "post",
-        confirm_url(3),
-    )
-    [button] = find(confirm_form, "button", type="submit")
-    assert text(button) == "Confirm my vote"
-    [choose_again] = [a for a in find(page(confirm), "a") if text(a) == "Choose again"]
-    assert attribute(choose_again, "href") == f"{category_url(3)}?nominee={chosen.pk}"
-    assert not Vote.objects.exists(), "choosing and the confirm page change nothing"
+    # One click on the nominee's button votes, and leads on to the next category
+    # without a vote (after the last one, the first).
+    recorded = click_vote(signed_in, access, chosen)
 
-    recorded = cast(signed_in, access, chosen)
-
-    assert recorded.redirect_chain[-1][0] == BALLOT
+    assert recorded.redirect_chain[-1][0] == category_url(1)
     assert vote_of(voter, access) == chosen.pk
     assert messages_shown(recorded) == ["Your vote in “Access” is recorded."]
     assert progress(recorded) == "1 of 3 categories voted"
     [progress_bar] = find(page(recorded), "progress")
     assert (attribute(progress_bar, "value"), attribute(progress_bar, "max")) == ("1", "3")
-    row = row_of(recorded, "Access")
+    [back] = find(page(recorded), "p", class_="back-link")
+    assert (text(back), attribute(find(back, "a")[0], "href")) == ("My ballot", BALLOT)
+
+    ballot = signed_in.get(BALLOT)
+    row = row_of(ballot, "Access")
     assert f"Your vote: {chosen.title}" in text(row)
     assert [text(a) for a in find(row, "a")] == [
         chosen.title,
         "Change your vote in category 3, Access",
     ]
+    [next_link] = find(page(ballot), "p", class_="ballot-next")
+    assert text(next_link) == "Vote in the next category (1)"
+
+
+def test_the_ballot_receipt_says_when_each_vote_was_cast_and_changed(signed_in, voter, categories):
+    access = categories[2]
+    cast(signed_in, access, nominees_of(access)[0])
+    vote = Vote.objects.get(voter=voter)
+    Vote.objects.filter(pk=vote.pk).update(
+        cast_at=datetime(2020, 3, 2, 9, 0, tzinfo=UTC),
+        changed_at=datetime(2020, 3, 2, 9, 0, tzinfo=UTC),
+    )
+
+    cast_only = row_of(signed_in.get(BALLOT), "Access")
+    Vote.objects.filter(pk=vote.pk).update(changed_at=datetime(2020, 3, 5, 17, 30, tzinfo=UTC))
+    changed = row_of(signed_in.get(BALLOT), "Access")
+
+    [receipt] = find(cast_only, "p", class_="ballot-row__receipt")
+    assert text(receipt) == "Cast 2 March 2020, 09:00 UTC"
+    [receipt] = find(changed, "p", class_="ballot-row__receipt")
+    assert text(receipt) == "Cast 2 March 2020, 09:00 UTC ; changed 5 March 2020, 17:30 UTC"
+    [time_element] = find(receipt, "time")[:1]
+    assert attribute(time_element, "datetime") == "2020-03-02T09:00:00+00:00"
 
 
 def test_a_voter_votes_in_all_18_categories_following_the_ballot(signed_in, voter, edition):
@@ -190,20 +219,19 @@ def test_a_voter_votes_in_all_18_categories_following_the_ballot(signed_in, vote
 
     ballot = signed_in.get(BALLOT)
     assert progress(ballot) == "0 of 18 categories voted"
+    [start] = find(page(ballot), "p", class_="ballot-next")
+    here = signed_in.get(attribute(find(start, "a")[0], "href"))
     for voted in range(1, 19):
-        # The first link to a category still open, its page's first nominee, confirmed.
-        link = open_category_links(ballot)[0]
-        choose = signed_in.get(attribute(link, "href"))
-        nominee = attribute(radios(choose)[0], "value")
-        [form] = find(page(choose), "form", class_="ballot-form")
-        confirm = signed_in.get(attribute(form, "action"), {"nominee": nominee})
-        [confirm_form] = find(page(confirm), "form", class_="ballot-confirm")
-        ballot = signed_in.post(
-            attribute(confirm_form, "action"), {"nominee": nominee}, follow=True
-        )
-        assert progress(ballot) == f"{voted} of 18 categories voted"
+        # Each vote is one click on the first nominee's button; it leads on to the next
+        # category without a vote, and after the last to the ballot.
+        [form] = find(page(here), "form", class_="ballot-form")
+        nominee = attribute(vote_buttons(here)[0], "value")
+        here = signed_in.post(attribute(form, "action"), {"nominee": nominee}, follow=True)
+        assert progress(here) == f"{voted} of 18 categories voted"
 
-    assert not open_category_links(ballot)
+    assert here.redirect_chain[-1][0] == BALLOT
+    assert not open_category_links(here)
+    assert not find(page(here), "p", class_="ballot-next")
     assert set(Vote.objects.filter(voter=voter).values_list("category_id", flat=True)) == {
         category.pk for category in standard
     }
@@ -235,24 +263,65 @@ def test_vote_confirmed_twice_makes_no_second_vote(signed_in, voter, categories)
     assert progress(response) == "1 of 3 categories voted"
 
 
-def test_vote_withdrawn_from_the_category_page(signed_in, voter, categories):
+def test_a_change_is_confirmed_before_it_is_recorded(signed_in, voter, categories):
+    access = categories[2]
+    first, second = nominees_of(access)
+    click_vote(signed_in, access, first)
+    choose = signed_in.get(category_url(3))
+    # The nominee voted for has no button; the other one's says it replaces the vote.
+    [button] = vote_buttons(choose)
+    assert text(button) == f"Vote for this project instead {second.title}"
+
+    asked = click_vote(signed_in, access, second)
+
+    assert asked.status_code == 200
+    assert h1(asked) == "Confirm the change of your vote"
+    [replaces] = find(page(asked), "p", class_="notice")
+    assert text(replaces) == f"This replaces your vote for {first.title} ."
+    assert vote_of(voter, access) == first.pk, "nothing changes before the confirmation"
+    [confirm_form] = find(page(asked), "form", class_="ballot-confirm")
+    fields = {
+        attribute(field, "name"): attribute(field, "value")
+        for field in find(confirm_form, "input", type="hidden")
+        if attribute(field, "name") != "csrfmiddlewaretoken"
+    }
+    assert fields == {"nominee": str(second.pk), "confirmed": "1"}
+    assert text(find(confirm_form, "button")[0]) == "Confirm the change"
+
+    changed = signed_in.post(attribute(confirm_form, "action"), fields, follow=True)
+
+    assert vote_of(voter, access) == second.pk
+    assert messages_shown(changed) == ["Your vote in “Access” is changed."]
+
+
+def test_vote_withdrawn_from_the_category_page_after_a_confirmation(signed_in, voter, categories):
     access = categories[2]
     nominee = nominees_of(access)[0]
     cast(signed_in, access, nominee)
     choose = signed_in.get(category_url(3))
-    [withdraw] = [
-        form for form in find(page(choose), "form") if attribute(form, "action") == withdraw_url(3)
-    ]
-    assert attribute(withdraw, "method") == "post"
-    assert text(find(withdraw, "button")[0]) == "Withdraw my vote"
+    [withdraw] = [a for a in find(page(choose), "a") if text(a) == "Withdraw my vote"]
+    assert attribute(withdraw, "href") == withdraw_url(3)
+
+    asked = signed_in.get(withdraw_url(3))
+
+    assert asked.status_code == 200
+    assert h1(asked) == "Withdraw your vote?"
+    assert f"Your vote for {nominee.title} in category 3, Access, will be withdrawn" in text(
+        page(asked)
+    )
+    assert vote_of(voter, access) == nominee.pk, "asking changes nothing"
+    [form] = [f for f in find(page(asked), "form") if attribute(f, "action") == withdraw_url(3)]
+    assert attribute(form, "method") == "post"
+    assert text(find(form, "button")[0]) == "Withdraw my vote"
+    [keep] = [a for a in find(form, "a") if text(a) == "Keep my vote"]
+    assert attribute(keep, "href") == category_url(3)
 
     response = signed_in.post(withdraw_url(3), follow=True)
 
     assert vote_of(voter, access) is None
     assert messages_shown(response) == ["Your vote in “Access” is withdrawn."]
     assert progress(response) == "0 of 3 categories voted"
-    assert not find(page(response), "form", action=withdraw_url(3))
-    assert not find(page(response), "input", checked=None)
+    assert not [a for a in find(page(response), "a") if attribute(a, "href") == withdraw_url(3)]
     assert "Your vote" not in text(find(page(response), "main")[0])
 
 
@@ -270,12 +339,18 @@ def test_withdraw_by_get_changes_nothing(signed_in, voter, categories):
 
     response = signed_in.get(withdraw_url(3))
 
-    assert response.status_code == 302
-    assert response["Location"] == category_url(3)
+    assert response.status_code == 200  # the confirmation
     assert vote_of(voter, access) == nominee.pk
 
 
-def test_category_page_marks_my_vote_and_preselects_it(signed_in, categories):
+def test_withdraw_page_without_a_vote_leads_back_to_the_category(signed_in, categories):
+    response = signed_in.get(withdraw_url(3))
+
+    assert response.status_code == 302
+    assert response["Location"] == category_url(3)
+
+
+def test_category_page_marks_my_vote_and_the_last_choice(signed_in, categories):
     access = categories[2]
     mine, other = nominees_of(access)
     cast(signed_in, access, mine)
@@ -283,16 +358,15 @@ def test_category_page_marks_my_vote_and_preselects_it(signed_in, categories):
     response = signed_in.get(category_url(3))
 
     [current] = find(page(response), "li", class_="ballot-card--current")
-    assert text(find(current, "label")[0]) == f"{mine.title} Your vote"
-    [checked] = find(page(response), "input", checked=None)
-    assert attribute(checked, "value") == str(mine.pk)
+    assert text(find(current, "h3")[0]) == f"{mine.title} Your vote"
+    assert not find(current, "button")
     [current_vote] = find(page(response), "p", class_="ballot-current__vote")
     assert text(current_vote) == f"Your vote in this category: {mine.title}"
 
-    # "Choose again" from the confirm step keeps the last choice selected.
+    # "Choose again" from the confirm step marks the last choice.
     again = signed_in.get(category_url(3), {"nominee": other.pk})
-    [checked] = find(page(again), "input", checked=None)
-    assert attribute(checked, "value") == str(other.pk)
+    [selected] = find(page(again), "li", class_="is-selected")
+    assert other.title in text(selected)
 
 
 def test_category_card_shows_title_organisation_country_excerpt_and_link(signed_in, edition):
@@ -307,10 +381,10 @@ def test_category_card_shows_title_organisation_country_excerpt_and_link(signed_
 
     [card] = cards(signed_in.get(category_url(3)))
 
-    [radio] = find(card, "input", type="radio")
-    [label] = find(card, "label")
-    assert attribute(label, "for") == attribute(radio, "id")
-    assert text(label) == "Village libraries"
+    assert text(find(card, "h3")[0]) == "Village libraries"
+    [button] = find(card, "button")
+    assert (attribute(button, "name"), attribute(button, "value")) == ("nominee", str(nominee.pk))
+    assert text(button) == "Vote for this project Village libraries"
     assert "Read Together" in text(card)
     assert "Senegal" in text(card)
     [excerpt] = find(card, "p", class_="ballot-card__excerpt")
@@ -363,7 +437,9 @@ def test_voter_order_is_each_voters_own_and_stable(client, edition):
 
     def order_seen_by(voter) -> list[int]:
         client.force_login(voter)
-        return [int(attribute(radio, "value")) for radio in radios(client.get(category_url(3)))]
+        return [
+            int(attribute(button, "value")) for button in vote_buttons(client.get(category_url(3)))
+        ]
 
     first_order, second_order = order_seen_by(first), order_seen_by(second)
 
@@ -504,7 +580,7 @@ def test_outside_voting_the_pages_say_so_and_nothing_changes(signed_in, voter, p
     ballot = signed_in.get(BALLOT)
     choose = signed_in.get(category_url(3))
     confirm = signed_in.get(confirm_url(3), {"nominee": other.pk}, follow=True)
-    changed = signed_in.post(confirm_url(3), {"nominee": other.pk}, follow=True)
+    changed = signed_in.post(confirm_url(3), {"nominee": other.pk, "confirmed": "1"}, follow=True)
     withdrawn = signed_in.post(withdraw_url(3), follow=True)
 
     for response in (ballot, choose):
@@ -513,7 +589,7 @@ def test_outside_voting_the_pages_say_so_and_nothing_changes(signed_in, voter, p
         assert text(notice).startswith(note)
     if phase == Phase.JURY:
         assert "your votes are final" in text(page(ballot))
-    assert not radios(choose)
+    assert not vote_buttons(choose)
     assert not find(page(ballot), "a", class_="button")
     for response in (confirm, changed, withdrawn):
         assert response.redirect_chain[-1][0] == category_url(3)
@@ -685,16 +761,11 @@ def test_vote_in_chromium(live_server):
             browser_page.wait_for_url(f"{live_server.url}{BALLOT}")
 
             browser_page.get_by_role("link", name="Vote in category 3, Access").click()
-            # The page's script (a file of its own) has run.
-            browser_page.wait_for_load_state()
-            # A click anywhere on the card chooses its nominee.
-            card = browser_page.locator(".ballot-card", has_text="Village libraries")
-            card.locator(".ballot-card__excerpt").click(force=True)
-            assert browser_page.get_by_role("radio", name="Village libraries").is_checked()
-            assert "is-selected" in (card.get_attribute("class") or "")
-            browser_page.get_by_role("button", name="Continue to confirm").click()
-            browser_page.get_by_role("button", name="Confirm my vote").click()
-            browser_page.wait_for_url(f"{live_server.url}{BALLOT}")
+            browser_page.get_by_role(
+                "button", name="Vote for this project Village libraries"
+            ).click()
+            # On to the next category without a vote.
+            browser_page.wait_for_url(f"{live_server.url}{category_url(4)}")
 
             # No database access in here: Playwright runs an event loop in this thread.
             body = browser_page.locator("main").inner_text()
@@ -703,5 +774,59 @@ def test_vote_in_chromium(live_server):
             browser.close()
 
     assert re.search(r"1 of 2\s+categories voted", body)
+    assert "Capacity building" in body
     assert "Your vote in “Access” is recorded." in messages
     assert vote_of(voter, access) == chosen.pk
+
+
+# Voting where the nominee is shown
+
+
+def vote_links(response) -> list[Element]:
+    return [a for a in find(page(response), "a") if text(a).startswith("Vote for this project")]
+
+
+@pytest.mark.parametrize("signed", [False, True])
+def test_gallery_cards_and_nominee_pages_lead_to_the_confirm_step(
+    client, voter, categories, signed
+):
+    if signed:
+        client.force_login(voter)
+    access = categories[2]
+    nominee = nominees_of(access)[0]
+
+    gallery = client.get(reverse("frontend:category", args=[YEAR, 3]))
+    own_page = client.get(reverse("frontend:nominee", args=[YEAR, nominee.pk]))
+
+    expected = f"{confirm_url(3)}?nominee={nominee.pk}"
+    [link] = [a for a in vote_links(gallery) if nominee.title in text(a)]
+    assert attribute(link, "href") == expected
+    assert len(vote_links(gallery)) == 2
+    assert [attribute(a, "href") for a in vote_links(own_page)] == [expected]
+    assert not Vote.objects.exists()
+
+
+@pytest.mark.parametrize("phase", [Phase.NOMINATION, Phase.JURY])
+def test_no_vote_link_on_the_nominees_outside_voting(client, phase):
+    edition = EditionFactory(year=YEAR, phase=phase)
+    category = CategoryFactory(edition=edition, number=3)
+    nominee = ProjectFactory(category=category)
+
+    gallery = client.get(reverse("frontend:category", args=[YEAR, 3]))
+    own_page = client.get(reverse("frontend:nominee", args=[YEAR, nominee.pk]))
+
+    assert vote_links(gallery) == vote_links(own_page) == []
+
+
+def test_after_signing_in_the_visitor_comes_back_to_the_same_choice(client, voter, categories):
+    nominee = nominees_of(categories[2])[0]
+    choice = f"{confirm_url(3)}?nominee={nominee.pk}"
+
+    sent = client.get(choice)
+    login = sent["Location"]
+    back = client.post(login, {"login": voter.email, "password": PASSWORD}, follow=True)
+
+    assert back.redirect_chain[-1][0] == choice
+    assert h1(back) == "Confirm your vote"
+    [chosen] = find(page(back), "article", class_="ballot-chosen")
+    assert nominee.title in text(chosen)
