@@ -26,6 +26,9 @@ ALLOWED_HOSTS = env.list(
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = env.str("SITE_NAME", "WSIS Prizes")
+# The site's address as its visitors reach it, for links in e-mails sent outside a
+# request (the ballot receipts, sent by Celery beat).
+SITE_URL = env.str("SITE_URL", "http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
@@ -311,6 +314,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     "outbox-relay": {"task": "accounts.tasks.outbox_relay", "schedule": 60.0},
+    "ballot-receipts": {"task": "voting.tasks.ballot_receipts", "schedule": 300.0},
 }
 # With the broker down a request that queues a task gives up within seconds (the
 # e-mail waits in the outbox, config.celery.task_queue_after_commit logs it), instead of

@@ -301,3 +301,27 @@ class SignalDismissal(models.Model):
 
     def __str__(self) -> str:
         return f"Dismissal #{self.pk}"
+
+
+class BallotReceipt(models.Model):
+    """The last summary of a voter's ballot sent to them by e-mail, in an edition: when
+    it went, and up to which of their ballot's changes it told (``services
+    .ballot_receipts_send``)."""
+
+    edition = models.ForeignKey("awards.Edition", on_delete=models.CASCADE, related_name="+")
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ballot_receipts"
+    )
+    sent_at = models.DateTimeField(_("sent on"))
+    covers_until = models.DateTimeField(_("covers the changes until"))
+
+    class Meta:
+        verbose_name = _("ballot receipt")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "voter"], name="ballot_receipt_one_per_voter"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Receipt to {self.voter_id} in {self.edition_id} at {self.sent_at:%Y-%m-%d %H:%M}"

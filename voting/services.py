@@ -4,27 +4,43 @@ single upsert: no interleaving of requests can make a second vote."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TypeVar
 
+from django.conf import settings
 from django.db import OperationalError, connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import EmailNotVerified
 from accounts.models import User
 from accounts.permissions import has_confirmed_email, require_secretariat
+from accounts.services import email_send_templated
 from awards.models import PUBLIC_STATUSES, AuditAction, Category, Edition, Project
 from awards.phases import Phase
-from awards.selectors import edition_phase_is_open, edition_winners_chosen
+from awards.selectors import (
+    category_list,
+    edition_phase_is_open,
+    edition_winners_chosen,
+    nominees_by_id,
+)
 from awards.services import WinnersAlreadyChosen, audit_record, standings_record
 from config.errors import Conflict, DomainError, NotAllowed, ReasonRequired
 from voting.catalogue import voting_catalogue, voting_catalogue_forget
 from voting.fraud import Flag, signal_accounts_key
-from voting.models import AccountFlag, SignalDismissal, Vote, VoteAction, VoteEvent, VoterExclusion
-from voting.selectors import valid_count, vote_is_invalidated, voter_is_excluded
+from voting.models import (
+    AccountFlag,
+    BallotReceipt,
+    SignalDismissal,
+    Vote,
+    VoteAction,
+    VoteEvent,
+    VoterExclusion,
+)
+from voting.selectors import ballot_get, valid_count, vote_is_invalidated, voter_is_excluded
 
 
 class VotingClosed(NotAllowed):
@@ -645,3 +661,121 @@ def champions_compute(
         by=by,
         at=at,
     )
+
+
+# --- Receipts ------------------------------------------------------------------------
+# A voter who changed their ballot gets a summary of it by e-mail, once they have left
+# it alone for a while, and at most one an hour: a ballot filled in one sitting makes one
+# e-mail. Sent by Celery beat every few minutes, outside the vote's own request.
+
+RECEIPT_QUIET = timedelta(minutes=10)  # no change for this long: the sitting is over
+RECEIPT_EVERY = timedelta(hours=1)  # at most one summary in this time
+# Changes older than this are not looked at again (the beat runs every 5 minutes: a
+# change is due within an hour and a quarter at the latest).
+RECEIPT_WINDOW = timedelta(hours=3)
+_VOTER_ACTIONS = (VoteAction.CAST, VoteAction.CHANGED, VoteAction.WITHDRAWN)
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    number: int
+    category: str
+    nominee: str | None
+    at: datetime | None
+    withdraw_url: str
+
+
+def ballot_receipts_due(*, at: datetime) -> list[tuple[int, int]]:
+    """The (edition id, voter id) pairs whose ballot changed since their last summary,
+    who left it alone for RECEIPT_QUIET, and had no summary in the last RECEIPT_EVERY."""
+    last_receipt = BallotReceipt.objects.filter(
+        edition=OuterRef("edition"), voter=OuterRef("voter")
+    )
+    changed = (
+        VoteEvent.objects.filter(
+            at__gt=at - RECEIPT_WINDOW,
+            at__lte=at,
+            voter__isnull=False,
+            action__in=_VOTER_ACTIONS,
+        )
+        .values("edition", "voter")
+        .annotate(
+            last=Max("at"),
+            covered=Subquery(last_receipt.values("covers_until")),
+            sent=Subquery(last_receipt.values("sent_at")),
+        )
+        .filter(last__lte=at - RECEIPT_QUIET)
+        .exclude(
+            Exists(
+                VoterExclusion.objects.filter(
+                    edition=OuterRef("edition"), voter=OuterRef("voter"), lifted_at=None
+                )
+            )
+        )
+        .filter(Q(covered__isnull=True) | Q(last__gt=F("covered")))
+        .filter(Q(sent__isnull=True) | Q(sent__lte=at - RECEIPT_EVERY))
+        .order_by()
+    )
+    return [(row["edition"], row["voter"]) for row in changed]
+
+
+def _receipt_lines(edition: Edition, voter: User) -> list[ReceiptLine]:
+    ballot = ballot_get(edition=edition, voter=voter)
+    votes = {vote.category: vote for vote in ballot.votes}
+    nominees = nominees_by_id(edition=edition, ids=[vote.nominee for vote in ballot.votes])
+    lines = []
+    for category in category_list(edition=edition):
+        vote = votes.get(category.number)
+        nominee = nominees.get(vote.nominee) if vote else None
+        path = reverse("frontend:ballot-withdraw", args=[edition.year, category.number])
+        lines.append(
+            ReceiptLine(
+                number=category.number,
+                category=category.title,
+                nominee=nominee.title if nominee else None,
+                at=vote.changed_at if vote else None,
+                withdraw_url=f"{settings.SITE_URL}{path}",
+            )
+        )
+    return lines
+
+
+@transaction.atomic
+def ballot_receipt_send(*, edition: Edition, voter: User, at: datetime | None = None) -> bool:
+    """Send ``voter`` the summary of their ballot in ``edition`` (through the outbox) and
+    remember it; False, sending nothing, for an account excluded from voting there."""
+    at = at or timezone.now()
+    if voter_is_excluded(edition=edition, voter=voter):
+        return False  # ballot_receipts_due leaves them out already
+    lines = _receipt_lines(edition, voter)
+    email_send_templated(
+        to=voter.email,
+        template_prefix="voting/email/ballot_receipt",
+        context={
+            "user": voter,
+            "edition": edition,
+            "lines": lines,
+            "voted": sum(line.nominee is not None for line in lines),
+            "ballot_url": settings.SITE_URL + reverse("frontend:ballot", args=[edition.year]),
+        },
+    )
+    BallotReceipt.objects.update_or_create(
+        edition=edition, voter=voter, defaults={"sent_at": at, "covers_until": at}
+    )
+    return True
+
+
+def ballot_receipts_send(*, at: datetime | None = None) -> int:
+    """Send every summary due at ``at``; the number sent. Running it twice in a row
+    sends nothing the second time."""
+    at = at or timezone.now()
+    sent = 0
+    editions: dict[int, Edition] = {}
+    for edition_id, voter_id in ballot_receipts_due(at=at):
+        edition = editions.get(edition_id) or editions.setdefault(
+            edition_id, Edition.objects.get(pk=edition_id)
+        )
+        voter = User.objects.filter(pk=voter_id, is_active=True).first()
+        if voter is not None:
+            sent += ballot_receipt_send(edition=edition, voter=voter, at=at)
+    return sent

@@ -2,7 +2,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from awards.models import Edition, ProjectStatus
-from voting.services import champions_compute
+from voting.services import ballot_receipts_send, champions_compute
 
 
 @shared_task
@@ -23,3 +23,10 @@ def champions_when_voting_closes() -> list[int]:
 @shared_task
 def champions_compute_for(*, edition_id: int) -> None:
     champions_compute(edition=Edition.objects.get(pk=edition_id))
+
+
+@shared_task
+def ballot_receipts() -> int:
+    """Run by Celery beat every five minutes: e-mail each voter who changed their
+    ballot the summary of it (at most one an hour; ``services.ballot_receipts_send``)."""
+    return ballot_receipts_send()
