@@ -535,8 +535,7 @@ def _save_draft(request: HttpRequest, project: Project) -> HttpResponse:
         saving.attempt(
             lambda: project_images_add(project=project, by=user, uploads=images),
             file_forms["images_form"],
-            ngettext("%(count)d image added.", "%(count)d images added.", len(images))
-            % {"count": len(images)},
+            _images_added(len(images)),
         )
     if document:
         saving.attempt(
@@ -564,6 +563,10 @@ def _save_draft(request: HttpRequest, project: Project) -> HttpResponse:
         ),
     )
     return _back_to_project(request, project)
+
+
+def _images_added(count: int) -> str:
+    return ngettext("%(count)d image added.", "%(count)d images added.", count) % {"count": count}
 
 
 def _image_id(value: str) -> int:
@@ -650,7 +653,7 @@ def my_project_logo(request: HttpRequest, project: Project) -> HttpResponse:
         lambda: project_logo_set(
             project=project, by=request.user, upload=form.cleaned_data["logo"]
         ),
-        done="The logo is saved.",
+        done=gettext("The logo is saved."),
         logo_form=form,
     )
 
@@ -666,7 +669,7 @@ def my_project_images(request: HttpRequest, project: Project) -> HttpResponse:
         request,
         project,
         lambda: project_images_add(project=project, by=request.user, uploads=uploads),
-        done=f"{len(uploads)} image{'s' * (len(uploads) != 1)} added.",
+        done=_images_added(len(uploads)),
         images_form=form,
     )
 
@@ -677,7 +680,7 @@ def my_project_image_remove(request: HttpRequest, project: Project, image_id: in
         request,
         project,
         lambda: project_image_remove(project=project, by=request.user, image_id=image_id),
-        done="The image is removed.",
+        done=gettext("The image is removed."),
     )
 
 
@@ -693,7 +696,7 @@ def my_project_document(request: HttpRequest, project: Project) -> HttpResponse:
         lambda: project_document_set(
             project=project, by=request.user, upload=form.cleaned_data["document"]
         ),
-        done="The PDF document is saved.",
+        done=gettext("The PDF document is saved."),
         document_form=form,
     )
 
@@ -704,7 +707,7 @@ def my_project_document_remove(request: HttpRequest, project: Project) -> HttpRe
         request,
         project,
         lambda: project_document_set(project=project, by=request.user, upload=None),
-        done="The PDF document is removed.",
+        done=gettext("The PDF document is removed."),
     )
 
 
