@@ -54,6 +54,13 @@ DOCUMENT_UPLOAD = UploadLimits(
     too_large=_("%(name)s is too large: the PDF may be %(megabytes)d MB at most."),
 )
 
+# A draft's page sends its files with its text: a logo, images and a PDF at once.
+DRAFT_UPLOAD = UploadLimits(
+    per_file=MAX_DOCUMENT_BYTES,
+    files=1 + MAX_PROJECT_IMAGES + 1,
+    too_large=_("%(name)s is too large: images may be 5 MB and the PDF 10 MB at most."),
+)
+
 
 class FileRefused(DomainError):
     code = "file_refused"

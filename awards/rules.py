@@ -1,7 +1,10 @@
 """The rules a project must meet to be submitted (DESIGN.md, phase 1), checked all at
 once so that the submitter sees every problem, each on its field."""
 
+import copy
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db.models import QuerySet
 from django.db.models.functions import Lower, Trim
@@ -30,6 +33,8 @@ REQUIRED = "This is needed to submit the project."
 
 
 def word_count(text: str) -> int:
+    """Words are what whitespace separates (frontend/static/frontend/word-count.js
+    counts them the same way as the submitter types)."""
     return len(text.split())
 
 
@@ -46,13 +51,28 @@ def _same(queryset: QuerySet[Project], **values: str) -> QuerySet[Project]:
     )
 
 
-def submission_problems(project: Project) -> dict[str, list[str]]:
-    """Every rule ``project`` fails, by field; empty when it may be submitted."""
+def submission_problems_with(
+    project: Project, *, data: Mapping[str, Any], sdgs: Iterable[int] | None = None
+) -> dict[str, list[str]]:
+    """Every rule ``project`` would fail with the values of ``data`` (and the goals
+    ``sdgs``, if given) in place of its own; nothing is saved. A refused form shows the
+    rules its other fields fail, as a submission would."""
+    draft = copy.copy(project)
+    for field, value in data.items():
+        setattr(draft, field, value.strip() if isinstance(value, str) else value)
+    return submission_problems(draft, sdgs=sdgs)
+
+
+def submission_problems(
+    project: Project, *, sdgs: Iterable[int] | None = None
+) -> dict[str, list[str]]:
+    """Every rule ``project`` fails, by field; empty when it may be submitted. ``sdgs``
+    stands for the project's goals when given."""
     problems: dict[str, list[str]] = defaultdict(list)
     for field in REQUIRED_FIELDS:
         if not str(getattr(project, field) or "").strip():
             problems[field].append(REQUIRED)
-    if not project.sdgs.exists():
+    if not (list(sdgs) if sdgs is not None else project.sdgs.exists()):
         problems["sdgs"].append("Link the project to at least one Sustainable Development Goal.")
 
     words = word_count(project.short_description)

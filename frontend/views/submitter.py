@@ -15,12 +15,16 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import confirmed_email_required
 from awards.files import (
     DOCUMENT_UPLOAD,
+    DRAFT_UPLOAD,
     IMAGES_UPLOAD,
     LOGO_UPLOAD,
     MAX_DOCUMENT_BYTES,
@@ -43,6 +47,7 @@ from awards.rules import (
     REQUIRED_FIELDS,
     SHORT_DESCRIPTION_MAX_WORDS,
     SHORT_DESCRIPTION_MIN_WORDS,
+    submission_problems_with,
     word_count,
 )
 from awards.selectors import (
@@ -61,14 +66,17 @@ from awards.services import (
     project_submit,
     project_update,
 )
-from awards.services.projects import EDITABLE_FIELDS
+from awards.services.projects import EDITABLE_FIELDS, SubmissionInvalid
 from config.errors import DomainError, NotFound
-from config.uploads import upload_limits
+from config.uploads import UploadLimits, upload_limits
 from frontend.current import current_edition, edition_or_404
 
 View = Callable[..., HttpResponse]
 
 IMAGE_TYPES = "image/jpeg,image/png,image/webp"
+# The draft's form: its files are sent with its text (their inputs stand in the files'
+# section of the page and belong to the form by their ``form`` attribute).
+PROJECT_FORM_ID = "project-form"
 
 # --- Forms -----------------------------------------------------------------------------
 
@@ -120,6 +128,12 @@ def _draft_field(name: str) -> forms.Field:
     return field
 
 
+def words_now(words: int) -> str:
+    return ngettext("It has %(count)d word now.", "It has %(count)d words now.", words) % {
+        "count": words
+    }
+
+
 class ProjectForm(forms.Form):
     """Every field of a draft. A draft may be saved incomplete, so only the title is
     needed to save; the fields the submission rules need are still marked as required
@@ -142,9 +156,21 @@ class ProjectForm(forms.Form):
         self.order_fields([*EDITABLE_FIELDS[:6], "stage", "short_description", "sdgs"])
         source = self.data if self.is_bound else self.initial
         words = word_count(str(source.get("short_description") or ""))
-        self.fields["short_description"].help_text = (
-            f"What voters read: {SHORT_DESCRIPTION_MIN_WORDS} to "
-            f"{SHORT_DESCRIPTION_MAX_WORDS} words. It has {words} word{'s' * (words != 1)} now."
+        description = self.fields["short_description"]
+        # frontend/static/frontend/word-count.js updates the count as the person types.
+        description.widget.attrs.update(
+            {
+                "data-min-words": SHORT_DESCRIPTION_MIN_WORDS,
+                "data-max-words": SHORT_DESCRIPTION_MAX_WORDS,
+            }
+        )
+        within = SHORT_DESCRIPTION_MIN_WORDS <= words <= SHORT_DESCRIPTION_MAX_WORDS
+        description.help_text = format_html(
+            '{} <span class="word-count{}" data-word-count>{}</span>',
+            gettext("What voters read: %(min)d to %(max)d words.")
+            % {"min": SHORT_DESCRIPTION_MIN_WORDS, "max": SHORT_DESCRIPTION_MAX_WORDS},
+            "" if within else " word-count--outside",
+            words_now(words),
         )
 
     @classmethod
@@ -166,6 +192,16 @@ class ProjectForm(forms.Form):
 
     def project_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
+
+    def typed_data(self) -> dict[str, Any]:
+        """The values of the fields that are valid, even when others are not."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return {name: cleaned[name] for name in EDITABLE_FIELDS if name in cleaned}
+
+    def typed_sdg_numbers(self) -> list[int] | None:
+        """The goals chosen, or None when what was sent is not valid."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return [goal.number for goal in cleaned["sdgs"]] if "sdgs" in cleaned else None
 
     def sdg_numbers(self) -> list[int]:
         return [goal.number for goal in self.cleaned_data["sdgs"]]
@@ -191,48 +227,83 @@ class MultipleFileField(forms.FileField):
         return checked
 
 
-class LogoForm(forms.Form):
+class _FileForm(forms.Form):
+    """One kind of file of a draft. Sent alone (to its own address) it must carry a
+    file; sent with the draft's text (``with_text``), an empty input changes nothing."""
+
+    upload = ""  # the field's name, and what it accepts: set by each form
+    limits: UploadLimits
+
+    def __init__(self, *args: Any, with_text: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields[self.upload]
+        field.help_text = self.hint()
+        field.required = not with_text
+        # On the page the input belongs to the draft's form, wherever it stands.
+        field.widget.attrs.update({**self.limits.widget_attrs(), "form": PROJECT_FORM_ID})
+
+    def hint(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def chosen(self) -> Any:
+        """The checked upload(s), or nothing when no file was chosen."""
+        return self.cleaned_data.get(self.upload) if self.is_bound and self.is_valid() else None
+
+
+class LogoForm(_FileForm):
+    upload = "logo"
+    limits = LOGO_UPLOAD
     logo = forms.FileField(
-        label="Image file",
-        help_text=f"A JPEG, PNG or WebP image of {MAX_IMAGE_BYTES // MEGABYTE} MB at most, "
-        "shown beside the project's title.",
-        error_messages={"required": "Choose an image file for the logo."},
+        label=_("Image file"),
+        error_messages={"required": _("Choose an image file for the logo.")},
         widget=forms.FileInput(attrs={"accept": IMAGE_TYPES}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["logo"].widget.attrs.update(LOGO_UPLOAD.widget_attrs())
+    def hint(self) -> str:
+        return gettext(
+            "A JPEG, PNG or WebP image of %(megabytes)d MB at most, shown beside the "
+            "project's title."
+        ) % {"megabytes": MAX_IMAGE_BYTES // MEGABYTE}
 
 
-class ImagesForm(forms.Form):
+class ImagesForm(_FileForm):
+    upload = "images"
+    limits = IMAGES_UPLOAD
     images = MultipleFileField(
-        label="Image files to add",
-        error_messages={"required": "Choose one or more image files."},
+        label=_("Image files to add"),
+        error_messages={"required": _("Choose one or more image files.")},
         widget=MultipleFileInput(attrs={"accept": IMAGE_TYPES}),
     )
 
     def __init__(self, *args: Any, room: int, **kwargs: Any) -> None:
+        self.room = room
         super().__init__(*args, **kwargs)
-        self.fields["images"].widget.attrs.update(IMAGES_UPLOAD.widget_attrs())
-        self.fields["images"].help_text = (
-            f"JPEG, PNG or WebP, {MAX_IMAGE_BYTES // MEGABYTE} MB each, {MAX_PROJECT_IMAGES} "
-            f"in all: you can add {room} more. Choose several files at once if you like."
-        )
+
+    def hint(self) -> str:
+        return gettext(
+            "JPEG, PNG or WebP, %(megabytes)d MB each, %(most)d in all: you can add "
+            "%(room)d more. Choose several files at once if you like."
+        ) % {
+            "megabytes": MAX_IMAGE_BYTES // MEGABYTE,
+            "most": MAX_PROJECT_IMAGES,
+            "room": self.room,
+        }
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(_FileForm):
+    upload = "document"
+    limits = DOCUMENT_UPLOAD
     document = forms.FileField(
-        label="PDF file",
-        help_text=f"One PDF of {MAX_DOCUMENT_BYTES // MEGABYTE} MB at most, for readers who "
-        "want to know more.",
-        error_messages={"required": "Choose a PDF file."},
+        label=_("PDF file"),
+        error_messages={"required": _("Choose a PDF file.")},
         widget=forms.FileInput(attrs={"accept": "application/pdf"}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["document"].widget.attrs.update(DOCUMENT_UPLOAD.widget_attrs())
+    def hint(self) -> str:
+        return gettext(
+            "One PDF of %(megabytes)d MB at most, for readers who want to know more."
+        ) % {"megabytes": MAX_DOCUMENT_BYTES // MEGABYTE}
 
 
 # --- Helpers ---------------------------------------------------------------------------
@@ -329,9 +400,9 @@ def _project_page(
     room = _room(project)
     forms_shown = {
         "form": ProjectForm.of(project),
-        "logo_form": LogoForm(),
-        "images_form": ImagesForm(room=room),
-        "document_form": DocumentForm(),
+        "logo_form": LogoForm(with_text=True),
+        "images_form": ImagesForm(room=room, with_text=True),
+        "document_form": DocumentForm(with_text=True),
         **bound_forms,
     }
     return render(
@@ -382,34 +453,160 @@ def my_projects(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
+@upload_limits(DRAFT_UPLOAD)
 @_writing_needs_confirmed_email
 @require_http_methods(["GET", "POST"])
 def my_project(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     project = _own_project(request, year, pk)
     if request.method == "GET":
         return _project_page(request, project)
-    form = ProjectForm(request.POST)
-    if not form.is_valid():
-        return _project_page(request, project, form=form)
     try:
-        project_update(
-            project=project, by=request.user, data=form.project_data(), sdgs=form.sdg_numbers()
+        return _save_draft(request, project)
+    except DomainError as refusal:  # one that concerns no field: closed, submitted
+        return _refused(request, project, refusal)
+
+
+class _Saving:
+    """What one post of the draft's page saved, and the refusals of what it did not,
+    each on the form of its field."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.request = request
+        self.done: list[str] = []
+
+    def attempt(self, change: Callable[[], object], form: forms.Form, done: str) -> bool:
+        try:
+            change()
+        except DomainError as refusal:
+            if not refusal.errors:
+                raise
+            _refusal_onto(form, refusal)
+            return False
+        self.done.append(done)
+        return True
+
+    def tell(self) -> None:
+        for done in self.done:
+            messages.success(self.request, done)
+
+
+def _save_draft(request: HttpRequest, project: Project) -> HttpResponse:
+    """The draft's text and the files chosen with it come in one post: each part that
+    is valid is saved, and when any part is refused the page comes back with everything
+    typed still in its fields and each problem on its field (a file must be chosen
+    again: browsers keep no file across pages)."""
+    user = request.user
+    form = ProjectForm(request.POST)
+    file_forms = {
+        "logo_form": LogoForm(request.POST, request.FILES, with_text=True),
+        "images_form": ImagesForm(request.POST, request.FILES, room=_room(project), with_text=True),
+        "document_form": DocumentForm(request.POST, request.FILES, with_text=True),
+    }
+    saving = _Saving(request)
+    if form.is_valid():
+        saving.attempt(
+            lambda: project_update(
+                project=project, by=user, data=form.project_data(), sdgs=form.sdg_numbers()
+            ),
+            form,
+            gettext("Your draft is saved."),
         )
-    except DomainError as refusal:
-        return _refused(request, project, refusal, form=form)
-    if request.POST.get("action") != "submit":
-        messages.success(request, "Your draft is saved.")
+    if request.POST.get("remove_image"):
+        image_id = _image_id(request.POST["remove_image"])
+        saving.attempt(
+            lambda: project_image_remove(project=project, by=user, image_id=image_id),
+            form,
+            gettext("The image is removed."),
+        )
+    if request.POST.get("remove_document"):
+        saving.attempt(
+            lambda: project_document_set(project=project, by=user, upload=None),
+            form,
+            gettext("The PDF document is removed."),
+        )
+    logo, images, document = (each.chosen for each in file_forms.values())
+    if logo:
+        saving.attempt(
+            lambda: project_logo_set(project=project, by=user, upload=logo),
+            file_forms["logo_form"],
+            gettext("The logo is saved."),
+        )
+    if images:
+        saving.attempt(
+            lambda: project_images_add(project=project, by=user, uploads=images),
+            file_forms["images_form"],
+            _images_added(len(images)),
+        )
+    if document:
+        saving.attempt(
+            lambda: project_document_set(project=project, by=user, upload=document),
+            file_forms["document_form"],
+            gettext("The PDF document is saved."),
+        )
+    submitting = request.POST.get("action") == "submit"
+    refused = {name: each for name, each in file_forms.items() if each.errors}
+    if form.errors or refused:
+        return _save_refused(request, project, saving, form, refused, submitting=submitting)
+    saving.tell()
+    if not submitting:
         return _back_to_project(request, project)
     try:
-        project_submit(project=project, by=request.user)
+        project_submit(project=project, by=user)
     except DomainError as refusal:
-        messages.info(request, "Your changes are saved, but the project is still a draft.")
+        messages.info(request, gettext("Your changes are saved, but the project is still a draft."))
         return _refused(request, project, refusal, form=form)
     messages.success(
         request,
-        "Your project is submitted. The secretariat will review it; this page shows its progress.",
+        gettext(
+            "Your project is submitted. The secretariat will review it; this page shows "
+            "its progress."
+        ),
     )
     return _back_to_project(request, project)
+
+
+def _images_added(count: int) -> str:
+    return ngettext("%(count)d image added.", "%(count)d images added.", count) % {"count": count}
+
+
+def _image_id(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise Http404(gettext("There is no such image in this project.")) from None
+
+
+def _save_refused(
+    request: HttpRequest,
+    project: Project,
+    saving: _Saving,
+    form: "ProjectForm",
+    refused_files: dict[str, forms.Form],
+    *,
+    submitting: bool,
+) -> HttpResponse:
+    """The page again, with what was typed and every problem at once: the fields' own,
+    the files', and, when the person asked to submit, every submission rule the draft
+    fails with what was typed (a malformed field hides none of them)."""
+    saving.tell()
+    if form.errors:
+        messages.error(
+            request,
+            gettext(
+                "Your changes are not saved yet: correct what is marked below, then save "
+                "again. What you typed is still in the form."
+            ),
+        )
+    project = _own_project(request, project.edition.year, project.pk)
+    if submitting:
+        messages.info(request, gettext("The project is not submitted: it is still a draft."))
+        problems = submission_problems_with(
+            project, data=form.typed_data(), sdgs=form.typed_sdg_numbers()
+        )
+        unmarked = {field: texts for field, texts in problems.items() if field not in form.errors}
+        if unmarked:
+            _refusal_onto(form, SubmissionInvalid(errors=unmarked))
+    return _project_page(request, project, form=form, **refused_files)
 
 
 def _draft_action(action: Callable[..., HttpResponse]) -> View:
@@ -456,7 +653,7 @@ def my_project_logo(request: HttpRequest, project: Project) -> HttpResponse:
         lambda: project_logo_set(
             project=project, by=request.user, upload=form.cleaned_data["logo"]
         ),
-        done="The logo is saved.",
+        done=gettext("The logo is saved."),
         logo_form=form,
     )
 
@@ -472,7 +669,7 @@ def my_project_images(request: HttpRequest, project: Project) -> HttpResponse:
         request,
         project,
         lambda: project_images_add(project=project, by=request.user, uploads=uploads),
-        done=f"{len(uploads)} image{'s' * (len(uploads) != 1)} added.",
+        done=_images_added(len(uploads)),
         images_form=form,
     )
 
@@ -483,7 +680,7 @@ def my_project_image_remove(request: HttpRequest, project: Project, image_id: in
         request,
         project,
         lambda: project_image_remove(project=project, by=request.user, image_id=image_id),
-        done="The image is removed.",
+        done=gettext("The image is removed."),
     )
 
 
@@ -499,7 +696,7 @@ def my_project_document(request: HttpRequest, project: Project) -> HttpResponse:
         lambda: project_document_set(
             project=project, by=request.user, upload=form.cleaned_data["document"]
         ),
-        done="The PDF document is saved.",
+        done=gettext("The PDF document is saved."),
         document_form=form,
     )
 
@@ -510,7 +707,7 @@ def my_project_document_remove(request: HttpRequest, project: Project) -> HttpRe
         request,
         project,
         lambda: project_document_set(project=project, by=request.user, upload=None),
-        done="The PDF document is removed.",
+        done=gettext("The PDF document is removed."),
     )
 
 

@@ -232,3 +232,22 @@ def test_the_page_links_home_rather_than_to_another_sites_referer(page_owner, dr
 
     assert "elsewhere.example" not in response.content.decode()
     assert 'href="/"' in response.content.decode()
+
+
+def test_the_drafts_page_refuses_a_file_over_the_pdfs_limit_unread(
+    page_owner, draft, temporary_uploads
+):
+    # The page sends its files with its text: one request may carry a logo, images and
+    # a PDF, each checked again by its own rule once it has arrived.
+    body = MultipartStream("document", [11 * MEGABYTE])
+
+    response = page_owner.post(
+        f"/editions/2020/my-projects/{draft.pk}/",
+        content_type=f"multipart/form-data; boundary={BOUNDARY}",
+        **{"wsgi.input": body, "CONTENT_LENGTH": str(body.size)},
+    )
+
+    assert response.status_code == 413
+    assert "images may be 5 MB and the PDF 10 MB at most." in response.content.decode()
+    assert body.read_so_far < body.size
+    assert list(temporary_uploads.iterdir()) == []

@@ -366,6 +366,216 @@ def test_upload_without_a_file_says_so_on_the_field(owner, draft):
     assert field_errors(response) == {"images": ["Choose one or more image files."]}
 
 
+# Files and text sent together: nothing typed is lost
+
+
+def field_value(response, name: str) -> str:
+    """What the field ``name`` holds on the page (an input's value, a textarea's text)."""
+    [field] = find(page(response), None, name=name, id=f"id_{name}")
+    return attribute(field, "value") if field.name == "input" else text(field)
+
+
+def test_draft_page_sends_files_with_the_text(owner, draft):
+    response = owner.get(url("my-project", draft))
+
+    [form] = find(page(response), "form", id="project-form")
+    assert attribute(form, "enctype") == "multipart/form-data"
+    for name in ("logo", "images", "document"):
+        [file_input] = find(page(response), "input", type="file", name=name)
+        assert attribute(file_input, "form") == "project-form", name
+    for label in ("Upload the logo", "Add the images", "Upload the PDF"):
+        [button] = [b for b in find(page(response), "button") if text(b) == label]
+        assert attribute(button, "form") == "project-form", label
+
+
+def test_uploading_a_logo_saves_the_text_typed_beside_it(owner, draft, media):
+    typed = {**COMPLETE, "title": "Open classrooms, typed", "impact": "Typed before the upload."}
+
+    response = owner.post(
+        url("my-project", draft), {**typed, "logo": png("logo.png"), "action": "save"}, follow=True
+    )
+
+    assert shown(response, "Your draft is saved.")
+    assert shown(response, "The logo is saved.")
+    assert field_value(response, "title") == "Open classrooms, typed"
+    assert field_value(response, "impact") == "Typed before the upload."
+    draft.refresh_from_db()
+    assert (draft.title, draft.impact) == ("Open classrooms, typed", "Typed before the upload.")
+    assert draft.logo
+    assert len(stored_files(media)) == 1
+
+
+def test_images_and_pdf_are_saved_with_the_text(owner, draft):
+    pdf = SimpleUploadedFile("report.pdf", b"%PDF-1.4\n%%EOF\n")
+
+    response = owner.post(
+        url("my-project", draft),
+        {**COMPLETE, "images": [png(), png()], "document": pdf, "action": "save"},
+        follow=True,
+    )
+
+    assert shown(response, "2 images added.")
+    assert shown(response, "The PDF document is saved.")
+    assert len(find(page(response), "li", class_="image-list__item")) == 2
+    draft.refresh_from_db()
+    assert draft.document
+    assert draft.organisation_name == "Learning Commons"
+
+
+def test_a_refused_logo_keeps_the_text_typed_and_says_what_to_fix(owner, draft, media):
+    fake = SimpleUploadedFile("logo.png", b"<svg></svg>", content_type="image/png")
+    typed = {**COMPLETE, "partnerships": "Typed, then a wrong file chosen."}
+
+    response = owner.post(url("my-project", draft), {**typed, "logo": fake, "action": "save"})
+
+    assert response.status_code == 200
+    assert field_errors(response) == {"logo": ["logo.png is not a JPEG, PNG or WebP image."]}
+    assert "logo.png is not a JPEG, PNG or WebP image." in error_summary(response)
+    assert field_value(response, "partnerships") == "Typed, then a wrong file chosen."
+    assert shown(response, "Your draft is saved.")
+    draft.refresh_from_db()
+    assert draft.partnerships == "Typed, then a wrong file chosen.", "the valid text is kept"
+    assert not draft.logo
+    assert stored_files(media) == []
+
+
+def test_a_refused_field_keeps_everything_typed_and_saves_the_image(owner, draft):
+    typed = {**COMPLETE, "website": "not a web address", "outlook": "Typed, not yet saved."}
+
+    response = owner.post(url("my-project", draft), {**typed, "images": [png()], "action": "save"})
+
+    assert response.status_code == 200
+    assert field_errors(response) == {"website": ["Enter a valid URL."]}
+    assert field_value(response, "website") == "not a web address"
+    assert field_value(response, "outlook") == "Typed, not yet saved."
+    assert shown(response, "Your changes are not saved yet: correct what is marked below")
+    assert shown(response, "1 image added.")
+    draft.refresh_from_db()
+    assert draft.website == "https://example.org/", "nothing of the refused text is saved"
+    assert draft.images.count() == 1
+
+
+def test_removing_an_image_saves_the_text_typed(owner, draft):
+    first, second = project_images_add(project=draft, by=draft.submitted_by, uploads=[png(), png()])
+
+    response = owner.post(
+        url("my-project", draft),
+        {**COMPLETE, "title": "Typed then removed an image", "remove_image": first.pk},
+        follow=True,
+    )
+
+    assert shown(response, "The image is removed.")
+    assert shown(response, "Your draft is saved.")
+    assert list(draft.images.all()) == [second]
+    draft.refresh_from_db()
+    assert draft.title == "Typed then removed an image"
+
+
+def test_removing_the_pdf_saves_the_text_typed(owner, draft):
+    pdf = SimpleUploadedFile("report.pdf", b"%PDF-1.4\n%%EOF\n")
+    owner.post(url("my-project-document", draft), {"document": pdf})
+
+    response = owner.post(
+        url("my-project", draft),
+        {**COMPLETE, "title": "Typed then removed the PDF", "remove_document": "1"},
+        follow=True,
+    )
+
+    assert shown(response, "The PDF document is removed.")
+    draft.refresh_from_db()
+    assert not draft.document
+    assert draft.title == "Typed then removed the PDF"
+
+
+@pytest.mark.parametrize("image", ["not a number", "999999"])
+def test_removing_an_unknown_image_is_not_found(owner, draft, image):
+    response = owner.post(url("my-project", draft), {**COMPLETE, "remove_image": image})
+
+    assert response.status_code == 404
+
+
+def test_a_malformed_website_hides_none_of_the_submission_rules(owner, draft):
+    """The issue's case: a malformed website and twelve rules broken at once."""
+    response = owner.post(
+        url("my-project", draft),
+        {
+            "title": "Open data",
+            "website": "not a web address",
+            "short_description": words(20),
+            "stage": "in_development",
+            "action": "submit",
+        },
+    )
+
+    assert response.status_code == 200
+    errors = field_errors(response)
+    assert errors.pop("website") == ["Enter a valid URL."]
+    rules = {
+        **{
+            field: [REQUIRED]
+            for field in (
+                "organisation_name",
+                "stakeholder_type",
+                "country",
+                "region",
+                "linkage",
+                "impact",
+                "partnerships",
+                "challenges",
+                "outlook",
+            )
+        },
+        "short_description": ["The short description has 20 words: it needs 150 to 200."],
+        "stage": [
+            "Only projects that are operational or at the end of a major phase are eligible."
+        ],
+        "sdgs": ["Link the project to at least one Sustainable Development Goal."],
+    }
+    assert errors == rules
+    assert sum(len(texts) for texts in errors.values()) == 12
+    summary = error_summary(response)
+    assert "Website: Enter a valid URL." in summary
+    assert "The project cannot be submitted yet: each field says what it needs." in summary
+    for field, texts in rules.items():
+        assert texts[0] in summary, field
+    assert shown(response, "The project is not submitted: it is still a draft.")
+    assert "It has 20 words now." in text(page(response))
+    assert field_value(response, "website") == "not a web address"
+    draft.refresh_from_db()
+    assert draft.status == ProjectStatus.DRAFT
+    assert draft.organisation_name != "", "nothing of the refused text is saved"
+
+
+def test_a_field_error_alone_submits_nothing_and_says_so(owner, draft):
+    response = owner.post(
+        url("my-project", draft), {**COMPLETE, "website": "not a web address", "action": "submit"}
+    )
+
+    assert field_errors(response) == {"website": ["Enter a valid URL."]}
+    assert shown(response, "The project is not submitted: it is still a draft.")
+    draft.refresh_from_db()
+    assert draft.status == ProjectStatus.DRAFT
+
+
+def test_word_count_shows_the_count_and_the_limit_after_a_save(owner, draft):
+    response = owner.post(
+        url("my-project", draft),
+        {**COMPLETE, "short_description": words(210), "action": "save"},
+        follow=True,
+    )
+
+    [hint] = find(page(response), "div", id="id_short_description_helptext")
+    assert text(hint) == "What voters read: 150 to 200 words. It has 210 words now."
+    [count] = find(hint, "span", class_="word-count")
+    assert "word-count--outside" in attribute(count, "class")
+    [field] = find(page(response), "textarea", name="short_description")
+    assert (attribute(field, "data-min-words"), attribute(field, "data-max-words")) == (
+        "150",
+        "200",
+    )
+    assert "id_short_description_helptext" in attribute(field, "aria-describedby")
+
+
 # Who may do what
 
 
@@ -388,6 +598,8 @@ def test_anonymous_visitor_is_sent_to_log_in(client, draft, name):
     [
         ("my-project", {**COMPLETE, "action": "save"}),
         ("my-project", {**COMPLETE, "action": "submit"}),
+        ("my-project", {**COMPLETE, "action": "save", "logo": "file", "images": "file"}),
+        ("my-project", {**COMPLETE, "remove_document": "1"}),
         ("my-project-logo", {"logo": "file"}),
         ("my-project-images", {"images": "file"}),
         ("my-project-document", {"document": "file"}),
@@ -407,6 +619,21 @@ def test_another_persons_project_is_not_found(client, draft, name, data):
     draft.refresh_from_db()
     assert (draft.title, draft.status) == ("Open data", ProjectStatus.DRAFT)
     assert draft.logo
+
+
+def test_staff_cannot_change_a_submitters_draft_from_its_page(client, draft):
+    staff = UserFactory(is_staff=True, email_confirmed=True, mfa=True, roles=["Secretariat"])
+    client.force_login(staff)
+
+    response = client.post(
+        url("my-project", draft),
+        {**COMPLETE, "title": "Changed by staff", "logo": png(), "action": "save"},
+    )
+
+    assert response.status_code == 404
+    draft.refresh_from_db()
+    assert draft.title == "Open data"
+    assert not draft.logo
 
 
 def test_another_persons_image_cannot_be_removed(client, draft):
