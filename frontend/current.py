@@ -17,6 +17,7 @@ from awards.selectors import (
     edition_current,
     edition_get_or_404,
     edition_timeline_state,
+    results_are_public,
 )
 
 _REQUEST_ATTRIBUTE = "_frontend_current_edition"
@@ -38,6 +39,12 @@ class CurrentEdition:
         if self.edition is None:
             return None
         return edition_timeline_state(edition=self.edition, at=self.at)
+
+    @cached_property
+    def results_public(self) -> bool:
+        """Whether the current edition's results are published (no query: a field of the
+        edition), for the header's links to the results, the ceremony and the booklet."""
+        return self.edition is not None and results_are_public(edition=self.edition, at=self.at)
 
     def state_of(self, edition: Edition) -> TimelineState:
         """Where ``edition``'s timeline stands at this request's moment; the current

@@ -10,6 +10,7 @@ from awards.selectors import (
     TimelineState,
     categories_by_action_line,
     edition_timeline_state,
+    results_are_public,
 )
 from frontend.current import current_edition, edition_or_404
 
@@ -56,6 +57,7 @@ def _edition_page(request: HttpRequest, edition: Edition) -> HttpResponse:
             "state": state,
             "timeline": timeline_steps(edition=edition, state=state),
             "groups": categories_by_action_line(edition=edition),
+            "results_public": results_are_public(edition=edition, at=current.at),
         },
     )
 

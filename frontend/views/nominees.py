@@ -23,6 +23,7 @@ from awards.selectors import (
     nominee_get,
     nominees_in_voter_order,
     nominees_search,
+    results_are_public,
     voter_order_applies,
 )
 from frontend.current import current_edition, edition_or_404
@@ -100,6 +101,7 @@ def category(request: HttpRequest, year: int, number: int) -> HttpResponse:
             "page_obj": _page_of(ordered, request.GET.get("page")),
             "voter_order": voter_order_applies(edition=edition, voter=voter, at=at),
             "voting_open": voting_is_open(edition, at=at),
+            "outcome_public": results_are_public(edition=edition, at=at),
         },
     )
 
@@ -117,5 +119,6 @@ def nominee(request: HttpRequest, year: int, pk: int) -> HttpResponse:
             "edition": edition,
             "nominee": project,
             "voting_open": voting_is_open(edition, at=current_edition(request).at),
+            "outcome_public": results_are_public(edition=edition, at=current_edition(request).at),
         },
     )

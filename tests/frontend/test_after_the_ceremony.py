@@ -1,0 +1,104 @@
+"""After the ceremony the site leads to its outcome: the home page and the header link to
+the results, the ceremony and the booklet, and the nominees' cards and pages say who won.
+Before the publication none of it shows (the embargo)."""
+
+import pytest
+from django.urls import reverse
+
+from awards.services import results_publish
+from tests.frontend.html import attribute, find, page, text
+from tests.frontend.test_results_pages import YEAR, decide, winner_of
+
+pytestmark = pytest.mark.django_db
+
+HOME = reverse("frontend:home")
+RESULTS = reverse("frontend:results", args=[YEAR])
+CEREMONY = reverse("frontend:ceremony", args=[YEAR])
+BOOKLET = reverse("frontend:booklet", args=[YEAR])
+
+
+def nav_links(response) -> dict[str, str]:
+    [nav] = find(page(response), "nav", **{"aria-label": "Main"})
+    return {text(a): attribute(a, "href") for a in find(nav, "a")}
+
+
+def badges(response) -> list[str]:
+    return [
+        text(span)
+        for span in find(page(response), "span")
+        if (attribute(span, "class") or "").startswith("badge badge--")
+        and text(span) in ("Winner", "Champion")
+    ]
+
+
+@pytest.fixture
+def decided(admin_user):
+    return decide(admin_user)
+
+
+def test_during_the_ceremony_the_home_page_and_header_lead_to_it_and_nothing_of_the_outcome(
+    client, decided
+):
+    _, projects = decided
+
+    home = client.get(HOME)
+    gallery = client.get(reverse("frontend:category", args=[YEAR, 1]))
+    winner = client.get(reverse("frontend:nominee", args=[YEAR, winner_of(projects, 1).pk]))
+
+    assert nav_links(home)["Ceremony"] == CEREMONY
+    assert "Results" not in nav_links(home)
+    [panel] = find(page(home), "section", class_="outcome-panel")
+    assert [attribute(a, "href") for a in find(panel, "a")] == [CEREMONY]
+    assert RESULTS not in home.content.decode() and BOOKLET not in home.content.decode()
+    assert badges(gallery) == badges(winner) == []
+    assert "Nominee ·" in text(page(winner))
+
+
+def test_after_publication_home_and_header_lead_to_results_ceremony_and_booklet(
+    client, decided, admin_user
+):
+    edition, _ = decided
+    results_publish(edition=edition, by=admin_user)
+
+    home = client.get(HOME)
+
+    assert nav_links(home)["Results"] == RESULTS
+    assert nav_links(home)["Ceremony"] == CEREMONY
+    [panel] = find(page(home), "section", class_="outcome-panel")
+    assert text(find(panel, "h2")[0]) == "The results are published"
+    assert [(text(a), attribute(a, "href")) for a in find(panel, "a")] == [
+        ("Winners and Champions", RESULTS),
+        ("The ceremony", CEREMONY),
+        ("Success Stories booklet (PDF)", BOOKLET),
+    ]
+    for url in (RESULTS, CEREMONY):
+        assert client.get(url).status_code == 200
+
+
+def test_after_publication_cards_and_pages_show_winner_and_champion_badges(
+    client, decided, admin_user
+):
+    edition, projects = decided
+    results_publish(edition=edition, by=admin_user)
+    winner = winner_of(projects, 1)  # "second" in category 1
+    champion = projects[(1, "top")]
+    nominee = projects[(1, "third")]
+
+    gallery = client.get(reverse("frontend:category", args=[YEAR, 1]))
+    winner_page = client.get(reverse("frontend:nominee", args=[YEAR, winner.pk]))
+    champion_page = client.get(reverse("frontend:nominee", args=[YEAR, champion.pk]))
+    nominee_page = client.get(reverse("frontend:nominee", args=[YEAR, nominee.pk]))
+
+    by_card = {
+        text(find(card, "a")[0]): badges_of(card)
+        for card in find(page(gallery), "li", class_="nominee-card")
+    }
+    assert by_card == {winner.title: ["Winner"], champion.title: ["Champion"], nominee.title: []}
+    assert badges(winner_page) == ["Winner"]
+    assert "Winner ·" in text(page(winner_page))
+    assert badges(champion_page) == ["Champion"]
+    assert badges(nominee_page) == []
+
+
+def badges_of(card) -> list[str]:
+    return [text(span) for span in find(card, "span") if text(span) in ("Winner", "Champion")]
