@@ -5,6 +5,7 @@ address, and that holds nothing of a category not revealed yet."""
 import time
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -15,8 +16,15 @@ from awards.phases import Phase
 from awards.selectors import CEREMONY_FEED_SECONDS
 from awards.services import ceremony_reveal_next
 from tests.factories import CategoryFactory, EditionFactory, UserFactory
+from tests.frontend.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.frontend.html import find, page, text
-from tests.frontend.test_results_pages import YEAR, decide, outcome_absent, winner_of
+from tests.frontend.test_results_pages import (
+    YEAR,
+    _in_another_thread,
+    decide,
+    outcome_absent,
+    winner_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -265,3 +273,80 @@ def test_host_page_does_not_say_every_category_is_revealed_while_one_awaits_its_
         "Every category with a confirmed Winner is revealed; "
         "1 category still needs its Winner confirmed."
     ) in words
+
+
+# --- In a real browser ---------------------------------------------------------------
+
+
+def _session_cookie(user) -> dict:
+    """A signed-in session of ``user`` for the browser (made in a thread of its own:
+    Django refuses database access in Playwright's)."""
+    made = {}
+
+    def sign_in():
+        client = Client()
+        client.force_login(user)
+        made["cookie"] = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    _in_another_thread(sign_in)
+    return made["cookie"]
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_host_reveal_reaches_an_open_audience_page_after_the_feed_failed(live_server):
+    """The host presses "Reveal" on the host page; the audience page, whose feed failed
+    for a while, kept what it showed without a word, then shows and announces the reveal."""
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="the playwright package is not installed"
+    )
+    host = UserFactory(email_confirmed=True, is_staff=True, mfa=True, roles=["Secretariat"])
+    decide(host)
+    cookie = _session_cookie(host)
+    failed = []
+
+    def fail(route):
+        failed.append(route.request.url)
+        route.fulfill(status=503, body="")
+
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            audience = browser.new_context().new_page()
+            audience.set_default_timeout(15000)
+            audience.route("**/ceremony.json", fail)
+            audience.goto(f"{live_server.url}{CEREMONY}")
+            audience.evaluate("window.loadedOnce = true")
+            before = audience.locator("main").inner_text()
+            while len(failed) < 2:
+                audience.wait_for_timeout(250)
+            during = audience.locator("main").inner_text()
+            announced_during = audience.locator("[aria-live=polite]").inner_text()
+
+            hosting = browser.new_context()
+            hosting.add_cookies(
+                [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+            )
+            host_page = hosting.new_page()
+            host_page.goto(f"{live_server.url}{HOST}")
+            host_page.get_by_role("button", name="Reveal the next category").click()
+            host_page.locator(".messages", has_text="The Winner is").wait_for()
+            audience.unroute("**/ceremony.json")
+
+            audience.locator(".ceremony__winner", has_text="Project second 1").wait_for()
+            announced = audience.locator("[aria-live=polite]").inner_text()
+            after = audience.locator("main").inner_text()
+            reloaded = not audience.evaluate("window.loadedOnce === true")
+        finally:
+            browser.close()
+
+    assert "No category has been revealed yet." in before
+    assert during == before
+    assert announced_during == ""
+    assert not reloaded
+    assert announced == (
+        "Just revealed: category 1, Theme 1. The Winner is Project second 1, Organisation second 1."
+    )
+    assert "1 category still to reveal" in after
+    assert "No category has been revealed yet." not in after
+    assert "Project top 2" not in after

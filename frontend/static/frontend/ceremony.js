@@ -15,7 +15,7 @@
   var latest = root.querySelector("[data-ceremony-latest]");
   var shown = list.children.length;
   var EVERY = 1000; // ms between two questions while the feed answers
-  var LONGEST = 30000; // ms: the longest wait after failures
+  var LONGEST = 8000; // ms: the longest wait after failures, so that a reveal is not missed long
   var failures = 0;
 
   function span(className, text) {
