@@ -154,6 +154,25 @@ async def viewer(number: int, room: Room) -> None:
         await asyncio.sleep(delay + random.random() * JITTER)
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user and system) used so far by gunicorn's master and workers."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [pid]
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            pids += [int(child) for child in (task / "children").read_text().split()]
+    except OSError:
+        pass
+    used = 0.0
+    for each in pids:
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        used += (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
 def reveal_next() -> float:
     """Reveal the next category as the host does; when it is committed."""
     from accounts.models import User
@@ -231,7 +250,13 @@ def main() -> None:
     server = start_server(args.workers, env)
     try:
         say(f"{args.viewers} viewers from 127.0.0.1, {args.workers} sync workers")
+        cpu_before, own_before = server_cpu(server.pid), time.process_time()
+        wall_before = time.monotonic()
         figures = asyncio.run(main_async(args))
+        figures["seconds"] = time.monotonic() - wall_before
+        figures["gunicorn_cpu_s"] = server_cpu(server.pid) - cpu_before
+        figures["benchmark_cpu_s"] = time.process_time() - own_before
+        figures["load_average"] = os.getloadavg()
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -252,6 +277,13 @@ def main() -> None:
     say(
         f"answers: {total}, 200: {statuses[200]}, 304: {statuses[304]}, "
         f"429: {statuses[429]}, 5xx: {server_errors}, no answer: {statuses[0]}"
+    )
+    rate = total / figures["seconds"]
+    say(
+        f"{rate:.0f} answers/s over {figures['seconds']:.0f} s; CPU ms per answer: "
+        f"gunicorn {figures['gunicorn_cpu_s'] / total * 1000:.2f}, "
+        f"the viewers (this process) {figures['benchmark_cpu_s'] / total * 1000:.2f}; "
+        f"load average at the end {figures['load_average'][0]:.1f} on {os.cpu_count()} cores"
     )
     (OUT / "ceremony_viewers.json").write_text(json.dumps(figures, indent=2))
 
