@@ -31,8 +31,7 @@ from awards.selectors import (
     action_line_list,
     category_get,
     category_list,
-    ceremony_remaining,
-    ceremony_revealed,
+    ceremony_public,
     edition_get_or_404,
     edition_list,
     edition_project_statistics,
@@ -394,24 +393,4 @@ class Ceremony(APIView):
 
     def get(self, request, year: int):
         edition = edition_get_or_404(year=year)
-        revealed = ceremony_revealed(edition=edition)
-        return Response(
-            CeremonySerializer(
-                {
-                    "revealed": [
-                        {
-                            "number": category.number,
-                            "title": category.title,
-                            "revealed_at": category.revealed_at,
-                            "winner": {
-                                "id": winner.pk,
-                                "title": winner.title,
-                                "organisation_name": winner.organisation_name,
-                            },
-                        }
-                        for category, winner in revealed
-                    ],
-                    "remaining": ceremony_remaining(edition=edition),
-                }
-            ).data
-        )
+        return Response(CeremonySerializer(ceremony_public(edition=edition)).data)

@@ -62,10 +62,14 @@ from awards.selectors.projects import (
     voter_order_applies,
 )
 from awards.selectors.results import (
+    CEREMONY_FEED_SECONDS,
     CategoryResult,
     EditionResults,
     ResultEntry,
     category_is_revealed,
+    ceremony_feed,
+    ceremony_feed_forget,
+    ceremony_public,
     ceremony_remaining,
     ceremony_revealed,
     ceremony_to_reveal,
@@ -79,6 +83,7 @@ from awards.selectors.results import (
 )
 
 __all__ = [
+    "CEREMONY_FEED_SECONDS",
     "ActionLineGroup",
     "CategoryResult",
     "CategoryStatistics",
@@ -94,6 +99,9 @@ __all__ = [
     "category_is_revealed",
     "category_list",
     "category_numbers",
+    "ceremony_feed",
+    "ceremony_feed_forget",
+    "ceremony_public",
     "ceremony_remaining",
     "ceremony_revealed",
     "ceremony_to_reveal",

@@ -4,6 +4,7 @@ recorded results and the ceremony's reveal."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from awards.models import (
@@ -16,6 +17,7 @@ from awards.models import (
     ProjectStatus,
     Standing,
 )
+from awards.selectors.editions import edition_get
 
 # --- The embargo ---------------------------------------------------------------------
 #
@@ -234,3 +236,57 @@ def ceremony_to_reveal(*, edition: Edition) -> QuerySet[Category]:
         .distinct()
         .order_by("number")
     )
+
+
+# --- The audience's feed -----------------------------------------------------------
+#
+# Every viewer of the ceremony asks the same question once a second: one answer per
+# edition is kept in the cache for that long, so that any number of viewers cost the
+# database one read a second, and a reveal forgets it once committed.
+
+CEREMONY_FEED_SECONDS = 1
+
+
+def _ceremony_feed_key(year: int) -> str:
+    return f"ceremony-feed:{year}"
+
+
+def ceremony_public(*, edition: Edition) -> dict:
+    """What the ceremony's audience may know of the reveal, as plain data (the shape of
+    the ceremony endpoint): the categories revealed so far with their Winners, and how
+    many are still to reveal; nothing of a category not revealed yet."""
+    return {
+        "revealed": [
+            {
+                "number": category.number,
+                "title": category.title,
+                "revealed_at": category.revealed_at,
+                "winner": {
+                    "id": winner.pk,
+                    "title": winner.title,
+                    "organisation_name": winner.organisation_name,
+                },
+            }
+            for category, winner in ceremony_revealed(edition=edition)
+        ],
+        "remaining": ceremony_remaining(edition=edition),
+    }
+
+
+def ceremony_feed(*, year: int) -> dict | None:
+    """``ceremony_public`` of edition ``year``, shared by all its viewers: at most
+    ``CEREMONY_FEED_SECONDS`` old. None if there is no such edition."""
+    key = _ceremony_feed_key(year)
+    feed = cache.get(key)
+    if feed is None:
+        edition = edition_get(year=year)
+        if edition is None:
+            return None
+        feed = ceremony_public(edition=edition)
+        cache.set(key, feed, CEREMONY_FEED_SECONDS)
+    return feed
+
+
+def ceremony_feed_forget(*, year: int) -> None:
+    """Drop the kept answer of edition ``year``: its next viewer reads the reveal."""
+    cache.delete(_ceremony_feed_key(year))

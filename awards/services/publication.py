@@ -2,6 +2,7 @@
 order; the results stay under embargo until the secretariat publishes them."""
 
 from datetime import datetime
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.permissions import require_secretariat
 from awards.models import Category, Edition, ProjectStatus
-from awards.selectors import ceremony_to_reveal
+from awards.selectors import ceremony_feed_forget, ceremony_to_reveal
 from config.celery import task_queue_after_commit
 from config.errors import Conflict, NotFound
 
@@ -66,6 +67,8 @@ def ceremony_reveal_next(*, edition: Edition, by: User, at: datetime | None = No
     if not Category.objects.filter(pk=category.pk, revealed_at__isnull=True).update(revealed_at=at):
         raise NothingToReveal()
     category.revealed_at = at
+    # The audience's shared answer, once the reveal is there for its next reader.
+    transaction.on_commit(partial(ceremony_feed_forget, year=edition.year))
     return category
 
 

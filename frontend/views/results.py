@@ -7,19 +7,27 @@ what happened. Shares and bar widths are presentation only.
 """
 
 import csv
+import hashlib
+import json
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
+from django.utils.http import parse_etags
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.decorators import secretariat_required
 from awards.models import Edition
 from awards.selectors import (
+    CEREMONY_FEED_SECONDS,
     CategoryResult,
     ResultEntry,
+    ceremony_feed,
     ceremony_remaining,
     ceremony_revealed,
     ceremony_to_reveal,
@@ -144,6 +152,32 @@ def ceremony(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
+@require_safe
+def ceremony_feed_json(request: HttpRequest, year: int) -> HttpResponse:
+    """What the audience page's script follows: the ceremony endpoint's answer, the same
+    for every viewer, so kept and served from the cache (``ceremony_feed``) and cacheable
+    by browsers and proxies for as long. A page of the site, not of the API: the API's
+    throttle per address would refuse a room of viewers behind one address."""
+    feed = ceremony_feed(year=year)
+    if feed is None:
+        return JsonResponse(
+            {
+                "detail": _("There is no WSIS Prizes edition for %(year)s.") % {"year": year},
+                "code": "not_found",
+            },
+            status=404,
+        )
+    body = json.dumps(feed, cls=DjangoJSONEncoder, separators=(",", ":")).encode()
+    etag = f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=CEREMONY_FEED_SECONDS)
+    return response
+
+
 def _reveal(request: HttpRequest, edition: Edition) -> None:
     try:
         category = ceremony_reveal_next(edition=edition, by=request.user)
@@ -192,6 +226,7 @@ def ceremony_host(request: HttpRequest, year: int) -> HttpResponse:
             "revealed": ceremony_revealed(edition=edition),
             "next_category": to_reveal[0] if to_reveal else None,
             "remaining": len(to_reveal),
+            "audience_remaining": ceremony_remaining(edition=edition),
             "published": results_are_public(edition=edition),
         },
     )

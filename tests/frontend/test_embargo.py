@@ -31,6 +31,7 @@ def public_answers(client, projects) -> dict[str, tuple[int, str]]:
         "/editions/2020/results/",
         "/editions/2020/results.csv",
         "/editions/2020/ceremony/",
+        "/editions/2020/ceremony.json",
         "/editions/2020/success-stories.pdf",
         "/api/v1/editions/2020/nominees/",
         f"/api/v1/editions/2020/nominees/{winner.pk}/",
@@ -64,6 +65,7 @@ def test_before_publication_nothing_public_tells_the_outcome(client, decided):
     for path in (
         "/editions/2020/results/",
         "/editions/2020/ceremony/",
+        "/editions/2020/ceremony.json",
         "/api/v1/editions/2020/ceremony/",
     ):
         for title in shortlisted:

@@ -258,6 +258,7 @@ PUBLIC_PATHS = [
     f"/editions/{YEAR}/results/",
     f"/editions/{YEAR}/results.csv",
     f"/editions/{YEAR}/ceremony/",
+    f"/editions/{YEAR}/ceremony.json",
     f"/editions/{YEAR}/success-stories.pdf",
     "/api/v1/editions/",
     f"/api/v1/editions/{YEAR}/",
@@ -394,6 +395,7 @@ def winner_shown(seen: dict[str, str], contest: Contest, number: int, step: Step
         )
     else:
         assert f'"title":"{winner.title}"' in seen[f"public /api/v1/editions/{YEAR}/ceremony/"]
+        assert f'"title":"{winner.title}"' in seen[f"public /editions/{YEAR}/ceremony.json"]
 
 
 @pytest.mark.parametrize("name", list(STEPS))

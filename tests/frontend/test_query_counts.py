@@ -58,10 +58,19 @@ def test_ceremony_pages_query_count(
 
     with django_assert_num_queries(3):
         audience = client.get(reverse("frontend:ceremony", args=[edition.year]))
-    with django_assert_num_queries(8):
+    # One more than before the host page said how many categories the audience still
+    # waits for (ceremony_remaining), so as not to say "every category is revealed" early.
+    with django_assert_num_queries(9):
         host = secretariat.get(reverse("frontend:ceremony-host", args=[edition.year]))
+    feed_url = reverse("frontend:ceremony-feed", args=[edition.year])
+    with django_assert_num_queries(3):
+        feed = client.get(feed_url)
+    # Every later viewer, until the kept answer expires, costs the database nothing.
+    with django_assert_num_queries(0):
+        again = Client().get(feed_url)
 
-    assert audience.status_code == host.status_code == 200
+    assert audience.status_code == host.status_code == feed.status_code == 200
+    assert len(feed.json()["revealed"]) == len(again.json()["revealed"]) == categories
 
 
 @pytest.mark.parametrize("categories, nominees, champions", SIZES)

@@ -1,5 +1,9 @@
-// Follows the reveal: asks the ceremony endpoint every second and redraws the list.
-// It only ever holds what that endpoint returns, which is what has been revealed.
+// Follows the reveal: asks the ceremony feed about every second and redraws the list.
+// It only ever holds what that feed returns, which is what has been revealed.
+// The feed is one answer shared by every viewer, kept a second by the server and
+// revalidated here by its ETag (an unchanged answer comes back as an empty 304).
+// When the feed cannot be reached the page keeps what it shows and asks again later,
+// waiting longer after each failure, without a word to the audience.
 // Its words come from the translation catalogue loaded before it (gettext, ngettext).
 (function () {
   "use strict";
@@ -10,12 +14,26 @@
   var remaining = root.querySelector("[data-ceremony-remaining]");
   var latest = root.querySelector("[data-ceremony-latest]");
   var shown = list.children.length;
+  var EVERY = 1000; // ms between two questions while the feed answers
+  var LONGEST = 8000; // ms: the longest wait after failures, so that a reveal is not missed long
+  var failures = 0;
 
   function span(className, text) {
     var element = document.createElement("span");
     element.className = className;
     element.textContent = text;
     return element;
+  }
+
+  function state(revealed, left) {
+    if (left) {
+      return interpolate(
+        ngettext("%(count)s category still to reveal", "%(count)s categories still to reveal", left),
+        {count: left},
+        true
+      );
+    }
+    return revealed ? gettext("Every category is revealed") : gettext("The ceremony has not started yet.");
   }
 
   function render(body) {
@@ -48,29 +66,33 @@
       }
       shown = revealed.length;
     }
-    empty.hidden = revealed.length > 0;
-    var left = body.remaining;
-    remaining.textContent = left
-      ? interpolate(
-        ngettext("%(count)s category still to reveal", "%(count)s categories still to reveal", left),
-        {count: left},
-        true
-      )
-      : gettext("Every category is revealed");
+    var left = body.remaining || 0;
+    empty.hidden = revealed.length > 0 || !left;
+    var text = state(revealed.length, left);
+    if (remaining.textContent !== text) remaining.textContent = text;
     return revealed.length > 0 && left === 0;
   }
 
+  // A little randomness, so that a room of viewers opened at once does not ask in step.
+  function later(delay) {
+    window.setTimeout(poll, delay + Math.random() * 200);
+  }
+
   function poll() {
-    fetch(root.dataset.source, {headers: {"Accept": "application/json"}, cache: "no-store"})
+    fetch(root.dataset.source, {headers: {"Accept": "application/json"}, cache: "no-cache"})
       .then(function (response) {
         if (!response.ok) throw new Error(response.status);
         return response.json();
       })
       .then(function (body) {
-        if (!render(body)) window.setTimeout(poll, 1000);
+        failures = 0;
+        if (!render(body)) later(EVERY);
       })
-      .catch(function () { window.setTimeout(poll, 2000); });
+      .catch(function () {
+        failures += 1;
+        later(Math.min(EVERY * Math.pow(2, failures), LONGEST));
+      });
   }
 
-  window.setTimeout(poll, 1000);
+  later(EVERY);
 })();
