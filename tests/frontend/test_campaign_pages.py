@@ -394,3 +394,10 @@ def test_no_poster_under_another_editions_year_or_an_unknown_id(client, nominee,
         client.get(f"/editions/{YEAR}/my-projects/{nominee.pk + 1000}/vote-for-us.pdf").status_code
         == 404
     )
+
+
+def test_share_link_and_qr_code_read_one_row_each(client, nominee, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert client.get(share_path(nominee)).status_code == 302
+    with django_assert_num_queries(1):
+        assert client.get(qr_path(nominee)).status_code == 200
