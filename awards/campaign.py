@@ -54,7 +54,7 @@ def share_qr_png(url: str) -> bytes:
     return buffer.getvalue()
 
 
-def _qr_drawing(url: str, size: float) -> Drawing:
+def share_qr_drawing(url: str, size: float) -> Drawing:
     """The QR code as vector squares, sharp at any print size."""
     rows = list(share_qr(url).matrix_iter(scale=1, border=4))
     module = size / len(rows)
@@ -161,7 +161,7 @@ def campaign_poster_story(project: Project, *, share_url: str) -> list:
         Paragraph(escape(gettext("Vote for us!")), styles["call"]),
         Paragraph(escape(_voting_dates(project)), styles["body"]),
         Spacer(1, 12),
-        _qr_drawing(share_url, QR_SIZE),
+        share_qr_drawing(share_url, QR_SIZE),
         Spacer(1, 8),
         Paragraph(escape(gettext("Scan the code or go to")), styles["body"]),
         Paragraph(escape(share_url), styles["link"]),

@@ -3,12 +3,20 @@
 import io
 
 import pytest
+import zxingcpp
 from django.core.files.base import ContentFile
 from PIL import Image
 from pypdf import PdfReader
+from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from awards.campaign import MARGIN, PAGE_HEIGHT, PAGE_WIDTH, campaign_poster_pdf
+from awards.campaign import (
+    MARGIN,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    campaign_poster_pdf,
+    share_qr_drawing,
+)
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +120,20 @@ def test_a_logo_whose_file_is_gone_leaves_the_poster_without_it():
     project.logo.storage.delete(project.logo.name)
 
     assert campaign_poster_pdf(project, share_url=SHARE_URL).startswith(b"%PDF")
+
+
+def test_the_posters_qr_code_scans_as_the_share_link():
+    size = 210.0
+    drawing = share_qr_drawing(SHARE_URL, size)
+    squares = [shape for shape in drawing.contents if shape.fillColor == colors.black]
+    modules = round(size / squares[0].width)
+    # The drawn squares, painted on an image of one pixel per module, scaled up.
+    image = Image.new("L", (modules, modules), 255)
+    for square in squares:
+        column = round(square.x / square.width)
+        row = modules - 1 - round(square.y / square.height)
+        image.putpixel((column, row), 0)
+
+    [code] = zxingcpp.read_barcodes(image.resize((modules * 8, modules * 8), Image.NEAREST))
+
+    assert code.text == SHARE_URL
