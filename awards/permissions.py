@@ -11,6 +11,7 @@ voting's rules are ``voting.permissions``.
 | change a project: its owner, a draft, submission open | ``may_edit_project``        |
 | see a project's files                           | ``can_see_project_files``        |
 | download a project's certificates               | ``can_download_certificates``    |
+| download a nominee's "Vote for us" poster       | ``can_download_campaign_poster`` |
 | accept or reject submissions                    | ``nomination_is_open``           |
 | score a Champion                                | ``juror_may_score``              |
 | declare a conflict of interest                  | ``juror_may_declare_conflict``   |
@@ -163,3 +164,10 @@ def score_counts(score: Score, *, declared_conflict: bool) -> bool:
     return score.is_submitted and not juror_is_conflicted(
         score.juror, score.project, declared=declared_conflict
     )
+
+
+def can_download_campaign_poster(user: AnyUser, project: Project) -> bool:
+    """A public nominee's "Vote for us" poster: its submitter and the secretariat."""
+    if project.status not in PUBLIC_STATUSES:
+        return False
+    return is_project_owner(user, project) or can_act_as_secretariat(user)

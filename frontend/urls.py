@@ -16,6 +16,8 @@ urlpatterns = [
     path("media/<path:name>", media.project_file, name="media"),
     # The words of the site's scripts, in the visitor's language (gettext in JavaScript).
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    # Before the results: their certificates take any name ending in .pdf there.
+    path("", include("frontend.urls_campaign")),
     path("", include("frontend.urls_submitter")),
     path("", include("frontend.urls_secretariat")),
     path("", include("frontend.urls_voting")),

@@ -57,6 +57,16 @@ def nominee_get(*, edition: Edition, pk: int) -> Project | None:
     return nominee_list(edition=edition).filter(pk=pk).first()
 
 
+def nominee_get_any_edition(*, pk: int) -> Project | None:
+    """A public nominee of whichever edition, with its edition and category: what a
+    share link names, which outlives the address of the edition's pages."""
+    return (
+        Project.objects.filter(pk=pk, status__in=PUBLIC_STATUSES)
+        .select_related("edition", "category__action_line")
+        .first()
+    )
+
+
 def nominee_cards(*, edition: Edition, category: Category | None = None) -> QuerySet[Project]:
     """The nominees (of one category, if given) as lists and cards show them: with
     their category, without the SDGs and images that only a nominee's page shows."""

@@ -290,6 +290,8 @@ def project_paths(project: Project) -> list[str]:
         record,
         f"{mine}certificate.pdf",
         f"{mine}champion_letter.pdf",
+        f"{mine}vote-for-us.pdf",
+        f"/n/{project.pk}/",
         f"PATCH {record}",
         f"POST {record}submit/",
         f"DELETE {record}",
@@ -334,6 +336,7 @@ def as_twin(text: str, contest: Contest, side: str) -> str:
         for context in (
             rf"(?<=/my-projects/){pk}(?=/)",
             rf"(?<=/nominees/){pk}(?=/)",
+            rf"(?<=/n/){pk}(?=/)",
             rf'(?<="id":){pk}\b',
             rf'(?<="id": ){pk}\b',
             rf"(?<=prizes-{YEAR}-){pk}(?=-)",
