@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from accounts.models import StakeholderType
@@ -35,6 +36,25 @@ class _ProjectFilter(django_filters.FilterSet):
 
 class NomineeFilter(_ProjectFilter):
     pass
+
+
+# Longer than any title or name worth typing; a longer query is refused, not searched.
+SEARCH_MAX_LENGTH = 200
+
+
+class NomineeSearchFilter(django_filters.FilterSet):
+    """The search of an edition's nominees across all its categories: one box."""
+
+    q = django_filters.CharFilter(
+        method="search_text",
+        label=_("Search the nominees"),
+        help_text=_("Words from the title, the organisation or the description."),
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.SearchInput,
+    )
+
+    def search_text(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+        return nominees_search(queryset, value)
 
 
 class SubmissionFilter(_ProjectFilter):

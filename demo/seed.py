@@ -19,7 +19,7 @@ import random
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from allauth.account.models import EmailAddress
@@ -837,8 +837,15 @@ def _accounts_ensure() -> tuple[list[DemoAccount], dict[Region, User], User]:
 # --- Edition and projects ----------------------------------------------------------
 
 
+def _whole_hour(moment: datetime) -> datetime:
+    """The start of the UTC hour of ``moment``."""
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
 def _edition_ensure(*, current: Phase, now: datetime) -> Edition:
-    times = timeline_around(current=current, at=now)
+    # Halfway at the start of the hour rather than now: every phase then opens and
+    # closes on a whole hour (UTC), as a real timeline does, not at odd minutes.
+    times = timeline_around(current=current, at=_whole_hour(now))
     edition, _ = Edition.objects.get_or_create(
         year=DEMO_YEAR, defaults={"title": DEMO_TITLE, **times}
     )

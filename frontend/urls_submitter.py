@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from frontend.views import nominees, submitter
+from frontend.views import nominees, search, submitter
 
 MY_PROJECT = "editions/<int:year>/my-projects/<int:pk>/"
 
@@ -25,4 +25,5 @@ urlpatterns = [
     path(f"{MY_PROJECT}delete/", submitter.my_project_delete, name="my-project-delete"),
     path("editions/<int:year>/categories/<int:number>/", nominees.category, name="category"),
     path("editions/<int:year>/nominees/<int:pk>/", nominees.nominee, name="nominee"),
+    path("editions/<int:year>/search/", search.search, name="search"),
 ]

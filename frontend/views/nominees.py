@@ -11,10 +11,11 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django_countries import countries
 
-from awards.filters import NomineeFilter
+from awards.filters import SEARCH_MAX_LENGTH, NomineeFilter
 from awards.models import Project
 from awards.selectors import (
     category_get_or_404,
@@ -38,8 +39,9 @@ class GalleryFilter(NomineeFilter):
 
     search = django_filters.CharFilter(
         method="search_text",
-        label="Search",
-        help_text="Words from the title, the organisation or the description.",
+        label=_("Search"),
+        help_text=_("Words from the title, the organisation or the description."),
+        max_length=SEARCH_MAX_LENGTH,
         widget=forms.SearchInput,
     )
 

@@ -1,5 +1,6 @@
 import re
 from collections import Counter
+from datetime import UTC, datetime
 from io import StringIO
 from urllib.parse import urlsplit
 
@@ -22,7 +23,7 @@ from awards.models import (
     Score,
     Standing,
 )
-from awards.phases import Phase
+from awards.phases import PHASE_ORDER, Phase, closes_field, opens_field
 from awards.selectors import edition_current_phase
 from demo.seed import (
     COUNTRIES_BY_REGION,
@@ -32,6 +33,7 @@ from demo.seed import (
     JURY_EMAIL,
     SECRETARIAT_EMAIL,
     demo_catalogue,
+    demo_seed,
 )
 from tests.mfa import totp_code
 from voting.fraud import fraud_flags
@@ -114,6 +116,33 @@ def test_seed_demo_moves_the_timeline_of_an_existing_edition():
     seed("jury", nominees=1)
 
     assert edition_current_phase(edition=demo_edition()) == Phase.JURY
+
+
+def boundaries(edition: Edition) -> list[datetime]:
+    fields = [f(phase) for phase in PHASE_ORDER for f in (opens_field, closes_field)]
+    return [getattr(edition, field) for field in fields]
+
+
+@pytest.mark.parametrize("option", ["voting", "champions", "ceremony"])
+def test_seed_demo_puts_every_phase_boundary_on_a_whole_hour(option):
+    seed(option, nominees=1)
+
+    for moment in boundaries(demo_edition()):
+        assert moment.astimezone(UTC).strftime("%M:%S.%f") == "00:00.000000", moment
+
+
+def test_seed_demo_rounds_to_the_utc_hour_from_any_zone():
+    # 14:37 in India (UTC+05:30) is 09:07 UTC: the timeline is halfway at 09:00 UTC.
+    now = datetime.fromisoformat("2020-07-30T14:37:12.5+05:30")
+
+    demo_seed(phase="voting", nominees_per_category=1, now=now)
+
+    edition = demo_edition()
+    assert edition_current_phase(edition=edition, at=now) == Phase.VOTING
+    assert edition.voting_opens_at == datetime(2020, 7, 7, 21, 0, tzinfo=UTC)
+    assert edition.voting_closes_at == datetime(2020, 8, 21, 21, 0, tzinfo=UTC)
+    for moment in boundaries(edition):
+        assert moment.astimezone(UTC).strftime("%M:%S.%f") == "00:00.000000", moment
 
 
 def test_seed_demo_in_submission_has_only_drafts_and_submitted_projects():

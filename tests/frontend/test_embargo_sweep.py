@@ -254,6 +254,8 @@ PUBLIC_PATHS = [
     "/",
     f"/editions/{YEAR}/",
     *(f"/editions/{YEAR}/categories/{n}/" for n in (1, 2, SIBLINGS)),
+    *(f"/editions/{YEAR}/search/?q={theme}" for theme in THEMES.values()),
+    f"/editions/{YEAR}/search/?q=people",
     f"/editions/{YEAR}/standings/",
     f"/editions/{YEAR}/results/",
     f"/editions/{YEAR}/results.csv",

@@ -206,6 +206,25 @@ def test_gallery_bad_filter_value_is_explained_not_an_error(client, category):
     assert len(cards(response)) == 1
 
 
+@pytest.mark.parametrize(
+    "search, error",
+    [
+        ("a" * 201, "Ensure this value has at most 200 characters (it has 201)."),
+        ("solar\x00", "Null characters are not allowed."),
+    ],
+)
+def test_gallery_search_that_cannot_be_searched_is_explained_not_an_error(
+    client, category, search, error
+):
+    ProjectFactory(category=category)
+
+    response = client.get(gallery_url(), {"search": search})
+
+    assert response.status_code == 200
+    assert error in text(find(page(response), class_="error-summary")[0])
+    assert len(cards(response)) == 1
+
+
 def test_gallery_pages_by_24_and_keeps_the_filters(client, category):
     for number in range(26):
         ProjectFactory(category=category, title=f"Nominee {number:02}")
