@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from django_countries import countries
 
 from awards.filters import SEARCH_MAX_LENGTH, NomineeFilter
-from awards.models import Project
+from awards.models import Project, ProjectStatus
 from awards.selectors import (
     category_get_or_404,
     nominee_cards,
@@ -44,6 +44,16 @@ class GalleryFilter(NomineeFilter):
         max_length=SEARCH_MAX_LENGTH,
         widget=forms.SearchInput,
     )
+    # Once the results are published: the category's Winner, or its Champions.
+    outcome = django_filters.ChoiceFilter(
+        method="outcome_of",
+        label=_("Outcome"),
+        choices=[
+            ("champions", _("Champions (the Winner among them)")),
+            ("winner", _("Winner")),
+        ],
+        empty_label=_("All nominees"),
+    )
 
     def __init__(
         self,
@@ -51,9 +61,12 @@ class GalleryFilter(NomineeFilter):
         *,
         queryset: QuerySet[Project],
         countries_shown: list[tuple[str, str]],
+        outcome_public: bool = False,
     ) -> None:
         super().__init__(data, queryset=queryset)
         del self.filters["category"]
+        if not outcome_public:  # under embargo: not even a filter that would tell
+            del self.filters["outcome"]
         # Change the form's own fields, not the filters': a filter builds its field
         # once and may have done so already (the API schema reads the shared ones).
         fields = self.form.fields
@@ -70,6 +83,11 @@ class GalleryFilter(NomineeFilter):
 
     def search_text(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
         return nominees_search(queryset, value)
+
+    def outcome_of(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+        if value == "winner":
+            return queryset.filter(status=ProjectStatus.WINNER)
+        return queryset.filter(status__in=(ProjectStatus.CHAMPION, ProjectStatus.WINNER))
 
 
 def _countries_of(nominees: QuerySet[Project]) -> list[tuple[str, str]]:
@@ -88,9 +106,15 @@ def category(request: HttpRequest, year: int, number: int) -> HttpResponse:
     edition = edition_or_404(request, year)
     category = category_get_or_404(edition=edition, number=number)
     nominees = nominee_cards(edition=edition, category=category)
-    filters = GalleryFilter(request.GET, queryset=nominees, countries_shown=_countries_of(nominees))
-    voter = request.user if request.user.is_authenticated else None
     at = current_edition(request).at
+    outcome_public = results_are_public(edition=edition, at=at)
+    filters = GalleryFilter(
+        request.GET,
+        queryset=nominees,
+        countries_shown=_countries_of(nominees),
+        outcome_public=outcome_public,
+    )
+    voter = request.user if request.user.is_authenticated else None
     ordered = nominees_in_voter_order(filters.qs, edition=edition, voter=voter, at=at)
     return render(
         request,
@@ -103,7 +127,7 @@ def category(request: HttpRequest, year: int, number: int) -> HttpResponse:
             "page_obj": _page_of(ordered, request.GET.get("page")),
             "voter_order": voter_order_applies(edition=edition, voter=voter, at=at),
             "voting_open": voting_is_open(edition, at=at),
-            "outcome_public": results_are_public(edition=edition, at=at),
+            "outcome_public": outcome_public,
         },
     )
 

@@ -102,3 +102,44 @@ def test_after_publication_cards_and_pages_show_winner_and_champion_badges(
 
 def badges_of(card) -> list[str]:
     return [text(span) for span in find(card, "span") if text(span) in ("Winner", "Champion")]
+
+
+def card_titles(response) -> list[str]:
+    return sorted(
+        text(find(card, "a")[0]) for card in find(page(response), "li", class_="nominee-card")
+    )
+
+
+def test_after_publication_the_gallery_filters_winners_and_champions(client, decided, admin_user):
+    edition, projects = decided
+    results_publish(edition=edition, by=admin_user)
+    gallery = reverse("frontend:category", args=[YEAR, 1])
+
+    everyone = client.get(gallery)
+    champions = client.get(gallery, {"outcome": "champions"})
+    winner = client.get(gallery, {"outcome": "winner"})
+    wrong = client.get(gallery, {"outcome": "loser"})
+
+    [field] = find(page(everyone), "select", name="outcome")
+    assert [text(option) for option in find(field, "option")] == [
+        "All nominees",
+        "Champions (the Winner among them)",
+        "Winner",
+    ]
+    assert card_titles(everyone) == sorted(p.title for (n, _), p in projects.items() if n == 1)
+    assert card_titles(champions) == sorted(
+        [projects[(1, "top")].title, winner_of(projects, 1).title]
+    )
+    assert card_titles(winner) == [winner_of(projects, 1).title]
+    assert wrong.status_code == 200
+    assert "Select a valid choice" in text(page(wrong))
+
+
+def test_before_publication_the_gallery_has_no_outcome_filter_and_ignores_one(client, decided):
+    _, projects = decided
+    gallery = reverse("frontend:category", args=[YEAR, 1])
+
+    response = client.get(gallery, {"outcome": "winner"})
+
+    assert not find(page(response), "select", name="outcome")
+    assert card_titles(response) == sorted(p.title for (n, _), p in projects.items() if n == 1)
