@@ -117,7 +117,9 @@ def nominees_search(queryset: QuerySet[Project], text: str) -> QuerySet[Project]
         )
         query = SearchQuery(text, search_type="websearch", config="english")
         return queryset.annotate(search=vector).filter(search=query)
-    for word in text.split():
+    # Quotation marks group words into a phrase for PostgreSQL's web search: here, where
+    # each word is looked for on its own, they are dropped.
+    for word in filter(None, (word.strip('"') for word in text.split())):
         queryset = queryset.filter(
             Q(title__icontains=word)
             | Q(organisation_name__icontains=word)

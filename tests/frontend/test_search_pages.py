@@ -214,7 +214,7 @@ def test_a_query_that_cannot_be_searched_is_refused_with_a_message(client, schoo
 
 @pytest.mark.parametrize(
     "query",
-    ["%", "_", "'; DROP TABLE awards_project; --", '"solar', "<script>alert(1)</script>", "ü ∑ 🌞"],
+    ["%", "_", "'; DROP TABLE awards_project; --", "<script>alert(1)</script>", "ü ∑ 🌞"],
 )
 def test_odd_characters_find_nothing_and_break_nothing(client, schools, query):
     ProjectFactory(category=schools, title="Solar schools")
@@ -224,6 +224,18 @@ def test_odd_characters_find_nothing_and_break_nothing(client, schools, query):
     assert response.status_code == 200
     assert hits(response) == []
     assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ['"solar', 'solar"', '"solar schools"', '"solar" "schools'])
+def test_quotes_are_read_as_the_search_engines_read_them(client, schools, query):
+    """Quotation marks, even unbalanced, do not hide the words between them (PostgreSQL's
+    web search reads them as a phrase; SQLite's word by word search drops them)."""
+    ProjectFactory(category=schools, title="Solar schools")
+
+    response = client.get(search_url(), {"q": query})
+
+    assert response.status_code == 200
+    assert len(hits(response)) == 1
 
 
 # Who may search, where the search box is

@@ -16,8 +16,8 @@ from tests.frontend.test_voting_pages import (
     confirm_url,
     messages_shown,
     nominees_of,
-    radios,
     row_of,
+    vote_buttons,
     withdraw_url,
 )
 from voting.models import Vote
@@ -106,7 +106,7 @@ def test_category_page_says_the_vote_was_set_aside_and_offers_no_choice(signed_i
     [link] = find(line, "a")
     assert text(link) == set_aside.nominee.title
     assert text(line).endswith(", set aside by the secretariat. It does not count.")
-    assert radios(response) == []
+    assert vote_buttons(response) == []
     assert not find(page(response), "form", action=withdraw_url(3))
     assert REASON not in response.content.decode()
 
@@ -183,7 +183,7 @@ def test_category_page_of_an_excluded_account_offers_no_choice(signed_in, exclud
     response = signed_in.get(category_url(2))
 
     assert EXCLUDED in refusal_notice(response)
-    assert radios(response) == []
+    assert vote_buttons(response) == []
 
 
 @pytest.mark.parametrize("number", [1, 2])
