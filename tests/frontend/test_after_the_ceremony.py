@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from awards.services import results_publish
+from tests.frontend.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.frontend.html import attribute, find, page, text
 from tests.frontend.test_results_pages import YEAR, decide, winner_of
 
@@ -143,3 +144,41 @@ def test_before_publication_the_gallery_has_no_outcome_filter_and_ignores_one(cl
 
     assert not find(page(response), "select", name="outcome")
     assert card_titles(response) == sorted(p.title for (n, _), p in projects.items() if n == 1)
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("width", [1280, 375])
+def test_in_chromium_a_visitor_finds_the_results_and_the_winner_from_the_home_page(
+    live_server, admin_user, width
+):
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    edition, projects = decide(admin_user)
+    results_publish(edition=edition, by=admin_user)
+    winner = winner_of(projects, 1)
+    seen: dict[str, str] = {}
+
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 800})
+            page.set_default_timeout(10_000)
+            page.goto(f"{live_server.url}{HOME}")
+            if width < 640:  # the phone's header folds its menu
+                page.get_by_text("Menu").click()
+            seen["nav"] = page.get_by_role("navigation", name="Main").inner_text()
+            page.get_by_role("link", name="Winners and Champions").click()
+            seen["results"] = page.locator("h1").inner_text()
+            page.goto(f"{live_server.url}{reverse('frontend:category', args=[YEAR, 1])}")
+            page.get_by_label("Outcome").select_option("winner")
+            page.get_by_role("button", name="Show nominees").click()
+            seen["cards"] = page.locator(".nominee-card").all_inner_texts()
+            page.locator(".nominee-card__title a").first.click()
+            seen["nominee"] = page.locator("h1").inner_text()
+        finally:
+            browser.close()
+
+    assert "Results" in seen["nav"] and "Ceremony" in seen["nav"]
+    assert seen["results"].startswith("Results")
+    assert len(seen["cards"]) == 1 and winner.title in seen["cards"][0]
+    assert winner.title in seen["nominee"] and "WINNER" in seen["nominee"].upper()

@@ -112,6 +112,9 @@ def test_a_complete_ballot_with_a_change_and_a_withdrawal_in_at_most_40_clicks(
 
     assert clicks.count <= MOST_CLICKS, clicks.count
     assert re.search(r"18 of 18\s+categories voted", seen["complete"])
+    # The receipt: each vote with the moment it was cast; the changed one says so too.
+    assert len(re.findall(r"^Cast ", seen["complete"], re.MULTILINE)) == 18
+    assert len(re.findall(r"; changed ", seen["final"])) == 1
     assert seen["change"] == "Confirm the change of your vote"
     assert "is changed" in seen["changed"]
     assert seen["withdraw"] == "Withdraw your vote?"
