@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -24,12 +25,19 @@ api_v1 = [
 urlpatterns = [
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
+    path("_allauth/", include("allauth.headless.urls")),
+    # The language switcher's POST (Django's set_language view).
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+# The pages, in each language: English without a prefix, the others under theirs
+# (/fr/…); config.languages says which language an address without one is read in.
+urlpatterns += i18n_patterns(
     # allauth's page, saying why it sends the visitor back when no code is waiting.
     path("accounts/login/code/confirm/", login_code_confirm),
     path("accounts/", include("allauth.urls")),
-    path("_allauth/", include("allauth.headless.urls")),
     path("", include("frontend.urls")),
-]
+    prefix_default_language=False,
+)
 
 
 # Under /api/ and /_allauth/ these answer JSON; elsewhere Django's pages.

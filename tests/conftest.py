@@ -5,7 +5,7 @@ import redis
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from awards.models import ExclusionReason
 from awards.phases import Phase
@@ -83,6 +83,16 @@ def _media_in_a_temporary_folder(settings, tmp_path):
     # private files (certificates, letters, booklets).
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
+
+
+@pytest.fixture(autouse=True)
+def _english_to_begin_with():
+    # A request answered in another language leaves it active in the thread (as Django's
+    # LocaleMiddleware does): each test starts in English, so that reverse() gives the
+    # English addresses.
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,57 @@
+"""Which language a request is answered in.
+
+Pages are under ``i18n_patterns``: English at addresses without a prefix, the other
+languages under theirs (``/fr/…``). A page's language is its address's. A visitor who
+opens an address without a prefix and prefers another language (their choice in the
+switcher, kept in a cookie, else their browser's ``Accept-Language``) is sent to the
+same page in that language; a visitor who chose English stays.
+
+The API and allauth's app API have no language in their addresses: they answer in the
+preferred language (their ``detail`` texts; the codes never change).
+"""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.locale import LocaleMiddleware
+from django.urls import get_script_prefix, is_valid_path
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+
+def preferred_language(request: HttpRequest) -> str:
+    """The visitor's language when the address does not say: their choice in the
+    switcher, else their browser's, else English."""
+    return translation.get_language_from_request(request, check_path=False)
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        from_path = translation.get_language_from_path(request.path_info)
+        if from_path:
+            language = from_path
+        else:
+            language = preferred_language(request)
+            if language != settings.LANGUAGE_CODE:
+                translation.activate(language)
+                if self._is_page(request, language):
+                    if request.method in ("GET", "HEAD"):
+                        return self._to_language(request, language)
+                    language = settings.LANGUAGE_CODE  # a form posted to an English page
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        return None
+
+    @staticmethod
+    def _is_page(request: HttpRequest, language: str) -> bool:
+        """Whether the address is a page, which has an address in ``language`` (the
+        language must be active: the prefix of i18n_patterns is the active one's)."""
+        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+        return is_valid_path(f"/{language}{request.path_info}", urlconf)
+
+    def _to_language(self, request: HttpRequest, language: str) -> HttpResponse:
+        prefix = get_script_prefix()
+        url = request.get_full_path().replace(prefix, f"{prefix}{language}/", 1)
+        redirect = HttpResponseRedirect(url)
+        patch_vary_headers(redirect, ("Accept-Language", "Cookie"))
+        redirect.headers.setdefault("Content-Language", language)
+        return redirect

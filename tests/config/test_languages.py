@@ -1,0 +1,105 @@
+"""Which language a request is answered in: the address's, then the visitor's choice,
+then the browser's; the API by the browser's (Accept-Language)."""
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+pytestmark = pytest.mark.django_db
+
+
+def language_of(response) -> str:
+    return response["Content-Language"]
+
+
+@pytest.mark.parametrize(
+    "accept, expected",
+    [
+        ("fr", "fr"),
+        ("ar", "ar"),
+        ("zh-CN,zh;q=0.9", "zh-hans"),
+        ("ru", "ru"),
+        ("es-MX", "es"),
+    ],
+)
+def test_a_page_without_a_prefix_leads_to_the_browsers_language(client, accept, expected):
+    response = client.get("/editions/2020/?page=2", HTTP_ACCEPT_LANGUAGE=accept)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/{expected}/editions/2020/?page=2"
+    assert "Accept-Language" in response["Vary"] and "Cookie" in response["Vary"]
+
+
+def test_the_english_page_varies_by_the_browsers_language_only(client):
+    # As Django's LocaleMiddleware: the shared ceremony feed stays cacheable by proxies.
+    response = client.get(reverse("frontend:home"))
+
+    assert response["Vary"].split(", ").count("Accept-Language") == 1
+
+
+@pytest.mark.parametrize("accept", ["en-GB,en;q=0.9", "de", ""])
+def test_english_and_languages_the_site_lacks_read_the_page_without_a_prefix(client, accept):
+    response = client.get(reverse("frontend:home"), HTTP_ACCEPT_LANGUAGE=accept)
+
+    assert response.status_code == 200
+    assert language_of(response) == "en"
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_the_address_prefix_wins_over_the_browser_and_the_choice(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+
+    response = client.get("/fr/", HTTP_ACCEPT_LANGUAGE="es")
+
+    assert response.status_code == 200
+    assert language_of(response) == "fr"
+
+
+def test_the_visitors_choice_wins_over_the_browser(client):
+    home = reverse("frontend:home")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    to_russian = client.get(home, HTTP_ACCEPT_LANGUAGE="es")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(home, HTTP_ACCEPT_LANGUAGE="es")
+
+    assert to_russian["Location"] == "/ru/"
+    assert english.status_code == 200
+    assert language_of(english) == "en"
+
+
+def test_a_form_posted_to_a_page_without_a_prefix_is_not_redirected(client):
+    response = client.post(reverse("account_login"), {}, HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert response.status_code == 200
+    assert language_of(response) == "en"
+
+
+def test_the_switcher_remembers_the_choice_and_goes_back_to_the_page(client):
+    response = client.post(reverse("set_language"), {"language": "ar", "next": "/ar/"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/ar/"
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ar"
+
+
+def test_pages_have_an_address_in_each_language_and_the_api_one_for_all():
+    with translation.override("fr"):
+        assert reverse("frontend:home") == "/fr/"
+        assert reverse("account_login") == "/fr/accounts/login/"
+        assert reverse("api:docs") == "/api/v1/docs/"
+    with translation.override("en"):
+        assert reverse("frontend:home") == "/"
+    with translation.override("zh-hans"):
+        assert reverse("frontend:home") == "/zh-hans/"
+
+
+def test_the_api_answers_in_the_browsers_language(client):
+    response = client.get("/api/v1/editions/", HTTP_ACCEPT_LANGUAGE="ru")
+
+    assert response.status_code == 200
+    assert language_of(response) == "ru"
+
+
+def test_an_unknown_language_prefix_is_not_found(client):
+    assert client.get("/de/").status_code == 404
