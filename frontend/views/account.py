@@ -17,6 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -41,7 +42,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=copy.copy(request.user))
     if request.method == "POST" and form.is_valid():
         profile_update(user=request.user, data=form.cleaned_data)
-        messages.success(request, "Your profile has been saved.")
+        messages.success(request, gettext("Your profile has been saved."))
         return redirect("frontend:profile")
     return render(
         request,
@@ -77,7 +78,7 @@ def profile_delete(request: HttpRequest) -> HttpResponse:
         # Only once the account is gone: should the deletion fail, the person is still
         # logged in and can try again.
         logout(request)
-        messages.success(request, "Your account has been deleted.")
+        messages.success(request, gettext("Your account has been deleted."))
         return redirect("frontend:home")
     return render(request, "frontend/account/delete.html", {"form": form})
 

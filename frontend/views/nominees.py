@@ -11,6 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django_countries import countries
@@ -73,9 +74,9 @@ class GalleryFilter(NomineeFilter):
         fields["country"].choices = countries_shown
         fields["country"].help_text = ""
         for name, label in (
-            ("region", "All regions"),
-            ("stakeholder_type", "All stakeholder types"),
-            ("country", "All countries"),
+            ("region", gettext("All regions")),
+            ("stakeholder_type", gettext("All stakeholder types")),
+            ("country", gettext("All countries")),
         ):
             fields[name].empty_label = label
             # Set the choices again, so that the widget lists them under this label.
@@ -137,7 +138,7 @@ def nominee(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     edition = edition_or_404(request, year)
     project = nominee_get(edition=edition, pk=pk)
     if project is None:
-        raise Http404("There is no such nominee in this edition.")
+        raise Http404(gettext("There is no such nominee in this edition."))
     return render(
         request,
         "frontend/nominees/nominee.html",

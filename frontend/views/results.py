@@ -101,7 +101,7 @@ def _cell(value: str) -> str:
 def results_csv(request: HttpRequest, year: int) -> HttpResponse:
     edition = edition_get_or_404(year=year)
     if not results_are_public(edition=edition):
-        raise Http404("The results of this edition are not published yet.")
+        raise Http404(_("The results of this edition are not published yet."))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="wsis-prizes-{edition.year}-results.csv"'
@@ -189,8 +189,12 @@ def _reveal(request: HttpRequest, edition: Edition) -> None:
     )
     messages.success(
         request,
-        f"Category {category}: revealed. The Winner is “{winner.title}” "
-        f"({winner.organisation_name}).",
+        _("Category %(category)s: revealed. The Winner is “%(winner)s” (%(organisation)s).")
+        % {
+            "category": category,
+            "winner": winner.title,
+            "organisation": winner.organisation_name,
+        },
     )
 
 
@@ -200,7 +204,9 @@ def _publish(request: HttpRequest, edition: Edition) -> None:
     except DomainError as refusal:
         messages.error(request, refusal.detail)
         return
-    messages.success(request, f"The results of {edition.title} are published.")
+    messages.success(
+        request, _("The results of %(edition)s are published.") % {"edition": edition.title}
+    )
 
 
 @never_cache
@@ -215,7 +221,7 @@ def ceremony_host(request: HttpRequest, year: int) -> HttpResponse:
         elif action == "publish":
             _publish(request, edition)
         else:
-            messages.error(request, "Nothing was done: choose reveal or publish.")
+            messages.error(request, _("Nothing was done: choose reveal or publish."))
         return redirect("frontend:ceremony-host", edition.year)
     to_reveal = list(ceremony_to_reveal(edition=edition))
     return render(
