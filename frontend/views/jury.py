@@ -15,6 +15,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -58,8 +60,8 @@ from config.errors import DomainError
 from frontend.current import current_edition, edition_or_404
 from frontend.refusals import refusal_onto_form
 
-MARK_ERROR = "Mark it from 1 to 10."
-MARK_CHOICES = [("", "Choose a mark"), *((str(mark), str(mark)) for mark in range(1, 11))]
+MARK_ERROR = _("Mark it from 1 to 10.")
+MARK_CHOICES = [("", _("Choose a mark")), *((str(mark), str(mark)) for mark in range(1, 11))]
 # What the juror sees next to each Champion, in the order the checks are made.
 NOT_SCORED, DRAFT, SUBMITTED, CONFLICT, LIKELY_CONFLICT = (
     "not_scored",
@@ -69,11 +71,11 @@ NOT_SCORED, DRAFT, SUBMITTED, CONFLICT, LIKELY_CONFLICT = (
     "likely_conflict",
 )
 STATE_LABELS = {
-    NOT_SCORED: "Not scored",
-    DRAFT: "Draft",
-    SUBMITTED: "Submitted",
-    CONFLICT: "Conflict declared",
-    LIKELY_CONFLICT: "Likely conflict",
+    NOT_SCORED: _("Not scored"),
+    DRAFT: _("Draft"),
+    SUBMITTED: _("Submitted"),
+    CONFLICT: _("Conflict declared"),
+    LIKELY_CONFLICT: _("Likely conflict"),
 }
 
 
@@ -95,58 +97,62 @@ class ScoreForm(forms.Form):
     impact = _mark_field("impact")
     sustainability = _mark_field("sustainability")
     comment = forms.CharField(
-        label="Comment",
+        label=_("Comment"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="For the secretariat and the other jurors: what decided your marks.",
+        help_text=_("For the secretariat and the other jurors: what decided your marks."),
     )
 
 
 class ConflictForm(forms.Form):
     note = forms.CharField(
-        label="Note",
+        label=_("Note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What links you to the project. The secretariat reads it.",
+        help_text=_("What links you to the project. The secretariat reads it."),
     )
 
 
 class DecisionForm(forms.Form):
     winner = forms.TypedChoiceField(
-        label="Winner", coerce=int, widget=forms.RadioSelect, error_messages={}
+        label=_("Winner"), coerce=int, widget=forms.RadioSelect, error_messages={}
     )
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required when the Winner is not the top of the ranking. It is recorded.",
+        help_text=_("Required when the Winner is not the top of the ranking. It is recorded."),
     )
 
     def __init__(self, *args, ranking: list[ChampionRank], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         winner = self.fields["winner"]
         winner.choices = [(rank.project.pk, rank.project.title) for rank in ranking]
-        winner.error_messages["required"] = "Choose the Winner among the Champions."
-        winner.error_messages["invalid_choice"] = "Choose the Winner among the Champions."
+        winner.error_messages["required"] = gettext("Choose the Winner among the Champions.")
+        winner.error_messages["invalid_choice"] = gettext("Choose the Winner among the Champions.")
         if ranking:
             winner.initial = ranking[0].project.pk
 
 
 class AssignForm(forms.Form):
     juror = forms.TypedChoiceField(
-        label="Juror",
+        label=_("Juror"),
         coerce=int,
         error_messages={
-            "required": "Choose a member of the Expert Group.",
-            "invalid_choice": "Choose a member of the Expert Group.",
+            "required": _("Choose a member of the Expert Group."),
+            "invalid_choice": _("Choose a member of the Expert Group."),
         },
     )
 
     def __init__(self, *args, jurors: list[User], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["juror"].choices = [("", "Choose a juror")] + [
+        self.fields["juror"].choices = [("", gettext("Choose a juror"))] + [
             (juror.pk, f"{juror.name or juror.email} ({juror.email})") for juror in jurors
         ]
+
+
+def _about(category: Category, detail: str) -> str:
+    return gettext("%(category)s: %(detail)s") % {"category": category, "detail": detail}
 
 
 # --- The Expert Group's pages ----------------------------------------------------------
@@ -227,10 +233,15 @@ def _save_score(
         messages.error(request, refusal.detail)
         return redirect(_champion_url(project))
     if submit:
-        messages.success(request, f"Your score for “{project.title}” is submitted.")
+        messages.success(
+            request,
+            gettext("Your score for “%(title)s” is submitted.") % {"title": project.title},
+        )
     else:
         messages.success(
-            request, f"Your draft score for “{project.title}” is saved. Submit it when final."
+            request,
+            gettext("Your draft score for “%(title)s” is saved. Submit it when final.")
+            % {"title": project.title},
         )
     return redirect(_champion_url(project))
 
@@ -245,7 +256,8 @@ def _declare_conflict(request: HttpRequest, project: Project) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Your conflict of interest with “{project.title}” is recorded: you do not score it.",
+            gettext("Your conflict of interest with “%(title)s” is recorded: you do not score it.")
+            % {"title": project.title},
         )
     return redirect(_champion_url(project))
 
@@ -257,7 +269,7 @@ def champion(request: HttpRequest, pk: int) -> HttpResponse:
     juror = request.user
     project = jury_champion_get(juror=juror, pk=pk)
     if project is None:
-        raise Http404("No such Champion among your categories.")
+        raise Http404(gettext("No such Champion among your categories."))
 
     score_form = None
     if request.method == "POST":
@@ -270,7 +282,9 @@ def champion(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "conflict":
             return _declare_conflict(request, project)
         else:
-            messages.error(request, "Choose to save a draft, to submit or to declare a conflict.")
+            messages.error(
+                request, gettext("Choose to save a draft, to submit or to declare a conflict.")
+            )
             return redirect(_champion_url(project))
 
     score = juror_score_get(juror=juror, project=project)
@@ -366,10 +380,10 @@ def _confirm(
         if decision.ranking and not decision.missing_quorum:
             return None  # the form is on the page, with its errors
         # No form is shown without Champions or quorum: say why here instead.
-        detail = "This category has no Champions to choose from."
+        detail = gettext("This category has no Champions to choose from.")
         if decision.ranking:
             detail = QuorumMissing.default_detail
-        messages.error(request, f"{category}: {detail}")
+        messages.error(request, _about(category, detail))
         return redirect(_decisions_url(edition, category))
     project = next(
         r.project for r in decision.ranking if r.project.pk == form.cleaned_data["winner"]
@@ -381,9 +395,13 @@ def _confirm(
     except DomainError as refusal:
         if refusal_onto_form(form, refusal):
             return None
-        messages.error(request, f"{category}: {refusal.detail}")
+        messages.error(request, _about(category, refusal.detail))
         return redirect(_decisions_url(edition, category))
-    messages.success(request, f"“{project.title}” is the Winner of {category}.")
+    messages.success(
+        request,
+        gettext("“%(title)s” is the Winner of %(category)s.")
+        % {"title": project.title, "category": category},
+    )
     return redirect(_decisions_url(edition, category))
 
 
@@ -399,9 +417,13 @@ def _assign(
     try:
         jury_assign(category=category, juror=juror, by=request.user)
     except DomainError as refusal:
-        messages.error(request, f"{category}: {refusal.detail}")
+        messages.error(request, _about(category, refusal.detail))
     else:
-        messages.success(request, f"{juror.name or juror.email} is assigned to {category}.")
+        messages.success(
+            request,
+            gettext("%(juror)s is assigned to %(category)s.")
+            % {"juror": juror.name or juror.email, "category": category},
+        )
     return redirect(_decisions_url(edition, category))
 
 
@@ -417,17 +439,21 @@ def decisions(request: HttpRequest, year: int) -> HttpResponse:
         decision = next((row for row in rows if str(row.category.pk) == raw), None)
         action = request.POST.get("action")
         if decision is None:
-            messages.error(request, "Choose a category of this edition.")
+            messages.error(request, gettext("Choose a category of this edition."))
             return redirect(_decisions_url(edition))
         if action == "confirm" and decision.winner is None:
             outcome = _confirm(request, edition, decision)
         elif action == "confirm":
-            messages.error(request, f"{decision.category}: this category already has its Winner.")
+            messages.error(
+                request,
+                gettext("%(category)s: this category already has its Winner.")
+                % {"category": decision.category},
+            )
             outcome = redirect(_decisions_url(edition, decision.category))
         elif action == "assign":
             outcome = _assign(request, edition, decision, jurors)
         else:
-            messages.error(request, "Choose to confirm a Winner or to assign a juror.")
+            messages.error(request, gettext("Choose to confirm a Winner or to assign a juror."))
             outcome = redirect(_decisions_url(edition))
         if outcome is not None:
             return outcome

@@ -19,6 +19,8 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -49,23 +51,23 @@ from frontend.refusals import refusal_onto_form
 
 QUEUE_PAGE_SIZE = 50
 EXPORT_KINDS = ("csv", "xlsx")
-INVALID_FILTERS_MESSAGE = "Some filters are not valid: correct them to see the submissions."
+INVALID_FILTERS_MESSAGE = _("Some filters are not valid: correct them to see the submissions.")
 
 # The first option of each filter list, in place of django-filter's "---------".
 ANY_CHOICE = {
-    "category": "Any category",
-    "status": "Any status",
-    "country": "Any country",
-    "region": "Any region",
-    "stakeholder_type": "Any type",
+    "category": _("Any category"),
+    "status": _("Any status"),
+    "country": _("Any country"),
+    "region": _("Any region"),
+    "stakeholder_type": _("Any type"),
 }
 
 
 class RejectForm(forms.Form):
     reason = forms.CharField(
-        label="Reason for the rejection",
+        label=_("Reason for the rejection"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="The submitter reads it, by e-mail and on their projects page.",
+        help_text=_("The submitter reads it, by e-mail and on their projects page."),
         error_messages={"required": REJECTION_REASON_REQUIRED},
     )
 
@@ -108,8 +110,8 @@ def _dress_filter_form(filterset: SubmissionFilter, *, categories: list[Category
     )
     for field in fields.values():
         field.help_text = ""
-    fields["search"].help_text = "Words of the title, organisation or description."
-    fields["category"].error_messages["invalid"] = "Choose a category from the list."
+    fields["search"].help_text = gettext("Words of the title, organisation or description.")
+    fields["category"].error_messages["invalid"] = gettext("Choose a category from the list.")
     for name, label in ANY_CHOICE.items():
         field = fields[name]
         choices = [(value, text) for value, text in field.widget.choices if value != ""]
@@ -122,17 +124,17 @@ def _selected_ids(values: list[str]) -> list[int]:
 
 
 def _titles(projects: list[Project]) -> str:
-    return ", ".join(f"“{project.title}”" for project in projects)
+    return ", ".join(gettext("“%(title)s”") % {"title": project.title} for project in projects)
 
 
 def _accept_selected(request: HttpRequest, edition: Edition) -> None:
     ids = _selected_ids(request.POST.getlist("project"))
     if not ids:
-        messages.warning(request, "Select at least one submission to accept.")
+        messages.warning(request, gettext("Select at least one submission to accept."))
         return
     projects = submission_list_by_ids(edition=edition, ids=ids)
     if not projects:
-        messages.warning(request, "None of the selected submissions is in this queue.")
+        messages.warning(request, gettext("None of the selected submissions is in this queue."))
         return
     try:
         result = nomination_accept_many(projects=projects, by=request.user)
@@ -141,16 +143,24 @@ def _accept_selected(request: HttpRequest, edition: Edition) -> None:
         return
     if result.accepted:
         count = len(result.accepted)
-        if count == 1:
-            messages.success(request, "1 submission accepted as a nominee.")
-        else:
-            messages.success(request, f"{count} submissions accepted as nominees.")
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d submission accepted as a nominee.",
+                "%(count)d submissions accepted as nominees.",
+                count,
+            )
+            % {"count": count},
+        )
     # One message per reason: a closed nomination refuses every project alike.
     by_reason: dict[str, list[Project]] = defaultdict(list)
     for project, why in result.skipped:
         by_reason[why].append(project)
     for why, skipped in by_reason.items():
-        messages.warning(request, f"Not accepted: {_titles(skipped)}. {why}")
+        messages.warning(
+            request,
+            gettext("Not accepted: %(titles)s. %(why)s") % {"titles": _titles(skipped), "why": why},
+        )
 
 
 def _next_url(request: HttpRequest) -> str | None:
@@ -208,7 +218,10 @@ def _decide(
     try:
         if decision == "accept":
             nomination_accept(project=project, by=request.user)
-            messages.success(request, f"“{project.title}” has been accepted as a nominee.")
+            messages.success(
+                request,
+                gettext("“%(title)s” has been accepted as a nominee.") % {"title": project.title},
+            )
         elif decision == "reject":
             if not reject_form.is_valid():
                 return reject_form
@@ -217,10 +230,11 @@ def _decide(
             )
             messages.success(
                 request,
-                f"“{project.title}” has been rejected. The submitter is told the reason.",
+                gettext("“%(title)s” has been rejected. The submitter is told the reason.")
+                % {"title": project.title},
             )
         else:
-            messages.error(request, "Choose to accept or to reject the submission.")
+            messages.error(request, gettext("Choose to accept or to reject the submission."))
             return redirect(here)
     except DomainError as refusal:
         if refusal_onto_form(reject_form, refusal):
@@ -274,11 +288,14 @@ def submissions(request: HttpRequest, year: int) -> HttpResponse:
 @require_GET
 def submissions_export(request: HttpRequest, year: int, kind: str) -> HttpResponse:
     if kind not in EXPORT_KINDS:
-        raise Http404(f"There is no {kind} export.")
+        raise Http404(gettext("There is no %(kind)s export.") % {"kind": kind})
     edition = edition_or_404(request, year)
     filterset = _queue_filter(request.GET, edition=edition)
     if not filterset.is_valid():
-        messages.error(request, f"Nothing was exported. {INVALID_FILTERS_MESSAGE}")
+        messages.error(
+            request,
+            gettext("Nothing was exported. %(why)s") % {"why": INVALID_FILTERS_MESSAGE},
+        )
         return redirect(f"{_queue_url(edition)}?{request.GET.urlencode()}")
     return download(filterset.qs, kind=kind, name=f"wsis-prizes-{edition.year}-submissions")
 
@@ -290,7 +307,7 @@ def submission(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     edition = edition_or_404(request, year)
     project = submission_get(edition=edition, pk=pk)
     if project is None:
-        raise Http404("There is no such submission in this edition.")
+        raise Http404(gettext("There is no such submission in this edition."))
     back = _next_url(request)
 
     reject_form = RejectForm()

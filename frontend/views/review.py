@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -185,21 +186,31 @@ def _compute(request: HttpRequest, edition: Edition) -> None:
         recorded = champions_compute(edition=edition, by=request.user)
     except VotingStillOpen as refusal:
         closes = date_format(localtime(edition.window(Phase.VOTING).closes_at), "j F Y, H:i T")
-        messages.error(request, f"{refusal.detail} It closes on {closes}.")
+        messages.error(
+            request,
+            gettext("%(refusal)s It closes on %(closes)s.")
+            % {"refusal": refusal.detail, "closes": closes},
+        )
         return
     except DomainError as refusal:
         messages.error(request, refusal.detail)
         return
     champions = sum(standing.is_champion for standing in recorded)
     tied = sum(standing.tied_at_cut for standing in recorded)
-    done = (
-        f"The standings are recorded: {champions} Champion{'s' if champions != 1 else ''} "
-        f"among {len(recorded)} nominee{'s' if len(recorded) != 1 else ''}."
-    )
+    nominees = ngettext("%(count)d nominee", "%(count)d nominees", len(recorded)) % {
+        "count": len(recorded)
+    }
+    done = ngettext(
+        "The standings are recorded: %(count)d Champion among %(nominees)s.",
+        "The standings are recorded: %(count)d Champions among %(nominees)s.",
+        champions,
+    ) % {"count": champions, "nominees": nominees}
     if tied:
-        done += (
-            f" {tied} nominee{'s are' if tied != 1 else ' is'} tied at the cut: the jury is told."
-        )
+        done += " " + ngettext(
+            "%(count)d nominee is tied at the cut: the jury is told.",
+            "%(count)d nominees are tied at the cut: the jury is told.",
+            tied,
+        ) % {"count": tied}
     messages.success(request, done)
 
 

@@ -83,9 +83,9 @@ PROJECT_FORM_ID = "project-form"
 
 class ProjectStartForm(forms.Form):
     category = forms.ModelChoiceField(
-        queryset=Category.objects.none(), empty_label="Choose a category"
+        queryset=Category.objects.none(), empty_label=_("Choose a category")
     )
-    title = forms.CharField(label="Project title", max_length=255)
+    title = forms.CharField(label=_("Project title"), max_length=255)
 
     def __init__(self, *args: Any, categories: QuerySet[Category], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -93,21 +93,23 @@ class ProjectStartForm(forms.Form):
 
 
 HINTS = {
-    "organisation_name": "The organisation that runs the project: it need not be yours.",
-    "website": "The project's web address, if it has one.",
-    "sdgs": "Every goal the project contributes to: at least one.",
-    "linkage": "How the project serves the WSIS Action Lines and the goals chosen above.",
-    "impact": "What has changed for the people the project serves, with figures if you have them.",
-    "partnerships": "Who the project works with, and how.",
-    "challenges": "What stood in the project's way, and how it dealt with it.",
-    "outlook": "What comes next for the project.",
-    "stage": "Projects still in development cannot be submitted yet.",
+    "organisation_name": _("The organisation that runs the project: it need not be yours."),
+    "website": _("The project's web address, if it has one."),
+    "sdgs": _("Every goal the project contributes to: at least one."),
+    "linkage": _("How the project serves the WSIS Action Lines and the goals chosen above."),
+    "impact": _(
+        "What has changed for the people the project serves, with figures if you have them."
+    ),
+    "partnerships": _("Who the project works with, and how."),
+    "challenges": _("What stood in the project's way, and how it dealt with it."),
+    "outlook": _("What comes next for the project."),
+    "stage": _("Projects still in development cannot be submitted yet."),
 }
 BLANK_CHOICES = {
-    "stakeholder_type": "Choose a stakeholder type",
-    "country": "Choose a country",
-    "region": "Choose a region",
-    "stage": "Choose a stage",
+    "stakeholder_type": _("Choose a stakeholder type"),
+    "country": _("Choose a country"),
+    "region": _("Choose a region"),
+    "stage": _("Choose a stage"),
 }
 TEXT_ROWS = {"short_description": 10}
 NEEDED_TO_SUBMIT = {*REQUIRED_FIELDS, "sdgs"}
@@ -142,7 +144,7 @@ class ProjectForm(forms.Form):
     use_required_attribute = False
 
     sdgs = forms.ModelMultipleChoiceField(
-        label="Sustainable Development Goals",
+        label=_("Sustainable Development Goals"),
         queryset=sdg_list(),
         to_field_name="number",
         widget=forms.CheckboxSelectMultiple,
@@ -328,7 +330,7 @@ def _own_project(request: HttpRequest, year: int, pk: int) -> Project:
     edition = edition_or_404(request, year)
     project = project_get_for_owner(edition=edition, owner=request.user, pk=pk)
     if project is None:
-        raise Http404("There is no such project among yours.")
+        raise Http404(gettext("There is no such project among yours."))
     return project
 
 
@@ -436,8 +438,11 @@ def my_projects(request: HttpRequest, year: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Your draft “{project.title}” is saved. Fill in the rest at your pace, "
-                "then submit it.",
+                gettext(
+                    "Your draft “%(title)s” is saved. Fill in the rest at your pace, "
+                    "then submit it."
+                )
+                % {"title": project.title},
             )
             return redirect("frontend:my-project", year=edition.year, pk=project.pk)
     projects = project_list_for_owner(edition=edition, owner=request.user, details=False)
@@ -727,5 +732,7 @@ def my_project_delete(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         project_delete(project=project, by=request.user)
     except DomainError as refusal:
         return _refused(request, project, refusal)
-    messages.success(request, f"The draft “{project.title}” is deleted.")
+    messages.success(
+        request, gettext("The draft “%(title)s” is deleted.") % {"title": project.title}
+    )
     return redirect("frontend:my-projects", year=project.edition.year)

@@ -1,3 +1,4 @@
+import datetime
 import io
 from pathlib import Path
 
@@ -784,3 +785,15 @@ def test_draft_page_query_count_does_not_grow(owner, draft, django_assert_num_qu
         response = owner.get(url("my-project", draft))
 
     assert len(find(page(response), "li", class_="image-list__item")) == images
+
+
+def test_my_projects_sentence_with_a_date_keeps_the_date_readable(owner, category):
+    """The closing date sits inside the translated sentence as the page's usual <time>."""
+    closes_at = category.edition.window(Phase.SUBMISSION).closes_at
+    response = owner.get(LIST)
+    [section] = find(page(response), "section", class_="start-project")
+    [sentence] = [p for p in find(section, "p") if "Submission closes on" in text(p)]
+    [moment] = find(sentence, "time", class_="moment")
+    assert attribute(moment, "datetime") == closes_at.astimezone(datetime.UTC).isoformat()
+    assert text(sentence).startswith("Choose its category and give it a title:")
+    assert f"Submission closes on {text(moment)}" in text(sentence)
