@@ -62,6 +62,7 @@ class ProfileForm(forms.ModelForm):
 
 class AccountDeleteForm(forms.Form):
     confirm = forms.CharField(
+        # Translators: DELETE stays in English: it is the word the person must type.
         label=_("Type DELETE to confirm"),
         help_text=_("Your account is deleted at once and cannot be brought back."),
     )
@@ -70,6 +71,7 @@ class AccountDeleteForm(forms.Form):
         value = self.cleaned_data["confirm"]
         if value.strip() != "DELETE":
             raise forms.ValidationError(
+                # Translators: DELETE stays in English: it is the word the person must type.
                 gettext("Type DELETE, in capital letters, to delete your account.")
             )
         return value
