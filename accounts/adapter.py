@@ -6,13 +6,15 @@ from disposable_email_domains import blocklist
 from django import forms
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.services import email_queue
 from config.network import client_ip
 
-DISPOSABLE_MESSAGE = (
+# Marked here, translated where it is raised: the tests compare it as English text.
+DISPOSABLE_MESSAGE = gettext_noop(
     "Addresses of disposable e-mail services cannot be used here: please sign up with an "
     "address you will keep, so that you can confirm it and receive the results."
 )
@@ -34,7 +36,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if len(email) > limit:
             raise forms.ValidationError(EMAIL_TOO_LONG % {"limit": limit}, code="max_length")
         if email_domain_is_disposable(email):
-            raise forms.ValidationError(DISPOSABLE_MESSAGE, code="disposable_email")
+            raise forms.ValidationError(gettext(DISPOSABLE_MESSAGE), code="disposable_email")
         return email
 
     def render_mail(self, template_prefix, email, context, headers=None):

@@ -24,9 +24,9 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["email", "name", "organisation"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Profile", {"fields": ("name", "country", "organisation", "stakeholder_type")}),
+        (_("Profile"), {"fields": ("name", "country", "organisation", "stakeholder_type")}),
         (
-            "Roles",
+            _("Roles"),
             {
                 "fields": ("is_active", *ROLE_FIELDS),
                 "description": _(
@@ -34,7 +34,7 @@ class UserAdmin(BaseUserAdmin):
                 ),
             },
         ),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),

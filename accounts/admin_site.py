@@ -3,6 +3,7 @@ from functools import wraps
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin, messages
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import role_lacks_mfa
 
@@ -11,9 +12,9 @@ class SecretariatAdminSite(admin.AdminSite):
     """The Django admin behind the site's own protected login, open to staff only once
     they have set up two-factor authentication."""
 
-    site_header = "WSIS Prizes administration"
-    site_title = "WSIS Prizes administration"
-    index_title = "Secretariat"
+    site_header = _("WSIS Prizes administration")
+    site_title = _("WSIS Prizes administration")
+    index_title = _("Secretariat")
 
     def has_permission(self, request) -> bool:
         return super().has_permission(request) and not role_lacks_mfa(request.user)
@@ -35,6 +36,6 @@ class SecretariatAdminSite(admin.AdminSite):
         return secure_admin_login(super().login)(request, extra_context)
 
 
-MFA_REQUIRED_MESSAGE = (
+MFA_REQUIRED_MESSAGE = _(
     "Your role needs two-factor authentication. Set up an authenticator app to continue."
 )

@@ -8,13 +8,16 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions as roles
 from accounts.admin_site import MFA_REQUIRED_MESSAGE
 
 View = Callable[..., HttpResponse]
 
-EMAIL_NOT_CONFIRMED_MESSAGE = (
+# Marked here, translated where it is shown: the tests compare it as English text.
+EMAIL_NOT_CONFIRMED_MESSAGE = gettext_noop(
     "Confirm your e-mail address first: follow the link we sent you, or ask for a new one."
 )
 
@@ -38,10 +41,10 @@ def _role_required(is_member: Callable, refusal: str) -> Callable[[View], View]:
 
 
 secretariat_required = _role_required(
-    roles.is_secretariat, "This page is for the WSIS Prizes secretariat."
+    roles.is_secretariat, _("This page is for the WSIS Prizes secretariat.")
 )
 jury_required = _role_required(
-    roles.is_jury_member, "This page is for members of the Expert Group."
+    roles.is_jury_member, _("This page is for members of the Expert Group.")
 )
 
 
@@ -53,7 +56,7 @@ def confirmed_email_required(view: View) -> View:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not roles.has_confirmed_email(request.user):
-            messages.warning(request, EMAIL_NOT_CONFIRMED_MESSAGE)
+            messages.warning(request, gettext(EMAIL_NOT_CONFIRMED_MESSAGE))
             return redirect("account_email")
         return view(request, *args, **kwargs)
 

@@ -1,5 +1,6 @@
 from allauth.mfa.webauthn.forms import AddWebAuthnForm
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import StakeholderType, User
@@ -9,7 +10,7 @@ from accounts.passkeys import credential_readable, credential_refusal
 def _country_field(*, required: bool) -> forms.Field:
     # The model's form field starts with an empty choice, so that no country is
     # preselected; a person must pick theirs.
-    return User._meta.get_field("country").formfield(required=required)
+    return User._meta.get_field("country").formfield(required=required, label=_("Country"))
 
 
 class SignupProfileForm(forms.Form):
@@ -29,9 +30,11 @@ class SignupProfileForm(forms.Form):
 
     name = forms.CharField(max_length=150, label=_("Full name"), required=False)
     country = _country_field(required=False)
-    organisation = forms.CharField(max_length=200, required=False)
+    organisation = forms.CharField(max_length=200, label=_("Organisation"), required=False)
     stakeholder_type = forms.ChoiceField(
-        choices=[("", "—"), *StakeholderType.choices], required=False
+        choices=[("", "—"), *StakeholderType.choices],
+        label=_("Stakeholder type"),
+        required=False,
     )
 
     def signup(self, request, user: User) -> None:
@@ -44,7 +47,13 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["name", "country", "organisation", "stakeholder_type"]
-        labels = {"name": "Full name"}
+        # The model's fields have no verbose names of their own: the labels are here.
+        labels = {
+            "name": _("Full name"),
+            "country": _("Country"),
+            "organisation": _("Organisation"),
+            "stakeholder_type": _("Stakeholder type"),
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -53,14 +62,18 @@ class ProfileForm(forms.ModelForm):
 
 class AccountDeleteForm(forms.Form):
     confirm = forms.CharField(
-        label="Type DELETE to confirm",
-        help_text="Your account is deleted at once and cannot be brought back.",
+        # Translators: DELETE stays in English: it is the word the person must type.
+        label=_("Type DELETE to confirm"),
+        help_text=_("Your account is deleted at once and cannot be brought back."),
     )
 
     def clean_confirm(self) -> str:
         value = self.cleaned_data["confirm"]
         if value.strip() != "DELETE":
-            raise forms.ValidationError("Type DELETE, in capital letters, to delete your account.")
+            raise forms.ValidationError(
+                # Translators: DELETE stays in English: it is the word the person must type.
+                gettext("Type DELETE, in capital letters, to delete your account.")
+            )
         return value
 
 

@@ -9,12 +9,12 @@ from django_countries.fields import CountryField
 
 
 class StakeholderType(models.TextChoices):
-    GOVERNMENT = "government", "Government"
-    BUSINESS = "business", "Business sector"
-    CIVIL_SOCIETY = "civil_society", "Civil society"
-    INTERNATIONAL_ORGANISATION = "international_organisation", "International organisation"
-    ACADEMIA = "academia", "Academia"
-    OTHER = "other", "Other"
+    GOVERNMENT = "government", _("Government")
+    BUSINESS = "business", _("Business sector")
+    CIVIL_SOCIETY = "civil_society", _("Civil society")
+    INTERNATIONAL_ORGANISATION = "international_organisation", _("International organisation")
+    ACADEMIA = "academia", _("Academia")
+    OTHER = "other", _("Other")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -45,7 +45,7 @@ class User(AbstractUser):
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField("e-mail address", unique=True)
+    email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(max_length=150)
     country = CountryField(blank=True)
     organisation = models.CharField(max_length=200, blank=True)

@@ -1,5 +1,6 @@
 """DRF permissions built on the role predicates of ``accounts.permissions``."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 
@@ -35,10 +36,10 @@ class _Role(BasePermission):
 
 
 class IsSecretariat(_Role):
-    message = "Only the secretariat can do this."
+    message = _("Only the secretariat can do this.")
     is_member = staticmethod(roles.is_secretariat)
 
 
 class IsJuryMember(_Role):
-    message = "Only members of the Expert Group can do this."
+    message = _("Only members of the Expert Group can do this.")
     is_member = staticmethod(roles.is_jury_member)
