@@ -187,5 +187,5 @@ def winner_confirm(
         transition=CROWN,
         actor=by,
         at=at,
-        note=reason or "The top of the jury's ranking.",
+        note=reason or gettext("The top of the jury's ranking."),
     )
