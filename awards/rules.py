@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.db.models.functions import Lower, Trim
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from awards.models import Project, ProjectStage, ProjectStatus
 from awards.selectors import winner_is_public
@@ -30,7 +30,8 @@ REQUIRED_FIELDS = (
     "outlook",
     "stage",
 )
-REQUIRED = gettext_lazy("This is needed to submit the project.")
+# Marked here, translated where it is used: the constant stays the English text.
+REQUIRED = gettext_noop("This is needed to submit the project.")
 
 
 def word_count(text: str) -> int:
@@ -72,7 +73,7 @@ def submission_problems(
     problems: dict[str, list[str]] = defaultdict(list)
     for field in REQUIRED_FIELDS:
         if not str(getattr(project, field) or "").strip():
-            problems[field].append(str(REQUIRED))
+            problems[field].append(gettext(REQUIRED))
     if not (list(sdgs) if sdgs is not None else project.sdgs.exists()):
         problems["sdgs"].append(
             gettext("Link the project to at least one Sustainable Development Goal.")
