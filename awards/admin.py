@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -102,7 +103,7 @@ class EditionAdmin(admin.ModelAdmin):
             for phase in PHASE_ORDER
         ],
         (
-            "Voting rules",
+            _("Voting rules"),
             {
                 "fields": [
                     "complete_ballot_required",
@@ -116,7 +117,7 @@ class EditionAdmin(admin.ModelAdmin):
             },
         ),
         (
-            "Jury",
+            _("Jury"),
             {
                 "fields": [
                     "jury_quorum",
@@ -228,26 +229,33 @@ class EditionAdmin(admin.ModelAdmin):
             },
         )
 
-    @admin.display(description="current phase")
+    @admin.display(description=_("current phase"))
     def current_phase(self, edition: Edition) -> str:
         state = edition_timeline_state(edition=edition)
         if state.current:
             return state.current.label
         if not state.has_started:
-            return "Not open yet"
-        return "Closed" if state.has_finished else f"Between phases: {state.next.label} next"
+            return gettext("Not open yet")
+        if state.has_finished:
+            return gettext("Closed")
+        return gettext("Between phases: %(phase)s next") % {"phase": state.next.label}
 
-    @admin.display(description="categories", ordering="category_total")
+    @admin.display(description=_("categories"), ordering="category_total")
     def category_count(self, edition: Edition) -> int:
         return edition.category_total
 
-    @admin.action(description="Create the 18 standard categories")
+    @admin.action(description=_("Create the 18 standard categories"))
     def create_standard_categories(self, request: HttpRequest, queryset: QuerySet[Edition]):
         for edition in queryset:
             edition_categories_create_standard(edition=edition)
         self.message_user(
             request,
-            f"The standard categories are in place for {queryset.count()} edition(s).",
+            ngettext(
+                "The standard categories are in place for %(count)d edition.",
+                "The standard categories are in place for %(count)d editions.",
+                queryset.count(),
+            )
+            % {"count": queryset.count()},
             messages.SUCCESS,
         )
 
@@ -265,7 +273,7 @@ class CategoryAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Category]:
         return super().get_queryset(request).annotate(project_total=Count("projects"))
 
-    @admin.display(description="projects", ordering="project_total")
+    @admin.display(description=_("projects"), ordering="project_total")
     def project_count(self, category: Category) -> int:
         return category.project_total
 
@@ -299,7 +307,7 @@ class ProjectImageInline(admin.TabularInline):
 class RejectionForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-        help_text="The submitters read this reason.",
+        help_text=_("The submitters read this reason."),
     )
 
 
@@ -358,7 +366,7 @@ class ProjectAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["edition", "category", "title", "status", "decision_reason"]}),
         (
-            "Organisation",
+            _("Organisation"),
             {
                 "fields": [
                     "organisation_name",
@@ -369,9 +377,9 @@ class ProjectAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("What voters read", {"fields": ["short_description", "logo"]}),
+        (_("What voters read"), {"fields": ["short_description", "logo"]}),
         (
-            "Details",
+            _("Details"),
             {
                 "fields": [
                     "stage",
@@ -385,10 +393,10 @@ class ProjectAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Dates", {"fields": ["created_at", "updated_at", "submitted_at"]}),
+        (_("Dates"), {"fields": ["created_at", "updated_at", "submitted_at"]}),
     ]
 
-    @admin.action(description="Accept selected submissions as nominees")
+    @admin.action(description=_("Accept selected submissions as nominees"))
     def accept_as_nominees(self, request: HttpRequest, queryset: QuerySet[Project]):
         try:
             result = nomination_accept_many(projects=queryset, by=request.user)
@@ -397,12 +405,23 @@ class ProjectAdmin(admin.ModelAdmin):
             return
         if result.accepted:
             self.message_user(
-                request, f"{len(result.accepted)} accepted as nominees.", messages.SUCCESS
+                request,
+                ngettext(
+                    "%(count)d accepted as nominee.",
+                    "%(count)d accepted as nominees.",
+                    len(result.accepted),
+                )
+                % {"count": len(result.accepted)},
+                messages.SUCCESS,
             )
         for project, why in result.skipped:
-            self.message_user(request, f"{project}: {why}", messages.WARNING)
+            self.message_user(
+                request,
+                gettext("%(project)s: %(why)s") % {"project": project, "why": why},
+                messages.WARNING,
+            )
 
-    @admin.action(description="Reject selected submissions, with a reason…")
+    @admin.action(description=_("Reject selected submissions, with a reason…"))
     def reject_with_reason(self, request: HttpRequest, queryset: QuerySet[Project]):
         form = RejectionForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
@@ -414,16 +433,26 @@ class ProjectAdmin(admin.ModelAdmin):
                     )
                     rejected += 1
                 except DomainError as refusal:
-                    self.message_user(request, f"{project}: {refusal.detail}", messages.WARNING)
+                    self.message_user(
+                        request,
+                        gettext("%(project)s: %(why)s")
+                        % {"project": project, "why": refusal.detail},
+                        messages.WARNING,
+                    )
             if rejected:
-                self.message_user(request, f"{rejected} rejected.", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    ngettext("%(count)d rejected.", "%(count)d rejected.", rejected)
+                    % {"count": rejected},
+                    messages.SUCCESS,
+                )
             return None
         return render(
             request,
             "admin/awards/project/reject.html",
             {
                 **self.admin_site.each_context(request),
-                "title": "Reject submissions",
+                "title": gettext("Reject submissions"),
                 "projects": queryset,
                 "form": form,
                 "opts": self.model._meta,
@@ -431,11 +460,11 @@ class ProjectAdmin(admin.ModelAdmin):
             },
         )
 
-    @admin.action(description="Export selected submissions as CSV")
+    @admin.action(description=_("Export selected submissions as CSV"))
     def export_csv(self, request: HttpRequest, queryset: QuerySet[Project]):
         return download(queryset, kind="csv", name="wsis-prizes-submissions")
 
-    @admin.action(description="Export selected submissions as XLSX")
+    @admin.action(description=_("Export selected submissions as XLSX"))
     def export_xlsx(self, request: HttpRequest, queryset: QuerySet[Project]):
         return download(queryset, kind="xlsx", name="wsis-prizes-submissions")
 

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AwardsConfig(AppConfig):
     name = "awards"
-    verbose_name = "Awards"
+    verbose_name = _("Awards")
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate, pre_migrate

@@ -4,7 +4,8 @@ leaves out creation times and random ids, so the same facts make the same bytes.
 
 import io
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -16,13 +17,22 @@ from awards.models import Project, ProjectStatus, Standing
 from awards.selectors import project_status_for_owner
 
 NAVY = colors.HexColor("#0b2d5b")
-ORGANISERS = "World Summit on the Information Society Forum · ITU, UNESCO, UNDP, UNCTAD"
+ORGANISERS = _("World Summit on the Information Society Forum · ITU, UNESCO, UNDP, UNCTAD")
 
 
 def _category_line(project: Project) -> str:
     line = project.category.action_line
-    code = f" (Action Line {line.code})" if line else ""
-    return f"Category {project.category.number}: {project.category.title}{code}"
+    category = project.category
+    if line is None:
+        return gettext("Category %(number)s: %(title)s") % {
+            "number": category.number,
+            "title": category.title,
+        }
+    return gettext("Category %(number)s: %(title)s (Action Line %(code)s)") % {
+        "number": category.number,
+        "title": category.title,
+        "code": line.code,
+    }
 
 
 def _title(project: Project) -> str:
@@ -44,15 +54,11 @@ def certificate_pdf(project: Project) -> bytes:
     lines = [
         ("Helvetica", 16, project.edition.title.upper()),
         ("Helvetica-Bold", 40, title),
-        ("Helvetica", 14, "is awarded to"),
+        ("Helvetica", 14, gettext("is awarded to")),
         ("Helvetica-Bold", 22, project.title),
         ("Helvetica", 16, project.organisation_name),
         ("Helvetica", 13, _category_line(project)),
-        (
-            "Helvetica",
-            11,
-            "World Summit on the Information Society Forum · ITU, UNESCO, UNDP, UNCTAD",
-        ),
+        ("Helvetica", 11, str(ORGANISERS)),
     ]
     y = height - 4.5 * cm
     for font, size, text in lines:
@@ -73,24 +79,37 @@ def champion_letter_pdf(project: Project, standing: Standing) -> bytes:
     )
     story = [
         Paragraph(project.edition.title, styles["Title"]),
-        Paragraph(f"Dear {project.organisation_name},", styles["Normal"]),
-        Spacer(1, 12),
         Paragraph(
-            f"Congratulations: “{project.title}” is a WSIS Prizes Champion in "
-            f"{_category_line(project)}.",
+            gettext("Dear %(organisation)s,") % {"organisation": project.organisation_name},
             styles["Normal"],
         ),
         Spacer(1, 12),
         Paragraph(
-            f"In the public online vote it received {standing.votes} valid votes and ranked "
-            f"{standing.rank} in its category.",
+            gettext("Congratulations: “%(title)s” is a WSIS Prizes Champion in %(category)s.")
+            % {"title": project.title, "category": _category_line(project)},
             styles["Normal"],
         ),
         Spacer(1, 12),
-        Paragraph("The WSIS Prizes secretariat", styles["Normal"]),
+        Paragraph(
+            ngettext(
+                "In the public online vote it received %(votes)d valid vote and ranked "
+                "%(rank)d in its category.",
+                "In the public online vote it received %(votes)d valid votes and ranked "
+                "%(rank)d in its category.",
+                standing.votes,
+            )
+            % {"votes": standing.votes, "rank": standing.rank},
+            styles["Normal"],
+        ),
+        Spacer(1, 12),
+        Paragraph(gettext("The WSIS Prizes secretariat"), styles["Normal"]),
     ]
     document.build(story)
     return buffer.getvalue()
+
+
+def _success_stories(edition) -> str:
+    return gettext("%(edition)s: Success Stories") % {"edition": edition.title}
 
 
 def booklet_pdf(edition, projects: list[Project]) -> bytes:
@@ -99,12 +118,10 @@ def booklet_pdf(edition, projects: list[Project]) -> bytes:
     buffer = io.BytesIO()
     styles = getSampleStyleSheet()
     label = ParagraphStyle("label", parent=styles["Normal"], textColor=NAVY, fontSize=9)
-    document = SimpleDocTemplate(
-        buffer, pagesize=A4, invariant=1, title=f"{edition.title}: Success Stories"
-    )
+    document = SimpleDocTemplate(buffer, pagesize=A4, invariant=1, title=_success_stories(edition))
     story = [
-        Paragraph(f"{edition.title}: Success Stories", styles["Title"]),
-        Paragraph("The Winners and Champions of every category.", styles["Normal"]),
+        Paragraph(_success_stories(edition), styles["Title"]),
+        Paragraph(gettext("The Winners and Champions of every category."), styles["Normal"]),
         PageBreak(),
     ]
     for project in projects:

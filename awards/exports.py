@@ -6,34 +6,36 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from awards.models import Project
 
 COLUMNS = [
-    ("id", lambda p: p.pk),
-    ("category", lambda p: p.category.number),
-    ("category title", lambda p: p.category.title),
-    ("title", lambda p: p.title),
-    ("organisation", lambda p: p.organisation_name),
-    ("stakeholder type", lambda p: p.get_stakeholder_type_display()),
-    ("country", lambda p: p.country.code),
-    ("country name", lambda p: p.country.name),
-    ("ITU region", lambda p: p.get_region_display()),
-    ("website", lambda p: p.website),
-    ("status", lambda p: p.get_status_display()),
-    ("submitted at", lambda p: p.submitted_at.isoformat() if p.submitted_at else ""),
-    ("submitter", lambda p: p.submitted_by.name if p.submitted_by else ""),
-    ("submitter e-mail", lambda p: p.submitted_by.email if p.submitted_by else ""),
-    ("SDGs", lambda p: " ".join(str(g.number) for g in p.sdgs.all())),
-    ("project stage", lambda p: p.get_stage_display()),
-    ("short description", lambda p: p.short_description),
-    ("linkage", lambda p: p.linkage),
-    ("impact", lambda p: p.impact),
-    ("partnerships", lambda p: p.partnerships),
-    ("challenges", lambda p: p.challenges),
-    ("outlook", lambda p: p.outlook),
-    ("decision reason", lambda p: p.decision_reason),
+    (_("id"), lambda p: p.pk),
+    (_("category"), lambda p: p.category.number),
+    (_("category title"), lambda p: p.category.title),
+    (_("title"), lambda p: p.title),
+    (_("organisation"), lambda p: p.organisation_name),
+    (_("stakeholder type"), lambda p: p.get_stakeholder_type_display()),
+    (_("country"), lambda p: p.country.code),
+    (_("country name"), lambda p: p.country.name),
+    (_("ITU region"), lambda p: p.get_region_display()),
+    (_("website"), lambda p: p.website),
+    (_("status"), lambda p: p.get_status_display()),
+    (_("submitted at"), lambda p: p.submitted_at.isoformat() if p.submitted_at else ""),
+    (_("submitter"), lambda p: p.submitted_by.name if p.submitted_by else ""),
+    (_("submitter e-mail"), lambda p: p.submitted_by.email if p.submitted_by else ""),
+    (_("SDGs"), lambda p: " ".join(str(g.number) for g in p.sdgs.all())),
+    (_("project stage"), lambda p: p.get_stage_display()),
+    (_("short description"), lambda p: p.short_description),
+    (_("linkage"), lambda p: p.linkage),
+    (_("impact"), lambda p: p.impact),
+    (_("partnerships"), lambda p: p.partnerships),
+    (_("challenges"), lambda p: p.challenges),
+    (_("outlook"), lambda p: p.outlook),
+    (_("decision reason"), lambda p: p.decision_reason),
 ]
 
 
@@ -50,9 +52,9 @@ def submissions_rows(projects: QuerySet[Project]) -> Iterator[list[object]]:
         .prefetch_related("sdgs")
         .order_by("category__number", "title", "pk")
     )
-    yield [name for name, _ in COLUMNS]
+    yield [str(name) for name, _value in COLUMNS]
     for project in projects.iterator(chunk_size=500):
-        yield [_formula_safe(value(project)) for _, value in COLUMNS]
+        yield [_formula_safe(value(project)) for _name, value in COLUMNS]
 
 
 def submissions_csv(projects: QuerySet[Project]) -> str:
@@ -63,7 +65,7 @@ def submissions_csv(projects: QuerySet[Project]) -> str:
 
 def submissions_xlsx(projects: QuerySet[Project]) -> bytes:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="Submissions")
+    sheet = workbook.create_sheet(title=gettext("Submissions"))
     for row in submissions_rows(projects):
         sheet.append(row)
     buffer = io.BytesIO()

@@ -19,14 +19,14 @@ class WholeNumberFilter(django_filters.NumberFilter):
 
 class _ProjectFilter(django_filters.FilterSet):
     category = WholeNumberFilter(
-        field_name="category__number", label="Category", help_text="The category's number."
+        field_name="category__number", label=_("Category"), help_text=_("The category's number.")
     )
-    region = django_filters.ChoiceFilter(choices=Region.choices, label="ITU region")
+    region = django_filters.ChoiceFilter(choices=Region.choices, label=_("ITU region"))
     stakeholder_type = django_filters.ChoiceFilter(
-        choices=StakeholderType.choices, label="Stakeholder type"
+        choices=StakeholderType.choices, label=_("Stakeholder type")
     )
     country = django_filters.ChoiceFilter(
-        choices=list(countries), help_text="An ISO 3166 country code."
+        choices=list(countries), help_text=_("An ISO 3166 country code.")
     )
 
     class Meta:
@@ -63,7 +63,7 @@ class SubmissionFilter(_ProjectFilter):
     status = django_filters.ChoiceFilter(
         choices=[c for c in ProjectStatus.choices if c[0] != ProjectStatus.DRAFT]
     )
-    search = django_filters.CharFilter(method="search_text", label="Search")
+    search = django_filters.CharFilter(method="search_text", label=_("Search"))
 
     class Meta(_ProjectFilter.Meta):
         fields = [*_ProjectFilter.Meta.fields, "status", "search"]

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower, Trim
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -43,16 +44,16 @@ class SustainableDevelopmentGoal(models.Model):
 
     class Meta:
         ordering = ["number"]
-        verbose_name = "Sustainable Development Goal"
+        verbose_name = _("Sustainable Development Goal")
 
     def __str__(self) -> str:
         return f"SDG {self.number}: {self.title}"
 
 
 class TieRule(models.TextChoices):
-    INCLUDE_ALL = "include_all", "Shortlist every nominee tied at the cut and tell the jury"
-    EARLIEST_SUBMISSION = "earliest_submission", "The tied nominee submitted first goes through"
-    EXCLUDE_ALL = "exclude_all", "No nominee tied at the cut goes through"
+    INCLUDE_ALL = "include_all", _("Shortlist every nominee tied at the cut and tell the jury")
+    EARLIEST_SUBMISSION = "earliest_submission", _("The tied nominee submitted first goes through")
+    EXCLUDE_ALL = "exclude_all", _("No nominee tied at the cut goes through")
 
 
 def _timeline_constraints() -> list[models.CheckConstraint]:
@@ -97,21 +98,21 @@ class Edition(models.Model):
 
     complete_ballot_required = models.BooleanField(
         default=False,
-        help_text="A ballot counts only if it has a vote in every category.",
+        help_text=_("A ballot counts only if it has a vote in every category."),
     )
     champions_per_category = models.PositiveSmallIntegerField(
         default=5, validators=[MinValueValidator(1), MaxValueValidator(50)]
     )
     tie_rule = models.CharField(
-        "ties at the cut", max_length=32, choices=TieRule.choices, default=TieRule.INCLUDE_ALL
+        _("ties at the cut"), max_length=32, choices=TieRule.choices, default=TieRule.INCLUDE_ALL
     )
     public_standings = models.BooleanField(
-        "live standings public",
+        _("live standings public"),
         default=False,
-        help_text="Show the vote counts to the public while voting is open.",
+        help_text=_("Show the vote counts to the public while voting is open."),
     )
     standings_recorded_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the final valid standings were recorded."
+        null=True, blank=True, help_text=_("When the final valid standings were recorded.")
     )
     rules_changed_at = models.DateTimeField(
         _("rules last changed"),
@@ -120,21 +121,21 @@ class Edition(models.Model):
         help_text=_("When the voting rules last changed (see the audit trail)."),
     )
     voters_counted = models.PositiveIntegerField(
-        null=True, blank=True, help_text="People who voted, as counted at the close."
+        null=True, blank=True, help_text=_("People who voted, as counted at the close.")
     )
     results_published_at = models.DateTimeField(
-        null=True, blank=True, help_text="Until then the outcome is under embargo."
+        null=True, blank=True, help_text=_("Until then the outcome is under embargo.")
     )
     jury_quorum = models.PositiveSmallIntegerField(
         default=3,
         validators=[MinValueValidator(1)],
-        help_text="Submitted scores each Champion needs before its category is decided.",
+        help_text=_("Submitted scores each Champion needs before its category is decided."),
     )
     weight_merit = models.PositiveSmallIntegerField(default=1)
     weight_originality = models.PositiveSmallIntegerField(default=1)
     weight_impact = models.PositiveSmallIntegerField(default=1)
     weight_sustainability = models.PositiveSmallIntegerField(
-        "weight of the contribution to sustainable development", default=1
+        _("weight of the contribution to sustainable development"), default=1
     )
 
     class Meta:
@@ -183,14 +184,13 @@ class Edition(models.Model):
                 previous = None
                 continue
             if window.opens_at >= window.closes_at:
-                errors[closes_field(window.phase)] = (
-                    f"The {window.label.lower()} phase must close after it opens."
-                )
+                errors[closes_field(window.phase)] = gettext(
+                    "The %(phase)s phase must close after it opens."
+                ) % {"phase": window.label.lower()}
             if previous is not None and previous.closes_at > window.opens_at:
-                errors[opens_field(window.phase)] = (
-                    f"The {window.label.lower()} phase cannot open before the "
-                    f"{previous.label.lower()} phase closes."
-                )
+                errors[opens_field(window.phase)] = gettext(
+                    "The %(phase)s phase cannot open before the %(previous)s phase closes."
+                ) % {"phase": window.label.lower(), "previous": previous.label.lower()}
             previous = window
         if errors:
             raise ValidationError(errors)
@@ -209,15 +209,15 @@ class Category(models.Model):
         null=True,
         blank=True,
         related_name="categories",
-        help_text="Empty for a special category.",
+        help_text=_("Empty for a special category."),
     )
     revealed_at = models.DateTimeField(
-        null=True, blank=True, help_text="When its Winner was revealed at the ceremony."
+        null=True, blank=True, help_text=_("When its Winner was revealed at the ceremony.")
     )
 
     class Meta:
         ordering = ["edition", "number"]
-        verbose_name_plural = "categories"
+        verbose_name_plural = _("categories")
         constraints = [
             models.UniqueConstraint(
                 fields=["edition", "number"], name="category_number_unique_in_edition"
@@ -239,27 +239,27 @@ class Category(models.Model):
 class Region(models.TextChoices):
     """The ITU regions."""
 
-    AFRICA = "africa", "Africa"
-    AMERICAS = "americas", "Americas"
-    ARAB_STATES = "arab_states", "Arab States"
-    ASIA_PACIFIC = "asia_pacific", "Asia & Pacific"
-    CIS = "cis", "CIS"
-    EUROPE = "europe", "Europe"
+    AFRICA = "africa", _("Africa")
+    AMERICAS = "americas", _("Americas")
+    ARAB_STATES = "arab_states", _("Arab States")
+    ASIA_PACIFIC = "asia_pacific", _("Asia & Pacific")
+    CIS = "cis", _("CIS")
+    EUROPE = "europe", _("Europe")
 
 
 class ProjectStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    NOMINEE = "nominee", "Nominee"
-    REJECTED = "rejected", "Rejected"
-    CHAMPION = "champion", "Champion"
-    WINNER = "winner", "Winner"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    NOMINEE = "nominee", _("Nominee")
+    REJECTED = "rejected", _("Rejected")
+    CHAMPION = "champion", _("Champion")
+    WINNER = "winner", _("Winner")
 
 
 class ProjectStage(models.TextChoices):
-    OPERATIONAL = "operational", "Operational"
-    MAJOR_PHASE_COMPLETED = "major_phase_completed", "At the end of a major phase"
-    IN_DEVELOPMENT = "in_development", "Still in development"
+    OPERATIONAL = "operational", _("Operational")
+    MAJOR_PHASE_COMPLETED = "major_phase_completed", _("At the end of a major phase")
+    IN_DEVELOPMENT = "in_development", _("Still in development")
 
 
 def project_file_path(instance: models.Model, filename: str) -> str:
@@ -281,34 +281,34 @@ class Project(models.Model):
         null=True,
         blank=True,
         related_name="projects",
-        help_text="The account that submits it; emptied if that account is deleted.",
+        help_text=_("The account that submits it; emptied if that account is deleted."),
     )
     title = models.CharField(max_length=255)
-    organisation_name = models.CharField("organisation", max_length=255, blank=True)
+    organisation_name = models.CharField(_("organisation"), max_length=255, blank=True)
     stakeholder_type = models.CharField(max_length=32, choices=StakeholderType.choices, blank=True)
     country = CountryField(blank=True)
-    region = models.CharField("ITU region", max_length=16, choices=Region.choices, blank=True)
+    region = models.CharField(_("ITU region"), max_length=16, choices=Region.choices, blank=True)
     website = models.URLField(blank=True)
     short_description = models.TextField(
-        blank=True, help_text="What voters read: 150 to 200 words."
+        blank=True, help_text=_("What voters read: 150 to 200 words.")
     )
     sdgs = models.ManyToManyField(
-        SustainableDevelopmentGoal, blank=True, related_name="projects", verbose_name="SDGs"
+        SustainableDevelopmentGoal, blank=True, related_name="projects", verbose_name=_("SDGs")
     )
-    linkage = models.TextField("linkage to the Action Lines and SDGs", blank=True)
+    linkage = models.TextField(_("linkage to the Action Lines and SDGs"), blank=True)
     impact = models.TextField(blank=True)
     partnerships = models.TextField(blank=True)
     challenges = models.TextField(blank=True)
-    outlook = models.TextField("future outlook", blank=True)
+    outlook = models.TextField(_("future outlook"), blank=True)
     stage = models.CharField(
-        "project stage", max_length=32, choices=ProjectStage.choices, blank=True
+        _("project stage"), max_length=32, choices=ProjectStage.choices, blank=True
     )
     logo = models.ImageField(upload_to=project_file_path, blank=True)
     document = models.FileField(
-        "PDF document", upload_to=project_file_path, blank=True, help_text="Optional."
+        _("PDF document"), upload_to=project_file_path, blank=True, help_text=_("Optional.")
     )
     decision_reason = models.TextField(
-        blank=True, help_text="Why the secretariat rejected it: the submitter reads this."
+        blank=True, help_text=_("Why the secretariat rejected it: the submitter reads this.")
     )
     status = models.CharField(
         max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT
@@ -330,7 +330,7 @@ class Project(models.Model):
                 F("edition"),
                 condition=~Q(status="draft"),
                 name="project_one_per_organisation_per_category",
-                violation_error_message=(
+                violation_error_message=_(
                     "This organisation already has a project in this category."
                 ),
             ),
@@ -340,7 +340,7 @@ class Project(models.Model):
                 F("edition"),
                 condition=~Q(status="draft"),
                 name="project_submitted_once_per_edition",
-                violation_error_message=(
+                violation_error_message=_(
                     "This organisation has already submitted a project with this title."
                 ),
             ),
@@ -372,7 +372,11 @@ class Project(models.Model):
             return
         if placed != (self.category_id, self.edition_id) and self.votes.exists():
             raise ValidationError(
-                {"category": "This project has votes: its category and edition cannot change."}
+                {
+                    "category": gettext(
+                        "This project has votes: its category and edition cannot change."
+                    )
+                }
             )
 
     # The submitter's view, for the templates and serializers; the embargo that shapes
@@ -424,13 +428,13 @@ class ProjectImage(models.Model):
 
 
 class ProjectEventKind(models.TextChoices):
-    DRAFTED = "drafted", "Drafted"
-    SUBMITTED = "submitted", "Submitted"
-    ACCEPTED = "accepted", "Accepted as nominee"
-    REJECTED = "rejected", "Rejected"
-    CHAMPION = "champion", "Became a Champion"
-    CHAMPION_WITHDRAWN = "champion_withdrawn", "No longer a Champion after a recount"
-    WINNER = "winner", "Became the Winner"
+    DRAFTED = "drafted", _("Drafted")
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted as nominee")
+    REJECTED = "rejected", _("Rejected")
+    CHAMPION = "champion", _("Became a Champion")
+    CHAMPION_WITHDRAWN = "champion_withdrawn", _("No longer a Champion after a recount")
+    WINNER = "winner", _("Became the Winner")
 
 
 class ProjectEvent(models.Model):
@@ -472,7 +476,7 @@ class Standing(models.Model):
     rank = models.PositiveSmallIntegerField()
     is_champion = models.BooleanField(default=False)
     tied_at_cut = models.BooleanField(
-        default=False, help_text="Tied with others at the Champions' cut: the jury is told."
+        default=False, help_text=_("Tied with others at the Champions' cut: the jury is told.")
     )
 
     class Meta:
@@ -540,7 +544,7 @@ class ConflictOfInterest(models.Model):
     declared_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name_plural = "conflicts of interest"
+        verbose_name_plural = _("conflicts of interest")
         constraints = [models.UniqueConstraint(fields=["juror", "project"], name="conflict_once")]
 
     def __str__(self) -> str:
@@ -570,7 +574,7 @@ class Score(models.Model):
     merit = models.PositiveSmallIntegerField()
     originality = models.PositiveSmallIntegerField()
     impact = models.PositiveSmallIntegerField()
-    sustainability = models.PositiveSmallIntegerField("contribution to sustainable development")
+    sustainability = models.PositiveSmallIntegerField(_("contribution to sustainable development"))
     comment = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -590,8 +594,8 @@ class Score(models.Model):
 
 
 class CertificateKind(models.TextChoices):
-    CERTIFICATE = "certificate", "Certificate"
-    CHAMPION_LETTER = "champion_letter", "Champion letter"
+    CERTIFICATE = "certificate", _("Certificate")
+    CHAMPION_LETTER = "champion_letter", _("Champion letter")
 
 
 def certificate_file_path(instance: "Certificate", filename: str) -> str:

@@ -9,15 +9,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Phase(models.TextChoices):
-    SUBMISSION = "submission", "Submission"
-    NOMINATION = "nomination", "Nomination"
-    VOTING = "voting", "Public online voting"
-    CHAMPIONS = "champions", "Champions"
-    JURY = "jury", "Winner selection"
-    CEREMONY = "ceremony", "Ceremony and publication"
+    SUBMISSION = "submission", _("Submission")
+    NOMINATION = "nomination", _("Nomination")
+    VOTING = "voting", _("Public online voting")
+    CHAMPIONS = "champions", _("Champions")
+    JURY = "jury", _("Winner selection")
+    CEREMONY = "ceremony", _("Ceremony and publication")
 
 
 PHASE_ORDER: tuple[Phase, ...] = tuple(Phase)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.db.models.functions import Lower, Trim
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from awards.models import Project, ProjectStage, ProjectStatus
 from awards.selectors import winner_is_public
@@ -29,7 +30,8 @@ REQUIRED_FIELDS = (
     "outlook",
     "stage",
 )
-REQUIRED = "This is needed to submit the project."
+# Marked here, translated where it is used: the constant stays the English text.
+REQUIRED = gettext_noop("This is needed to submit the project.")
 
 
 def word_count(text: str) -> int:
@@ -71,19 +73,31 @@ def submission_problems(
     problems: dict[str, list[str]] = defaultdict(list)
     for field in REQUIRED_FIELDS:
         if not str(getattr(project, field) or "").strip():
-            problems[field].append(REQUIRED)
+            problems[field].append(gettext(REQUIRED))
     if not (list(sdgs) if sdgs is not None else project.sdgs.exists()):
-        problems["sdgs"].append("Link the project to at least one Sustainable Development Goal.")
+        problems["sdgs"].append(
+            gettext("Link the project to at least one Sustainable Development Goal.")
+        )
 
     words = word_count(project.short_description)
     if words and not SHORT_DESCRIPTION_MIN_WORDS <= words <= SHORT_DESCRIPTION_MAX_WORDS:
         problems["short_description"].append(
-            f"The short description has {words} words: it needs "
-            f"{SHORT_DESCRIPTION_MIN_WORDS} to {SHORT_DESCRIPTION_MAX_WORDS}."
+            ngettext(
+                "The short description has %(words)d word: it needs %(min)d to %(max)d.",
+                "The short description has %(words)d words: it needs %(min)d to %(max)d.",
+                words,
+            )
+            % {
+                "words": words,
+                "min": SHORT_DESCRIPTION_MIN_WORDS,
+                "max": SHORT_DESCRIPTION_MAX_WORDS,
+            }
         )
     if project.stage == ProjectStage.IN_DEVELOPMENT:
         problems["stage"].append(
-            "Only projects that are operational or at the end of a major phase are eligible."
+            gettext(
+                "Only projects that are operational or at the end of a major phase are eligible."
+            )
         )
 
     others = Project.objects.exclude(pk=project.pk).exclude(status=ProjectStatus.DRAFT)
@@ -97,8 +111,11 @@ def submission_problems(
         ).exists()
     ):
         problems["organisation_name"].append(
-            f"{organisation} already has a project in this category: an organisation may "
-            "submit one project per category."
+            gettext(
+                "%(organisation)s already has a project in this category: an organisation "
+                "may submit one project per category."
+            )
+            % {"organisation": organisation}
         )
     if organisation and title:
         if _same(
@@ -107,7 +124,10 @@ def submission_problems(
             title=title,
         ).exists():
             problems["title"].append(
-                "This project has already been submitted to this edition by the same organisation."
+                gettext(
+                    "This project has already been submitted to this edition by the same "
+                    "organisation."
+                )
             )
         past_wins = _same(
             Project.objects.filter(
@@ -122,7 +142,9 @@ def submission_problems(
         past_win = next((win for win in past_wins if winner_is_public(project=win)), None)
         if past_win:
             problems["title"].append(
-                f"This project won a WSIS Prize in {past_win.edition.year}: previous winners "
-                "are not eligible."
+                gettext(
+                    "This project won a WSIS Prize in %(year)s: previous winners are not eligible."
+                )
+                % {"year": past_win.edition.year}
             )
     return dict(problems)

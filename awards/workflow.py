@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from accounts.models import User
 from awards.models import Project, ProjectEvent, ProjectEventKind, ProjectStatus
 from config.errors import Conflict
@@ -19,7 +22,8 @@ class Transition:
     sources: frozenset[str]
     target: str
     event: str
-    outcome: str  # what the project would do, for the refusal: "be submitted"
+    # The refusal when the project is not in one of ``sources``, its status in its place.
+    refusal: str
     # Taken under embargo (awards.selectors.winner_is_public): the project's updated_at,
     # which its submitter reads, stays as it was, and the move shows only in the history
     # (which hides it until the embargo lifts).
@@ -27,7 +31,11 @@ class Transition:
 
 
 SUBMIT = Transition(
-    "submit", frozenset({S.DRAFT}), S.SUBMITTED, ProjectEventKind.SUBMITTED, "be submitted"
+    "submit",
+    frozenset({S.DRAFT}),
+    S.SUBMITTED,
+    ProjectEventKind.SUBMITTED,
+    _("A %(status)s project cannot be submitted."),
 )
 # The secretariat may reverse its own decision while the nomination is open.
 ACCEPT = Transition(
@@ -35,17 +43,21 @@ ACCEPT = Transition(
     frozenset({S.SUBMITTED, S.REJECTED}),
     S.NOMINEE,
     ProjectEventKind.ACCEPTED,
-    "be accepted as a nominee",
+    _("A %(status)s project cannot be accepted as a nominee."),
 )
 REJECT = Transition(
     "reject",
     frozenset({S.SUBMITTED, S.NOMINEE}),
     S.REJECTED,
     ProjectEventKind.REJECTED,
-    "be rejected",
+    _("A %(status)s project cannot be rejected."),
 )
 SHORTLIST = Transition(
-    "shortlist", frozenset({S.NOMINEE}), S.CHAMPION, ProjectEventKind.CHAMPION, "become a Champion"
+    "shortlist",
+    frozenset({S.NOMINEE}),
+    S.CHAMPION,
+    ProjectEventKind.CHAMPION,
+    _("A %(status)s project cannot become a Champion."),
 )
 # When the Champions are computed again (after votes were invalidated), one may drop out.
 UNSHORTLIST = Transition(
@@ -53,14 +65,14 @@ UNSHORTLIST = Transition(
     frozenset({S.CHAMPION}),
     S.NOMINEE,
     ProjectEventKind.CHAMPION_WITHDRAWN,
-    "return to the nominees",
+    _("A %(status)s project cannot return to the nominees."),
 )
 CROWN = Transition(
     "crown",
     frozenset({S.CHAMPION}),
     S.WINNER,
     ProjectEventKind.WINNER,
-    "become the Winner",
+    _("A %(status)s project cannot become the Winner."),
     under_embargo=True,
 )
 
@@ -89,8 +101,8 @@ def project_transition(
     )
     if moved != 1:
         current = Project.objects.filter(pk=project.pk).values_list("status", flat=True).first()
-        label = ProjectStatus(current).label.lower() if current else "deleted"
-        raise InvalidTransition(f"A {label} project cannot {transition.outcome}.")
+        label = ProjectStatus(current).label.lower() if current else gettext("deleted")
+        raise InvalidTransition(transition.refusal % {"status": label})
     ProjectEvent.objects.create(
         project=project, kind=transition.event, actor=actor, at=at, note=note
     )

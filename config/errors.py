@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 class DomainError(Exception):
     code = "invalid"
     status_code = 400
-    default_detail = "The request cannot be carried out."
+    default_detail = _("The request cannot be carried out.")
 
     def __init__(
         self,
@@ -19,7 +19,8 @@ class DomainError(Exception):
         field: str | None = None,
         errors: dict[str, list[str]] | None = None,
     ) -> None:
-        self.detail = detail or self.default_detail
+        # Translated when raised, in the language of the request that caused it.
+        self.detail = str(detail or self.default_detail)
         self.errors = dict(errors or {})
         if field:
             self.errors.setdefault(field, []).append(self.detail)
@@ -29,13 +30,13 @@ class DomainError(Exception):
 class NotAllowed(DomainError):
     code = "permission_denied"
     status_code = 403
-    default_detail = "You are not allowed to do this."
+    default_detail = _("You are not allowed to do this.")
 
 
 class NotFound(DomainError):
     code = "not_found"
     status_code = 404
-    default_detail = "Not found."
+    default_detail = _("Not found.")
 
 
 class ReasonRequired(DomainError):
@@ -50,4 +51,4 @@ class ReasonRequired(DomainError):
 class Conflict(DomainError):
     code = "conflict"
     status_code = 409
-    default_detail = "This cannot be done in the current state."
+    default_detail = _("This cannot be done in the current state.")

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class VotingConfig(AppConfig):
     name = "voting"
-    verbose_name = "Voting"
+    verbose_name = _("Voting")
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate, pre_migrate

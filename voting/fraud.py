@@ -17,6 +17,7 @@ from datetime import timedelta
 from django.db.models import F
 from django.db.models.expressions import Window
 from django.db.models.functions import Lag
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import Edition
@@ -80,9 +81,14 @@ def _new_account_clusters(edition: Edition) -> list[Flag]:
             flags.append(
                 Flag(
                     kind="new_accounts_one_network",
-                    title=f"{len(cluster)} new accounts from {network} voted for “{cluster[0][5]}”",
-                    evidence=f"Accounts less than {NEW_ACCOUNT_AGE.days} days old, all "
-                    f"within {minutes:.0f} minutes.",
+                    title=gettext("%(count)d new accounts from %(network)s voted for “%(nominee)s”")
+                    % {"count": len(cluster), "network": network, "nominee": cluster[0][5]},
+                    evidence=ngettext(
+                        "Accounts less than %(days)d days old, all within %(minutes)s minute.",
+                        "Accounts less than %(days)d days old, all within %(minutes)s minutes.",
+                        round(minutes),
+                    )
+                    % {"days": NEW_ACCOUNT_AGE.days, "minutes": f"{minutes:.0f}"},
                     vote_ids=[row[0] for row in cluster],
                     voter_ids=sorted({row[3] for row in cluster}),
                 )
@@ -102,8 +108,10 @@ def _mailbox_variants(edition: Edition) -> list[Flag]:
     return [
         Flag(
             kind="mailbox_variants",
-            title=f"{len(accounts)} accounts share the mailbox {mailbox}",
-            evidence="Addresses: " + ", ".join(sorted(accounts.values())),
+            title=gettext("%(count)d accounts share the mailbox %(mailbox)s")
+            % {"count": len(accounts), "mailbox": mailbox},
+            evidence=gettext("Addresses: %(addresses)s")
+            % {"addresses": ", ".join(sorted(accounts.values()))},
             voter_ids=sorted(accounts),
         )
         for mailbox, accounts in sorted(by_mailbox.items())
@@ -137,9 +145,13 @@ def _bursts(edition: Edition) -> list[Flag]:
     return [
         Flag(
             kind="burst",
-            title=f"{email} voted faster than a person clicks",
-            evidence=f"{BURST_VOTES} votes within {BURST_WITHIN.seconds} seconds, "
-            f"{count} time{'s' if count > 1 else ''}.",
+            title=gettext("%(email)s voted faster than a person clicks") % {"email": email},
+            evidence=ngettext(
+                "%(votes)d votes within %(seconds)d seconds, %(count)d time.",
+                "%(votes)d votes within %(seconds)d seconds, %(count)d times.",
+                count,
+            )
+            % {"votes": BURST_VOTES, "seconds": BURST_WITHIN.seconds, "count": count},
             voter_ids=[voter_id],
         )
         for voter_id, (email, count) in sorted(fastest.items())

@@ -13,6 +13,7 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import EmailNotVerified
@@ -440,7 +441,7 @@ def votes_invalidate(
     per edition, naming the account when the votes are one account's). Returns how
     many changed."""
     at = at or timezone.now()
-    require_secretariat(by, refusal="Only the secretariat invalidates votes.")
+    require_secretariat(by, refusal=gettext("Only the secretariat invalidates votes."))
     reason = _reason_given(reason)
     chosen = _invalidate(votes=votes, by=by, reason=reason, at=at)
     by_edition: dict[int, list[tuple]] = {}
@@ -651,7 +652,7 @@ def champions_compute(
     result. ``by`` is the secretariat member who asks; None when the scheduled task
     runs it at the close."""
     if by is not None:
-        require_secretariat(by, refusal="Only the secretariat computes the Champions.")
+        require_secretariat(by, refusal=gettext("Only the secretariat computes the Champions."))
     counted = valid_count(edition=edition)
     return standings_record(
         edition=edition,

@@ -29,8 +29,9 @@ class ActionLineSerializer(serializers.ModelSerializer):
 
 class CurrentPhaseMixin(serializers.Serializer):
     current_phase = serializers.SerializerMethodField(
-        help_text="The open phase now; null before the first phase, between phases and "
-        "after the last."
+        help_text=_(
+            "The open phase now; null before the first phase, between phases and after the last."
+        )
     )
 
     @extend_schema_field(serializers.ChoiceField(choices=Phase.choices, allow_null=True))
@@ -87,7 +88,7 @@ class EditionDetailSerializer(CurrentPhaseMixin, serializers.ModelSerializer):
 
 class CategorySerializer(serializers.ModelSerializer):
     action_line = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, help_text="Null for a special category."
+        slug_field="code", read_only=True, help_text=_("Null for a special category.")
     )
 
     class Meta:
@@ -99,7 +100,7 @@ class CategoryStatisticsSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     title = serializers.CharField()
     by_status = serializers.DictField(
-        child=serializers.IntegerField(), help_text="Projects per status."
+        child=serializers.IntegerField(), help_text=_("Projects per status.")
     )
 
 
@@ -255,8 +256,8 @@ class ResultNomineeSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="project.pk")
     title = serializers.CharField(source="project.title")
     organisation_name = serializers.CharField(source="project.organisation_name")
-    votes = serializers.IntegerField(help_text="Valid votes.")
-    rank = serializers.IntegerField(help_text="Rank by valid votes in the category.")
+    votes = serializers.IntegerField(help_text=_("Valid votes."))
+    rank = serializers.IntegerField(help_text=_("Rank by valid votes in the category."))
 
 
 class CategoryResultSerializer(serializers.Serializer):
@@ -281,7 +282,7 @@ class ResultsSerializer(serializers.Serializer):
     votes_cast = serializers.IntegerField()
     valid_votes = serializers.IntegerField()
     voters = serializers.IntegerField(source="edition.voters_counted", allow_null=True)
-    exclusions = ExclusionSerializer(many=True, help_text="Votes that did not count, and why.")
+    exclusions = ExclusionSerializer(many=True, help_text=_("Votes that did not count, and why."))
 
 
 class RevealedSerializer(serializers.Serializer):

@@ -1,4 +1,6 @@
 from django.http import Http404
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
@@ -63,7 +65,7 @@ from awards.services import (
 )
 from config.schema import refusals
 
-YEAR = OpenApiParameter("year", int, OpenApiParameter.PATH, description="The edition's year.")
+YEAR = OpenApiParameter("year", int, OpenApiParameter.PATH, description=_("The edition's year."))
 
 
 class ActionLineList(generics.ListAPIView):
@@ -118,7 +120,7 @@ class EditionStatistics(APIView):
 
 # --- The owner's projects ------------------------------------------------------------
 
-PROJECT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The project's id.")
+PROJECT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description=_("The project's id."))
 # What every change of a draft can be refused for.
 DRAFT_REFUSALS = (EmailNotVerified, SubmissionClosed, ProjectNotEditable)
 
@@ -126,7 +128,10 @@ DRAFT_REFUSALS = (EmailNotVerified, SubmissionClosed, ProjectNotEditable)
 def _category_or_refuse(edition: Edition, number: int) -> Category:
     category = category_get(edition=edition, number=number)
     if category is None:
-        raise WrongCategory(f"This edition has no category {number}.", field="category")
+        raise WrongCategory(
+            gettext("This edition has no category %(number)s.") % {"number": number},
+            field="category",
+        )
     return category
 
 
@@ -187,7 +192,7 @@ class MyProjectList(generics.ListAPIView):
         incoming.is_valid(raise_exception=True)
         data, number, sdgs = _split(incoming.validated_data)
         if number is None:
-            raise WrongCategory("Choose the project's category.", field="category")
+            raise WrongCategory(gettext("Choose the project's category."), field="category")
         project = project_create(
             edition=edition,
             category=_category_or_refuse(edition, number),
@@ -330,7 +335,9 @@ class MyProjectImage(_OwnProject):
     parameters=[
         YEAR,
         OpenApiParameter(
-            "search", str, description="Words to find in title, organisation and short description."
+            "search",
+            str,
+            description=_("Words to find in title, organisation and short description."),
         ),
     ]
 )

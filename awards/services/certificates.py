@@ -7,6 +7,7 @@ from datetime import datetime
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from awards.certificates import booklet_pdf, certificate_pdf, champion_letter_pdf
@@ -50,7 +51,7 @@ def certificates_generate(*, project: Project, at: datetime | None = None) -> li
     if not results_are_public(edition=project.edition):
         raise ResultsNotPublished(CERTIFICATES_NOT_YET)
     if not project_receives_certificates(project):
-        raise Conflict("Only Winners and Champions receive certificates.")
+        raise Conflict(gettext("Only Winners and Champions receive certificates."))
     made = [_store(project, CertificateKind.CERTIFICATE, certificate_pdf(project), at)]
     standing = Standing.objects.filter(nominee=project).first()
     if standing is not None:

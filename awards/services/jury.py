@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -32,42 +33,47 @@ from config.errors import Conflict, DomainError, NotAllowed, NotFound, ReasonReq
 
 class JuryClosed(NotAllowed):
     code = "jury_closed"
-    default_detail = "Scores are given during the winner selection phase only."
+    default_detail = _("Scores are given during the winner selection phase only.")
 
 
 class ConflictedJuror(NotAllowed):
     code = "conflict_of_interest"
-    default_detail = "You have a conflict of interest with this project: you do not score it."
+    default_detail = _("You have a conflict of interest with this project: you do not score it.")
 
 
 class ScoreInvalid(DomainError):
     code = "invalid"
-    default_detail = "Each criterion is marked from 1 to 10."
+    default_detail = _("Each criterion is marked from 1 to 10.")
 
 
 class ScoreSubmitted(Conflict):
     code = "score_submitted"
-    default_detail = "This score is submitted: it can no longer change."
+    default_detail = _("This score is submitted: it can no longer change.")
 
 
 class QuorumMissing(Conflict):
     code = "quorum_missing"
-    default_detail = "Some Champions of this category lack the scores the quorum asks for."
+    default_detail = _("Some Champions of this category lack the scores the quorum asks for.")
 
 
 WINNER_REASON_REQUIRED = _("Choosing a Winner other than the top of the ranking needs a reason.")
 
 
 def _require_juror(user: User) -> None:
-    require_jury_member(user, refusal="Only members of the Expert Group score the Champions.")
+    require_jury_member(
+        user, refusal=gettext("Only members of the Expert Group score the Champions.")
+    )
 
 
 @transaction.atomic
 def jury_assign(*, category: Category, juror: User, by: User) -> JuryAssignment:
     """Assign a member of the Expert Group to a category (again: nothing changes)."""
-    require_secretariat(by, refusal="Only the secretariat assigns the jury.")
+    require_secretariat(by, refusal=gettext("Only the secretariat assigns the jury."))
     if not is_jury_member(juror):
-        raise DomainError(f"{juror} is not a member of the Expert Group.", field="juror")
+        raise DomainError(
+            gettext("%(juror)s is not a member of the Expert Group.") % {"juror": juror},
+            field="juror",
+        )
     assignment, _created = JuryAssignment.objects.get_or_create(category=category, juror=juror)
     return assignment
 
@@ -82,7 +88,7 @@ def _assigned_champion(juror: User, project: Project) -> Project:
         .first()
     )
     if found is None:
-        raise NotFound("No such Champion among your categories.")
+        raise NotFound(gettext("No such Champion among your categories."))
     return found
 
 
@@ -137,7 +143,7 @@ def score_save(
             raise ConflictedJuror()
         raise ScoreSubmitted()
     errors = {
-        criterion: ["Mark it from 1 to 10."]
+        criterion: [gettext("Mark it from 1 to 10.")]
         for criterion in CRITERIA
         if not isinstance(marks.get(criterion), int) or not 1 <= marks[criterion] <= 10
     }
@@ -164,9 +170,9 @@ def winner_confirm(
     """Confirm the Winner of a category: the top of the jury's ranking, or another
     Champion with a written reason. Every Champion needs its quorum of scores first."""
     at = at or timezone.now()
-    require_secretariat(by, refusal="Only the secretariat confirms the Winners.")
+    require_secretariat(by, refusal=gettext("Only the secretariat confirms the Winners."))
     if Project.objects.filter(category=category, status=ProjectStatus.WINNER).exists():
-        raise Conflict("This category already has its Winner.")
+        raise Conflict(gettext("This category already has its Winner."))
     ranking = category_ranking(category=category)
     if not ranking or not all(rank.has_quorum for rank in ranking):
         raise QuorumMissing()
@@ -175,11 +181,11 @@ def winner_confirm(
     if project.pk != top.pk and not reason:
         raise ReasonRequired(WINNER_REASON_REQUIRED, field="reason")
     if project.pk not in {rank.project.pk for rank in ranking}:
-        raise NotFound("This project is not a Champion of the category.")
+        raise NotFound(gettext("This project is not a Champion of the category."))
     return project_transition(
         project=project,
         transition=CROWN,
         actor=by,
         at=at,
-        note=reason or "The top of the jury's ranking.",
+        note=reason or gettext("The top of the jury's ranking."),
     )

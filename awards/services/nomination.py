@@ -17,12 +17,12 @@ from awards.permissions import nomination_is_open
 from awards.workflow import ACCEPT, REJECT, InvalidTransition, project_transition
 from config.errors import NotAllowed, ReasonRequired
 
-SECRETARIAT_ONLY = "Only the secretariat takes nomination decisions."
+SECRETARIAT_ONLY = _("Only the secretariat takes nomination decisions.")
 
 
 class NominationClosed(NotAllowed):
     code = "nomination_closed"
-    default_detail = (
+    default_detail = _(
         "Nomination decisions can be taken only during the submission and nomination phases."
     )
 

@@ -9,6 +9,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import EmailNotVerified
 from accounts.models import User
@@ -49,7 +51,7 @@ EDITABLE_FIELDS = (
 
 class SubmissionClosed(NotAllowed):
     code = "submission_closed"
-    default_detail = (
+    default_detail = _(
         "The submission phase of this edition is not open: projects cannot be created, "
         "edited or submitted now."
     )
@@ -57,22 +59,22 @@ class SubmissionClosed(NotAllowed):
 
 class ProjectNotEditable(Conflict):
     code = "project_not_editable"
-    default_detail = "Only drafts can be changed: this project has already been submitted."
+    default_detail = _("Only drafts can be changed: this project has already been submitted.")
 
 
 class SubmissionInvalid(DomainError):
     code = "submission_invalid"
-    default_detail = "The project cannot be submitted yet: each field says what it needs."
+    default_detail = _("The project cannot be submitted yet: each field says what it needs.")
 
 
 class ProjectInvalid(DomainError):
     code = "invalid"
-    default_detail = "Some of the project's data is not valid."
+    default_detail = _("Some of the project's data is not valid.")
 
 
 class WrongCategory(DomainError):
     code = "wrong_category"
-    default_detail = "This category does not belong to the project's edition."
+    default_detail = _("This category does not belong to the project's edition.")
 
 
 class TooManyImages(DomainError):
@@ -99,7 +101,7 @@ def _locked_draft(project: Project, by: User, at: datetime) -> Project:
     locked = Project.objects.select_for_update().select_related("edition").get(pk=project.pk)
     if not may_edit_project(by, locked, at=at):
         if not is_project_owner(by, locked):
-            raise NotFound("No such project among yours.")
+            raise NotFound(gettext("No such project among yours."))
         _require_submitter(by)
         _require_submission_open(locked.edition, at)
         raise ProjectNotEditable()
@@ -109,7 +111,9 @@ def _locked_draft(project: Project, by: User, at: datetime) -> Project:
 def _apply(project: Project, data: Mapping[str, Any]) -> None:
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ProjectInvalid(f"Not project fields: {', '.join(sorted(unknown))}.")
+        raise ProjectInvalid(
+            gettext("Not project fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
     for field, value in data.items():
         setattr(project, field, value.strip() if isinstance(value, str) else value)
     try:
@@ -126,7 +130,7 @@ def _set_sdgs(project: Project, sdgs: Iterable[int] | None) -> None:
     numbers = sorted(set(sdgs))
     goals = list(SustainableDevelopmentGoal.objects.filter(number__in=numbers))
     if len(goals) != len(numbers):
-        raise ProjectInvalid("SDGs are numbered 1 to 17.", field="sdgs")
+        raise ProjectInvalid(gettext("SDGs are numbered 1 to 17."), field="sdgs")
     project.sdgs.set(goals)
 
 
@@ -281,8 +285,11 @@ def project_images_add(
     free = [p for p in range(1, MAX_PROJECT_IMAGES + 1) if p not in taken]
     if len(checked) > len(free):
         raise TooManyImages(
-            f"A project may have {MAX_PROJECT_IMAGES} images: it has {len(taken)}, and "
-            f"{len(checked)} more would be too many.",
+            gettext(
+                "A project may have %(most)d images: it has %(taken)d, and %(more)d more "
+                "would be too many."
+            )
+            % {"most": MAX_PROJECT_IMAGES, "taken": len(taken), "more": len(checked)},
             field="images",
         )
     images, saved = [], []
@@ -305,6 +312,6 @@ def project_image_remove(
     project = _locked_draft(project, by, _moment(at))
     image = project.images.filter(pk=image_id).first()
     if image is None:
-        raise NotFound("No such image in this project.")
+        raise NotFound(gettext("No such image in this project."))
     image.delete()
     _delete_after_commit([image.image])

@@ -6,6 +6,7 @@ from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -26,17 +27,17 @@ class ResultsNotPublished(NotFound):
 
 class WinnersMissing(Conflict):
     code = "winners_missing"
-    default_detail = "Every category needs its confirmed Winner first."
+    default_detail = _("Every category needs its confirmed Winner first.")
 
 
 class AlreadyPublished(Conflict):
     code = "results_published"
-    default_detail = "The results of this edition are already published."
+    default_detail = _("The results of this edition are already published.")
 
 
 class NothingToReveal(Conflict):
     code = "nothing_to_reveal"
-    default_detail = "Every category has been revealed."
+    default_detail = _("Every category has been revealed.")
 
 
 def _undecided(edition: Edition) -> list[int]:
@@ -57,7 +58,7 @@ def _undecided(edition: Edition) -> list[int]:
 def ceremony_reveal_next(*, edition: Edition, by: User, at: datetime | None = None) -> Category:
     """Reveal the next category's Winner, in Action Line (category number) order."""
     at = at or timezone.now()
-    require_secretariat(by, refusal="Only the secretariat or the ceremony host reveals.")
+    require_secretariat(by, refusal=gettext("Only the secretariat or the ceremony host reveals."))
     if _undecided(edition):
         raise WinnersMissing()
     category = ceremony_to_reveal(edition=edition).first()
@@ -76,7 +77,7 @@ def ceremony_reveal_next(*, edition: Edition, by: User, at: datetime | None = No
 def results_publish(*, edition: Edition, by: User, at: datetime | None = None) -> Edition:
     """Lift the embargo: the results endpoint, pages and files show the outcome."""
     at = at or timezone.now()
-    require_secretariat(by, refusal="Only the secretariat publishes the results.")
+    require_secretariat(by, refusal=gettext("Only the secretariat publishes the results."))
     if _undecided(edition):
         raise WinnersMissing()
     published = Edition.objects.filter(pk=edition.pk, results_published_at__isnull=True).update(

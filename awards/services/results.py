@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from awards.models import (
@@ -32,12 +33,12 @@ from config.errors import Conflict, NotAllowed
 
 class VotingStillOpen(NotAllowed):
     code = "voting_not_closed"
-    default_detail = "The Champions are chosen once public voting has closed."
+    default_detail = _("The Champions are chosen once public voting has closed.")
 
 
 class WinnersAlreadyChosen(Conflict):
     code = "winners_chosen"
-    default_detail = "Winners are already chosen: the Champions can no longer change."
+    default_detail = _("Winners are already chosen: the Champions can no longer change.")
 
 
 NEVER = datetime.max.replace(tzinfo=UTC)  # sorts a nominee without a submission time last

@@ -3,8 +3,8 @@ from rest_framework import serializers
 
 
 class BallotVoteSerializer(serializers.Serializer):
-    category = serializers.IntegerField(help_text="The category's number.")
-    nominee = serializers.IntegerField(help_text="The nominee's id.")
+    category = serializers.IntegerField(help_text=_("The category's number."))
+    nominee = serializers.IntegerField(help_text=_("The nominee's id."))
     invalidated = serializers.BooleanField(
         help_text=_(
             "Set aside by the secretariat: the vote does not count, and it can be neither "
@@ -16,7 +16,7 @@ class BallotVoteSerializer(serializers.Serializer):
 class BallotSerializer(serializers.Serializer):
     votes = BallotVoteSerializer(many=True)
     complete = serializers.BooleanField(
-        source="is_complete", help_text="Whether every category has a vote."
+        source="is_complete", help_text=_("Whether every category has a vote.")
     )
     category_count = serializers.IntegerField()
     excluded = serializers.BooleanField(
@@ -28,7 +28,7 @@ class BallotSerializer(serializers.Serializer):
 
 
 class VoteRequestSerializer(serializers.Serializer):
-    nominee = serializers.IntegerField(min_value=1, help_text="The nominee's id.")
+    nominee = serializers.IntegerField(min_value=1, help_text=_("The nominee's id."))
 
 
 class VoteSerializer(serializers.Serializer):

@@ -1,4 +1,5 @@
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,7 +24,7 @@ from voting.services import (
 )
 
 CATEGORY = OpenApiParameter(
-    "category", int, OpenApiParameter.PATH, description="The category's number."
+    "category", int, OpenApiParameter.PATH, description=_("The category's number.")
 )
 
 
