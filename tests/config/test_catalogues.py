@@ -18,9 +18,7 @@ ROOT = Path(settings.BASE_DIR)
 SOURCES = ["accounts", "awards", "config", "demo", "frontend", "voting", "manage.py"]
 DOMAINS = ["django", "djangojs"]
 # Every language but the source language, with gettext's name of it (zh-hans: zh_Hans).
-LANGUAGES = sorted(
-    code.replace("-hans", "_Hans") for code, _ in settings.LANGUAGES if code != "en"
-)
+LANGUAGES = sorted(code.replace("-hans", "_Hans") for code, _ in settings.LANGUAGES if code != "en")
 
 pytestmark = pytest.mark.skipif(
     shutil.which("xgettext") is None, reason="GNU gettext (xgettext) is not installed"
@@ -87,6 +85,6 @@ def test_the_catalogue_in_the_repository_is_up_to_date_and_compiled(collected, l
         }
 
     assert set(messages(today)) == set(messages(ours)), "run makemessages --all"
-    assert messages(compiled) == {
-        key: value for key, value in messages(ours).items() if value
-    }, "run compilemessages"
+    assert messages(compiled) == {key: value for key, value in messages(ours).items() if value}, (
+        "run compilemessages"
+    )
