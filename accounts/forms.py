@@ -1,5 +1,6 @@
 from allauth.mfa.webauthn.forms import AddWebAuthnForm
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -46,17 +47,22 @@ class SignupProfileForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["name", "country", "organisation", "stakeholder_type"]
+        fields = ["name", "country", "organisation", "stakeholder_type", "language"]
         # The model's fields have no verbose names of their own: the labels are here.
         labels = {
             "name": _("Full name"),
             "country": _("Country"),
             "organisation": _("Organisation"),
             "stakeholder_type": _("Stakeholder type"),
+            "language": _("Language of the site and of its e-mails"),
         }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            ("", _("The language of my browser")),
+            *settings.LANGUAGES,
+        ]
         self.fields["country"].required = True
 
 

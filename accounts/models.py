@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
@@ -50,6 +51,11 @@ class User(AbstractUser):
     country = CountryField(blank=True)
     organisation = models.CharField(max_length=200, blank=True)
     stakeholder_type = models.CharField(max_length=32, choices=StakeholderType.choices, blank=True)
+    # The language the account chose (the switcher, the profile): its pages and e-mails
+    # are in it. Empty: the browser's.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import OutboxEmail, User
 from accounts.signals import account_deleting, personal_data_requested
@@ -176,28 +176,44 @@ def email_outbox_prune(*, before: datetime | None = None) -> int:
     return deleted
 
 
-def email_send_templated(*, to: str, template_prefix: str, context: dict[str, Any]) -> str:
+def email_send_templated(
+    *, to: str, template_prefix: str, context: dict[str, Any], language: str = ""
+) -> str:
     """Render ``<template_prefix>_subject.txt``, ``_message.txt`` and ``_message.html``
-    (the layout of every mail of the site) and queue the mail after commit."""
+    (the layout of every mail of the site) in ``language`` (the recipient's saved
+    language; else the language of the moment) and queue the mail after commit."""
     from allauth.account.adapter import get_adapter
 
     adapter = get_adapter()
     context = {"site_name": settings.SITE_NAME, **context}
-    return email_queue(message=adapter.render_mail(template_prefix, to, context))
+    with translation.override(language or translation.get_language()):
+        message = adapter.render_mail(template_prefix, to, context)
+    return email_queue(message=message)
 
 
-PROFILE_FIELDS = ("name", "country", "organisation", "stakeholder_type")
+PROFILE_FIELDS = ("name", "country", "organisation", "stakeholder_type", "language")
 
 
 @transaction.atomic
 def profile_update(*, user: User, data: dict[str, Any]) -> User:
-    """Change a person's own profile: name, country, organisation, stakeholder type."""
+    """Change a person's own profile: name, country, organisation, stakeholder type,
+    language."""
     unknown = set(data) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"Not profile fields: {', '.join(sorted(unknown))}")
     for field, value in data.items():
         setattr(user, field, value)
     user.save(update_fields=list(data))
+    return user
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Remember the language ``user`` chose (one of settings.LANGUAGES)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"Not a language of the site: {language!r}")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
     return user
 
 
@@ -211,6 +227,7 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
             "country": user.country.code or None,
             "organisation": user.organisation,
             "stakeholder_type": user.stakeholder_type or None,
+            "language": user.language or None,
             "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
             "two_factor_authentication": Authenticator.objects.filter(user=user).exists(),

@@ -2,9 +2,10 @@
 
 Pages are under ``i18n_patterns``: English at addresses without a prefix, the other
 languages under theirs (``/fr/…``). A page's language is its address's. A visitor who
-opens an address without a prefix and prefers another language (their choice in the
-switcher, kept in a cookie, else their browser's ``Accept-Language``) is sent to the
-same page in that language; a visitor who chose English stays.
+opens an address without a prefix and prefers another language (the one their account
+saved, else their choice in the switcher, kept in a cookie, else their browser's
+``Accept-Language``) is sent to the same page in that language; a visitor who chose
+English stays.
 
 The API and allauth's app API have no language in their addresses: they answer in the
 preferred language (their ``detail`` texts; the codes never change).
@@ -19,8 +20,11 @@ from django.utils.cache import patch_vary_headers
 
 
 def preferred_language(request: HttpRequest) -> str:
-    """The visitor's language when the address does not say: their choice in the
-    switcher, else their browser's, else English."""
+    """The visitor's language when the address does not say: the one their account
+    chose, else their choice in the switcher, else their browser's, else English."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.language:
+        return user.language
     return translation.get_language_from_request(request, check_path=False)
 
 

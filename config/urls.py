@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config import schema  # noqa: F401  (registers the session token scheme)
-from frontend.views.account import login_code_confirm
+from frontend.views.account import language_set, login_code_confirm
 
 # Patterns are tried in order: the ballot, which takes the voting rush, comes first.
 api_v1 = [
@@ -26,8 +26,8 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
     path("_allauth/", include("allauth.headless.urls")),
-    # The language switcher's POST (Django's set_language view).
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switcher's POST: Django's set_language, remembered by the account.
+    path("i18n/setlang/", language_set, name="set_language"),
 ]
 # The pages, in each language: English without a prefix, the others under theirs
 # (/fr/…); config.languages says which language an address without one is read in.

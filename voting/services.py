@@ -751,6 +751,7 @@ def ballot_receipt_send(*, edition: Edition, voter: User, at: datetime | None = 
     lines = _receipt_lines(edition, voter)
     email_send_templated(
         to=voter.email,
+        language=voter.language,
         template_prefix="voting/email/ballot_receipt",
         context={
             "user": voter,

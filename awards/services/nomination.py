@@ -41,6 +41,7 @@ def _tell_submitter(project: Project, template: str) -> None:
     if project.submitted_by_id and project.submitted_by.email:
         email_send_templated(
             to=project.submitted_by.email,
+            language=project.submitted_by.language,
             template_prefix=f"awards/email/{template}",
             context={"user": project.submitted_by, "project": project},
         )

@@ -206,6 +206,7 @@ def project_submit(*, project: Project, by: User, at: datetime | None = None) ->
         raise SubmissionInvalid(errors=submission_problems(project)) from None
     email_send_templated(
         to=by.email,
+        language=by.language,
         template_prefix="awards/email/project_submitted",
         context={"user": by, "project": project},
     )

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from allauth.account import views as allauth_views
 from allauth.account.decorators import reauthentication_required
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -20,11 +21,17 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from accounts.forms import AccountDeleteForm, ProfileForm
 from accounts.permissions import has_mfa
-from accounts.services import account_delete, personal_data_export, profile_update
+from accounts.services import (
+    account_delete,
+    personal_data_export,
+    profile_update,
+    user_language_set,
+)
 
 DATA_FILENAME = "wsis-prizes-my-data.json"
 LOGIN_CODE_GONE = _(
@@ -101,4 +108,15 @@ def login_code_confirm(request: HttpRequest) -> HttpResponse:
         storage.used = False  # read here, not shown: they stay for the next page
         if not said:
             messages.warning(request, LOGIN_CODE_GONE)
+    return response
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The language switcher: Django's set_language (the cookie, and the same page in the
+    chosen language), and for a signed-in person their account's saved language too."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        user_language_set(user=request.user, language=language)
     return response

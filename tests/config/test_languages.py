@@ -6,6 +6,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from accounts.services import personal_data_export
+from tests.factories import UserFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -103,3 +106,55 @@ def test_the_api_answers_in_the_browsers_language(client):
 
 def test_an_unknown_language_prefix_is_not_found(client):
     assert client.get("/de/").status_code == 404
+
+
+# The account's saved language
+
+
+def test_the_accounts_language_wins_over_the_choice_and_the_browser(client):
+    client.force_login(UserFactory(language="ru"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="es")
+
+    assert response["Location"] == "/ru/"
+
+
+def test_the_switcher_saves_the_language_of_a_signed_in_account(client):
+    person = UserFactory()
+    client.force_login(person)
+
+    response = client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+
+    person.refresh_from_db()
+    assert person.language == "zh-hans"
+    assert response["Location"] == "/zh-hans/"
+
+
+def test_the_switcher_saves_nothing_for_a_visitor_or_an_unknown_language(client):
+    person = UserFactory(language="fr")
+    anonymous = client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    client.force_login(person)
+    unknown = client.post(reverse("set_language"), {"language": "de", "next": "/"})
+
+    person.refresh_from_db()
+    assert anonymous.status_code == unknown.status_code == 302
+    assert person.language == "fr"
+
+
+def test_the_profile_chooses_the_language_and_the_data_export_shows_it(client):
+    person = UserFactory(country="SN")
+    client.force_login(person)
+    profile = reverse("frontend:profile")
+
+    form = client.get(profile)
+    saved = client.post(
+        profile,
+        {"name": person.name, "country": "SN", "organisation": "", "language": "ar"},
+    )
+
+    person.refresh_from_db()
+    assert 'name="language"' in form.content.decode()
+    assert saved.status_code == 302
+    assert person.language == "ar"
+    assert personal_data_export(user=person)["account"]["language"] == "ar"
