@@ -158,3 +158,30 @@ def test_the_profile_chooses_the_language_and_the_data_export_shows_it(client):
     assert saved.status_code == 302
     assert person.language == "ar"
     assert personal_data_export(user=person)["account"]["language"] == "ar"
+
+
+@pytest.mark.parametrize("page", ["/", "/ar/", "/zh-hans/"])
+def test_the_switcher_names_each_language_in_itself_on_every_page(client, page):
+    response = client.get(page)
+
+    html = response.content.decode()
+    for name in ("العربيّة", "简体中文", "English", "Français", "Русский", "Español"):
+        assert f">{name}</button>" in html, (page, name)
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "zh-hans", "ru", "es"])
+def test_the_api_says_its_detail_in_the_browsers_language_and_keeps_its_code(client, language):
+    english = client.get("/api/v1/editions/1999/", HTTP_ACCEPT_LANGUAGE="en").json()
+    translated = client.get("/api/v1/editions/1999/", HTTP_ACCEPT_LANGUAGE=language).json()
+
+    assert translated["code"] == english["code"] == "not_found"
+    assert translated["detail"] != english["detail"]
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "zh-hans", "ru", "es"])
+def test_each_language_translates_the_pages(client, language):
+    english = client.get("/").content.decode()
+    translated = client.get(f"/{language}/").content.decode()
+
+    assert "API documentation" in english
+    assert "API documentation" not in translated

@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.models import OutboxEmail
 from tests.factories import UserFactory
@@ -146,3 +147,18 @@ def test_the_beat_runs_the_receipts(settings):
     )
     assert ballot_receipts.name == "voting.tasks.ballot_receipts"
     assert ballot_receipts() == 0
+
+
+def test_the_summary_is_written_in_the_voters_language(
+    edition, categories, nominees, voter, vote, start, django_capture_on_commit_callbacks
+):
+    voter.language = "fr"
+    voter.save(update_fields=["language"])
+    vote(categories[0], nominees[1][0], start)
+
+    assert send(start + RECEIPT_QUIET, django_capture_on_commit_callbacks) == 1
+    [message] = mail.outbox
+    with translation.override("fr"):
+        subject = gettext("Your ballot in the %(edition)s") % {"edition": edition.title}
+    assert subject != f"Your ballot in the {edition.title}"
+    assert message.subject.endswith(subject)
