@@ -3,6 +3,7 @@ browser checks are in test_accessibility.py)."""
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from awards.services import results_publish
 from tests.factories import UserFactory
@@ -32,16 +33,26 @@ def test_results_tables_are_named_regions_the_keyboard_can_scroll(client, admin_
     assert names[-1].startswith("Votes left out of the results of")
 
 
-def test_api_docs_page_says_its_language(client):
-    response = client.get(reverse("api:docs"))
+@pytest.mark.parametrize(
+    "accept, expected",
+    [("en", '<html lang="en" dir="ltr">'), ("ar", '<html lang="ar" dir="rtl">')],
+)
+def test_api_docs_page_says_its_language_and_direction(client, accept, expected):
+    response = client.get(reverse("api:docs"), HTTP_ACCEPT_LANGUAGE=accept)
 
     assert response.status_code == 200
-    assert '<html lang="en">' in response.content.decode()
+    assert expected in response.content.decode()
 
 
 @pytest.mark.parametrize("url", ["frontend:home", "account_login"])
-def test_site_pages_say_their_language(client, url):
-    assert '<html lang="en">' in client.get(reverse(url)).content.decode()
+def test_site_pages_say_their_language_and_direction(client, url):
+    english = client.get(reverse(url)).content.decode()
+    with translation.override("ar"):
+        arabic_url = reverse(url)
+    arabic = client.get(arabic_url).content.decode()
+
+    assert '<html lang="en" dir="ltr">' in english
+    assert '<html lang="ar" dir="rtl">' in arabic
 
 
 def test_login_offers_the_reset_link_after_the_button(client):
