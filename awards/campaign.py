@@ -22,6 +22,7 @@ from reportlab.platypus import Image, KeepInFrame, Paragraph, SimpleDocTemplate,
 
 from awards.models import Project
 from awards.phases import Phase
+from awards.vocabulary import translated
 
 NAVY = colors.HexColor("#0b2d5b")
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -128,12 +129,12 @@ def _category_line(project: Project) -> str:
     if line:
         return gettext("Category %(number)s: %(title)s (Action Line %(code)s)") % {
             "number": category.number,
-            "title": category.title,
+            "title": translated(category.title),
             "code": line.code,
         }
     return gettext("Category %(number)s: %(title)s") % {
         "number": category.number,
-        "title": category.title,
+        "title": translated(category.title),
     }
 
 

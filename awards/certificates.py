@@ -15,6 +15,7 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
 from awards.models import Project, ProjectStatus, Standing
 from awards.selectors import project_status_for_owner
+from awards.vocabulary import translated
 
 NAVY = colors.HexColor("#0b2d5b")
 ORGANISERS = _("World Summit on the Information Society Forum · ITU, UNESCO, UNDP, UNCTAD")
@@ -26,11 +27,11 @@ def _category_line(project: Project) -> str:
     if line is None:
         return gettext("Category %(number)s: %(title)s") % {
             "number": category.number,
-            "title": category.title,
+            "title": translated(category.title),
         }
     return gettext("Category %(number)s: %(title)s (Action Line %(code)s)") % {
         "number": category.number,
-        "title": category.title,
+        "title": translated(category.title),
         "code": line.code,
     }
 

@@ -15,6 +15,7 @@ from django_countries.fields import CountryField
 
 from accounts.models import StakeholderType
 from awards.phases import PHASE_ORDER, Phase, PhaseWindow, closes_field, opens_field
+from awards.vocabulary import translated
 from config.storage import private_storage
 
 
@@ -33,7 +34,7 @@ class ActionLine(models.Model):
         ordering = ["position"]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.title}"
+        return f"{self.code} {translated(self.title)}"
 
 
 class SustainableDevelopmentGoal(models.Model):
@@ -47,7 +48,10 @@ class SustainableDevelopmentGoal(models.Model):
         verbose_name = _("Sustainable Development Goal")
 
     def __str__(self) -> str:
-        return f"SDG {self.number}: {self.title}"
+        return gettext("SDG %(number)s: %(title)s") % {
+            "number": self.number,
+            "title": translated(self.title),
+        }
 
 
 class TieRule(models.TextChoices):
@@ -229,7 +233,7 @@ class Category(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.title}"
+        return f"{self.number}. {translated(self.title)}"
 
     @property
     def is_special(self) -> bool:

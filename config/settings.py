@@ -96,6 +96,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "frontend.context_processors.site",
             ],
+            # The contest's fixed words in the reader's language, in every template.
+            "builtins": ["awards.templatetags.vocabulary"],
         },
     },
 ]

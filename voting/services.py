@@ -29,6 +29,7 @@ from awards.selectors import (
     nominees_by_id,
 )
 from awards.services import WinnersAlreadyChosen, audit_record, standings_record
+from awards.vocabulary import translated
 from config.errors import Conflict, DomainError, NotAllowed, ReasonRequired
 from voting.catalogue import voting_catalogue, voting_catalogue_forget
 from voting.fraud import Flag, signal_accounts_key
@@ -732,7 +733,7 @@ def _receipt_lines(edition: Edition, voter: User) -> list[ReceiptLine]:
         lines.append(
             ReceiptLine(
                 number=category.number,
-                category=category.title,
+                category=translated(category.title),
                 nominee=nominee.title if nominee else None,
                 at=vote.changed_at if vote else None,
                 withdraw_url=f"{settings.SITE_URL}{path}",

@@ -40,6 +40,7 @@ from awards.selectors import (
     nominees_by_id,
     nominees_in_voter_order,
 )
+from awards.vocabulary import translated
 from config.errors import DomainError
 from frontend.current import current_edition, edition_or_404
 from voting.network import request_network
@@ -318,7 +319,9 @@ def _confirm(request: HttpRequest, edition: Edition, category: Category) -> Http
     except DomainError as refusal:
         messages.error(request, refusal.detail)
         return _to_category(edition, category)
-    messages.success(request, CAST_MESSAGES[cast.outcome] % {"category": category.title})
+    messages.success(
+        request, CAST_MESSAGES[cast.outcome] % {"category": translated(category.title)}
+    )
     return _after_vote(request, edition, category)
 
 
@@ -344,12 +347,14 @@ def ballot_category_withdraw(request: HttpRequest, year: int, number: int) -> Ht
         if withdrawn:
             messages.success(
                 request,
-                _("Your vote in “%(category)s” is withdrawn.") % {"category": category.title},
+                _("Your vote in “%(category)s” is withdrawn.")
+                % {"category": translated(category.title)},
             )
         else:
             messages.info(
                 request,
-                _("You have no vote in “%(category)s” to withdraw.") % {"category": category.title},
+                _("You have no vote in “%(category)s” to withdraw.")
+                % {"category": translated(category.title)},
             )
     return _to_category(edition, category)
 
