@@ -5,12 +5,14 @@ from allauth.core import context as allauth_context
 from disposable_email_domains import blocklist
 from django import forms
 from django.conf import settings
+from django.http import JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.services import email_queue
+from config.languages import language_remember
 from config.network import client_ip
 
 # Marked here, translated where it is raised: the tests compare it as English text.
@@ -85,3 +87,11 @@ class AccountAdapter(DefaultAccountAdapter):
         # The address that rate limits and the sessions list see is the one the API's
         # throttles see (allauth raises PermissionDenied when it is empty).
         return client_ip(request) or super().get_client_ip(request)
+
+    def post_login(self, request, user, **kwargs):
+        """Logging in to an account that saved a language makes it the browser's choice:
+        the next page comes in it (config.languages)."""
+        response = super().post_login(request, user, **kwargs)
+        if user.language and not isinstance(response, JsonResponse):
+            language_remember(response, user.language)
+        return response

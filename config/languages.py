@@ -2,10 +2,10 @@
 
 Pages are under ``i18n_patterns``: English at addresses without a prefix, the other
 languages under theirs (``/fr/…``). A page's language is its address's. A visitor who
-opens an address without a prefix and prefers another language (the one their account
-saved, else their choice in the switcher, kept in a cookie, else their browser's
-``Accept-Language``) is sent to the same page in that language; a visitor who chose
-English stays.
+opens an address without a prefix and prefers another language (their choice, kept in a
+cookie that the switcher sets and that logging in sets to the account's saved language,
+else their browser's ``Accept-Language``) is sent to the same page in that language; a
+visitor who chose English stays.
 
 The API and allauth's app API have no language in their addresses: they answer in the
 preferred language (their ``detail`` texts; the codes never change).
@@ -20,12 +20,27 @@ from django.utils.cache import patch_vary_headers
 
 
 def preferred_language(request: HttpRequest) -> str:
-    """The visitor's language when the address does not say: the one their account
-    chose, else their choice in the switcher, else their browser's, else English."""
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and user.language:
-        return user.language
+    """The visitor's language when the address does not say: their choice (the cookie
+    the switcher sets, and logging in to an account that saved a language), else their
+    browser's, else English. The account itself is not read here: a page cached for
+    everyone (the ceremony feed, the nominees' files) must not vary by session."""
     return translation.get_language_from_request(request, check_path=False)
+
+
+def language_remember(response: HttpResponse, language: str) -> HttpResponse:
+    """Have the browser remember ``language`` as the visitor's choice (Django's
+    language cookie, as its set_language view sets it)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
 
 
 class LanguageMiddleware(LocaleMiddleware):

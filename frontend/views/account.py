@@ -18,6 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -32,6 +33,8 @@ from accounts.services import (
     profile_update,
     user_language_set,
 )
+from config.languages import language_remember
+from config.languages import preferred_language as preferred_language_of_browser
 
 DATA_FILENAME = "wsis-prizes-my-data.json"
 LOGIN_CODE_GONE = _(
@@ -48,9 +51,17 @@ def profile(request: HttpRequest) -> HttpResponse:
     # refused: edit a copy, so that the header keeps showing the saved name.
     form = ProfileForm(request.POST or None, instance=copy.copy(request.user))
     if request.method == "POST" and form.is_valid():
-        profile_update(user=request.user, data=form.cleaned_data)
-        messages.success(request, gettext("Your profile has been saved."))
-        return redirect("frontend:profile")
+        person = profile_update(user=request.user, data=form.cleaned_data)
+        # The profile in the language just chosen (or, none chosen, the browser's).
+        language = person.language or preferred_language_of_browser(request)
+        with translation.override(language):
+            messages.success(request, gettext("Your profile has been saved."))
+            response = redirect("frontend:profile")
+        if person.language:
+            language_remember(response, person.language)
+        else:
+            response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+        return response
     return render(
         request,
         "frontend/account/profile.html",

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.services import personal_data_export
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -111,13 +111,25 @@ def test_an_unknown_language_prefix_is_not_found(client):
 # The account's saved language
 
 
-def test_the_accounts_language_wins_over_the_choice_and_the_browser(client):
-    client.force_login(UserFactory(language="ru"))
+def test_logging_in_makes_the_accounts_language_the_visitors_choice(client):
+    person = UserFactory(language="ru")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
 
-    response = client.get("/", HTTP_ACCEPT_LANGUAGE="es")
+    logged_in = client.post(reverse("account_login"), {"login": person.email, "password": PASSWORD})
+    home = client.get("/", HTTP_ACCEPT_LANGUAGE="es")
 
-    assert response["Location"] == "/ru/"
+    assert logged_in.status_code == 302
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ru"
+    assert home["Location"] == "/ru/"
+
+
+def test_logging_in_to_an_account_without_a_language_keeps_the_visitors_choice(client):
+    person = UserFactory()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+
+    client.post(reverse("account_login"), {"login": person.email, "password": PASSWORD})
+
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
 
 
 def test_the_switcher_saves_the_language_of_a_signed_in_account(client):
@@ -157,6 +169,7 @@ def test_the_profile_chooses_the_language_and_the_data_export_shows_it(client):
     assert 'name="language"' in form.content.decode()
     assert saved.status_code == 302
     assert person.language == "ar"
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ar"
     assert personal_data_export(user=person)["account"]["language"] == "ar"
 
 
