@@ -1,8 +1,12 @@
 """Which language a request is answered in: the address's, then the visitor's choice,
 then the browser's; the API by the browser's (Accept-Language)."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
@@ -198,3 +202,35 @@ def test_each_language_translates_the_pages(client, language):
 
     assert "API documentation" in english
     assert "API documentation" not in translated
+
+
+# Dates and numbers in each language's formats
+
+
+@pytest.mark.parametrize(
+    "language, date, time",
+    [
+        ("en", "2 March 2020,", "09:05 UTC"),
+        ("fr", "2 mars 2020,", "09:05 UTC"),
+        ("es", "2 de marzo de 2020,", "09:05 UTC"),
+        ("ru", "2 марта 2020 \u0433.,", "9:05 UTC"),
+        ("zh-hans", "2020年3月2日,", "09:05 UTC"),
+        ("ar", "2 مارس، 2020,", "9:05 ص UTC"),
+    ],
+)
+def test_a_moment_is_written_in_the_languages_format(language, date, time):
+    moment = datetime(2020, 3, 2, 9, 5, tzinfo=UTC)
+
+    with translation.override(language):
+        html = render_to_string("frontend/includes/moment.html", {"moment": moment})
+
+    assert f'<span class="nowrap">{date}</span> <span class="nowrap">{time}</span>' in html
+    assert 'datetime="2020-03-02T09:05:00+00:00"' in html
+
+
+@pytest.mark.parametrize(
+    "language, expected", [("en", "3,845"), ("fr", "3\xa0845"), ("ru", "3\xa0845")]
+)
+def test_numbers_are_grouped_as_the_language_groups_them(language, expected):
+    with translation.override(language):
+        assert intcomma(3845) == expected
