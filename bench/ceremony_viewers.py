@@ -21,11 +21,14 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import vote_bench
+
+ROOT = vote_bench.ROOT
 OUT = ROOT / "bench" / "out"
 DATABASE = OUT / "ceremony_viewers.sqlite3"
 PORT = 8110
@@ -34,17 +37,16 @@ FEED = f"/editions/{YEAR}/ceremony.json"
 EVERY = 1.0  # seconds between two questions, as ceremony.js asks
 JITTER = 0.2
 LONGEST = 8.0  # the longest wait after failures, as ceremony.js waits
+# vote_bench's production settings, on a database of its own, with the cache embedded
+# (--cache-url for Redis), the API's throttles as production has them (the feed is not
+# under them) and the database's own pool.
 ENV = {
+    **{
+        key: value
+        for key, value in vote_bench.ENV.items()
+        if not key.startswith(("DATABASE_", "CACHE_", "API_THROTTLE_"))
+    },
     "DATABASE_URL": f"sqlite:///{DATABASE}",
-    "DEBUG": "false",
-    "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-    "ALLOWED_HOSTS": "127.0.0.1,localhost",
-    "SECURE_SSL_REDIRECT": "false",
-    "SESSION_COOKIE_SECURE": "false",
-    "CSRF_COOKIE_SECURE": "false",
-    "SECURE_HSTS_SECONDS": "0",
-    "LOG_LEVEL": "WARNING",
-    # The API's throttle per address stays as production has it: the feed is not under it.
 }
 
 
@@ -72,32 +74,9 @@ def prepare(env: dict) -> None:
 
 
 def start_server(workers: int, env: dict) -> subprocess.Popen:
-    """gunicorn as bench/vote_bench.py starts it: ``config.wsgi``, sync workers."""
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "sync",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env={**os.environ, **env},
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}{FEED}", timeout=1)
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
+    """gunicorn as bench/vote_bench.py starts it (``config.wsgi``, sync workers), with
+    this benchmark's environment alone."""
+    return vote_bench.start_server(workers, 1, env, base={}, port=PORT, ready=FEED)
 
 
 class Room:

@@ -169,13 +169,23 @@ def _long_voting():
     return {**DEFAULT_DURATIONS, Phase.VOTING: timedelta(days=60)}
 
 
-def start_server(workers: int, threads: int, env: dict | None = None) -> subprocess.Popen:
+def start_server(
+    workers: int,
+    threads: int,
+    env: dict | None = None,
+    *,
+    base: dict | None = None,
+    port: int = PORT,
+    ready: str = "/api/v1/editions/",
+) -> subprocess.Popen:
+    """gunicorn on ``port`` with this benchmark's environment (or ``base``) and ``env``
+    over it, once ``ready`` answers."""
     server = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
             "config.wsgi",
             "--bind",
-            f"127.0.0.1:{PORT}",
+            f"127.0.0.1:{port}",
             "--workers",
             str(workers),
             "--threads",
@@ -186,12 +196,12 @@ def start_server(workers: int, threads: int, env: dict | None = None) -> subproc
             "warning",
         ],
         cwd=ROOT,
-        env={**os.environ, **ENV, **(env or {})},
+        env={**os.environ, **(ENV if base is None else base), **(env or {})},
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/api/v1/editions/", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{ready}", timeout=1)
             return server
         except OSError:
             time.sleep(0.2)
