@@ -18,6 +18,16 @@ LANGUAGES = [("ar", "rtl"), ("zh-hans", "ltr"), ("fr", "ltr"), ("ru", "ltr"), ("
 UNFILLED = re.compile(r"%\(\w+\)[sd]|\{\{|\{%")
 
 
+def assert_in_the_language(client, pages: list[str], language: str, direction: str) -> None:
+    for url in pages:
+        response = client.get(url)
+        html = response.content.decode()
+        assert response.status_code == 200, url
+        assert f'<html lang="{language}" dir="{direction}">' in html, url
+        assert not UNFILLED.findall(html), (url, UNFILLED.findall(html)[:3])
+        assert "API documentation" not in html, url
+
+
 @pytest.mark.parametrize("language, direction", LANGUAGES)
 def test_public_and_voter_pages_in_each_language(client, language, direction):
     edition = EditionFactory(year=2020, phase=Phase.VOTING)
@@ -40,13 +50,7 @@ def test_public_and_voter_pages_in_each_language(client, language, direction):
             reverse("account_email"),
         ]
 
-    for url in pages:
-        response = client.get(url)
-        html = response.content.decode()
-        assert response.status_code == 200, url
-        assert f'<html lang="{language}" dir="{direction}">' in html, url
-        assert not UNFILLED.findall(html), (url, UNFILLED.findall(html)[:3])
-        assert "API documentation" not in html, url
+    assert_in_the_language(client, pages, language, direction)
 
 
 @pytest.mark.parametrize("language, direction", LANGUAGES)
@@ -58,10 +62,4 @@ def test_the_ways_in_in_each_language(client, language, direction):
             reverse("account_request_login_code"),
         ]
 
-    for url in pages:
-        response = client.get(url)
-        html = response.content.decode()
-        assert response.status_code == 200, url
-        assert f'<html lang="{language}" dir="{direction}">' in html, url
-        assert not UNFILLED.findall(html), (url, UNFILLED.findall(html)[:3])
-        assert "API documentation" not in html, url
+    assert_in_the_language(client, pages, language, direction)
