@@ -772,13 +772,11 @@ def ballot_receipts_send(*, at: datetime | None = None) -> int:
     """Send every summary due at ``at``; the number sent. Running it twice in a row
     sends nothing the second time."""
     at = at or timezone.now()
+    due = ballot_receipts_due(at=at)
+    editions = Edition.objects.in_bulk({edition_id for edition_id, _ in due})
+    voters = User.objects.filter(is_active=True).in_bulk({voter_id for _, voter_id in due})
     sent = 0
-    editions: dict[int, Edition] = {}
-    for edition_id, voter_id in ballot_receipts_due(at=at):
-        edition = editions.get(edition_id) or editions.setdefault(
-            edition_id, Edition.objects.get(pk=edition_id)
-        )
-        voter = User.objects.filter(pk=voter_id, is_active=True).first()
-        if voter is not None:
-            sent += ballot_receipt_send(edition=edition, voter=voter, at=at)
+    for edition_id, voter_id in due:
+        if voter_id in voters:
+            sent += ballot_receipt_send(edition=editions[edition_id], voter=voters[voter_id], at=at)
     return sent
