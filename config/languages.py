@@ -11,10 +11,12 @@ The API and allauth's app API have no language in their addresses: they answer i
 preferred language (their ``detail`` texts; the codes never change).
 """
 
+import functools
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware
-from django.urls import get_script_prefix, is_valid_path
+from django.urls import LocalePrefixPattern, get_resolver, get_script_prefix, is_valid_path
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -43,6 +45,22 @@ def language_remember(response: HttpResponse, language: str) -> HttpResponse:
     return response
 
 
+@functools.cache
+def _prefixes_outside_the_pages(urlconf: str) -> tuple[str, ...]:
+    """The addresses the URLconf keeps outside i18n_patterns (the API, allauth's app API,
+    the admin, the switcher), as prefixes: those have no address in another language."""
+    return tuple(
+        f"/{pattern.pattern}"
+        for pattern in get_resolver(urlconf).url_patterns
+        if not isinstance(pattern.pattern, LocalePrefixPattern)
+    )
+
+
+def _outside_the_pages(request: HttpRequest) -> bool:
+    urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+    return request.path_info.startswith(_prefixes_outside_the_pages(urlconf))
+
+
 class LanguageMiddleware(LocaleMiddleware):
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
         from_path = translation.get_language_from_path(request.path_info)
@@ -50,7 +68,7 @@ class LanguageMiddleware(LocaleMiddleware):
             language = from_path
         else:
             language = preferred_language(request)
-            if language != settings.LANGUAGE_CODE:
+            if language != settings.LANGUAGE_CODE and not _outside_the_pages(request):
                 translation.activate(language)
                 if self._is_page(request, language):
                     if request.method in ("GET", "HEAD"):

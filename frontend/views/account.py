@@ -33,8 +33,7 @@ from accounts.services import (
     profile_update,
     user_language_set,
 )
-from config.languages import language_remember
-from config.languages import preferred_language as preferred_language_of_browser
+from config.languages import language_remember, preferred_language
 
 DATA_FILENAME = "wsis-prizes-my-data.json"
 LOGIN_CODE_GONE = _(
@@ -53,7 +52,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         person = profile_update(user=request.user, data=form.cleaned_data)
         # The profile in the language just chosen (or, none chosen, the browser's).
-        language = person.language or preferred_language_of_browser(request)
+        language = person.language or preferred_language(request)
         with translation.override(language):
             messages.success(request, gettext("Your profile has been saved."))
             response = redirect("frontend:profile")
