@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.conf import settings
 
 from awards.models import Edition, Project, ProjectStatus
 from awards.services.certificates import booklet_generate, certificates_generate
@@ -6,12 +7,14 @@ from awards.services.certificates import booklet_generate, certificates_generate
 
 @shared_task
 def certificates_for_edition(*, edition_id: int) -> int:
-    """Every Winner's and Champion's certificates, and the booklet; safe to run again."""
+    """Every Winner's and Champion's certificates, and the booklet in every language;
+    safe to run again."""
     edition = Edition.objects.get(pk=edition_id)
     projects = Project.objects.filter(
         edition=edition, status__in=[ProjectStatus.WINNER, ProjectStatus.CHAMPION]
     )
     for project in projects:
         certificates_generate(project=project)
-    booklet_generate(edition=edition)
+    for language, _name in settings.LANGUAGES:
+        booklet_generate(edition=edition, language=language)
     return projects.count()

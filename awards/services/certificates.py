@@ -10,7 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from awards.certificates import booklet_pdf, certificate_pdf, champion_letter_pdf
+from awards.certificates import (
+    booklet_pdf,
+    certificate_pdf,
+    champion_letter_pdf,
+    recipient_language,
+)
 from awards.models import (
     Certificate,
     CertificateKind,
@@ -47,26 +52,30 @@ def _store(project: Project, kind: str, content: bytes, at: datetime) -> Certifi
 def certificates_generate(*, project: Project, at: datetime | None = None) -> list[Certificate]:
     """The certificate of a Winner or Champion, and a Champion's letter."""
     at = at or timezone.now()
-    project = Project.objects.select_related("edition", "category__action_line").get(pk=project.pk)
+    project = Project.objects.select_related(
+        "edition", "category__action_line", "submitted_by"
+    ).get(pk=project.pk)
     if not results_are_public(edition=project.edition):
         raise ResultsNotPublished(CERTIFICATES_NOT_YET)
     if not project_receives_certificates(project):
         raise Conflict(gettext("Only Winners and Champions receive certificates."))
-    made = [_store(project, CertificateKind.CERTIFICATE, certificate_pdf(project), at)]
+    language = recipient_language(project)
+    certificate = certificate_pdf(project, language=language)
+    made = [_store(project, CertificateKind.CERTIFICATE, certificate, at)]
     standing = Standing.objects.filter(nominee=project).first()
     if standing is not None:
-        letter = champion_letter_pdf(project, standing)
+        letter = champion_letter_pdf(project, standing, language=language)
         made.append(_store(project, CertificateKind.CHAMPION_LETTER, letter, at))
     return made
 
 
-def booklet_name(edition: Edition) -> str:
-    return f"booklets/{edition.year}/wsis-prizes-{edition.year}-success-stories.pdf"
+def booklet_name(edition: Edition, language: str) -> str:
+    return f"booklets/{edition.year}/wsis-prizes-{edition.year}-success-stories-{language}.pdf"
 
 
-def booklet_generate(*, edition: Edition) -> str:
-    """The "Success Stories" booklet of an edition; returns its name in private storage
-    (served by the booklet view once the results are public)."""
+def booklet_generate(*, edition: Edition, language: str) -> str:
+    """The "Success Stories" booklet of an edition in ``language``; returns its name in
+    private storage (served by the booklet view once the results are public)."""
     if not results_are_public(edition=edition):
         raise ResultsNotPublished(CERTIFICATES_NOT_YET)
     projects = list(
@@ -76,8 +85,8 @@ def booklet_generate(*, edition: Edition) -> str:
         .select_related("edition", "category__action_line")
         .order_by("category__number", "-status", "title")
     )
-    content = booklet_pdf(edition, projects)
-    name = booklet_name(edition)
+    content = booklet_pdf(edition, projects, language=language)
+    name = booklet_name(edition, language)
     storage = private_storage()
     if storage.exists(name):
         with storage.open(name, "rb") as existing:

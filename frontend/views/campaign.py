@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
@@ -68,7 +69,9 @@ def poster(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         raise PermissionDenied(
             _("Only the project's submitter and the secretariat may download its poster.")
         )
-    pdf = campaign_poster_pdf(project, share_url=share_url(request, project))
+    pdf = campaign_poster_pdf(
+        project, share_url=share_url(request, project), language=get_language()
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="wsis-prizes-{year}-{pk}-vote-for-us.pdf"'

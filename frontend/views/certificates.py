@@ -3,6 +3,7 @@ secretariat), the Success Stories booklet for everyone; nothing before publicati
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from awards.models import CertificateKind
@@ -40,12 +41,14 @@ def booklet(request: HttpRequest, year: int) -> FileResponse:
     edition = edition_get_or_404(year=year)
     if not results_are_public(edition=edition):
         raise Http404
-    name = booklet_name(edition)
+    # In the visitor's language (made now if the task has not made it yet).
+    language = get_language()
+    name = booklet_name(edition, language)
     if not private_storage().exists(name):
-        name = booklet_generate(edition=edition)
+        name = booklet_generate(edition=edition, language=language)
     return FileResponse(
         private_storage().open(name, "rb"),
         as_attachment=True,
-        filename=f"wsis-prizes-{year}-success-stories.pdf",
+        filename=f"wsis-prizes-{year}-success-stories-{language}.pdf",
         content_type="application/pdf",
     )

@@ -1,3 +1,4 @@
+import importlib
 import io
 from pathlib import Path
 
@@ -247,6 +248,8 @@ def test_a_decompression_bomb_is_refused_before_it_is_decoded(draft, media, widt
 
 
 def test_a_truncated_image_is_refused(draft, media):
+    # Even in a process that makes documents (WeasyPrint relaxes Pillow when loaded).
+    importlib.import_module("awards.documents")
     truncated = image_bytes("JPEG", size=(400, 300))[:-200]
 
     with pytest.raises(FileRefused) as refused:
