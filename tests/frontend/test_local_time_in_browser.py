@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from awards.phases import Phase, timeline_around
 from tests.factories import EditionFactory
@@ -36,7 +37,7 @@ def open_edition_page(live_server, edition):
     playwright = sync_api.sync_playwright().start()
     browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
-    def open_page(timezone_id: str, *, javascript: bool = True):
+    def open_page(timezone_id: str, *, javascript: bool = True, language: str = "en"):
         context = browser.new_context(
             base_url=live_server.url,
             timezone_id=timezone_id,
@@ -45,7 +46,8 @@ def open_edition_page(live_server, edition):
         )
         page = context.new_page()
         page.set_default_timeout(10_000)
-        page.goto(reverse("frontend:edition", args=[2020]))
+        with translation.override(language):
+            page.goto(reverse("frontend:edition", args=[2020]))
         return page
 
     yield open_page
@@ -101,3 +103,28 @@ def test_without_javascript_the_deadline_shows_in_utc(open_edition_page, edition
     page = open_edition_page("Asia/Tokyo", javascript=False)
 
     assert moment_text(page, VOTING_CLOSES) == "21 August 2020, 21:00 UTC"
+
+
+def test_the_local_time_is_in_the_pages_language_not_the_browsers(open_edition_page, edition):
+    # A British English browser reading the French page.
+    page = open_edition_page("Asia/Tokyo", language="fr")
+
+    shown = moment_text(page, VOTING_CLOSES)
+
+    assert shown.startswith("22 août 2020")
+    assert "heure normale du Japon" in shown
+    assert shown.endswith("UTC)")
+
+
+def test_an_arabic_page_writes_its_digits_one_way(open_edition_page, edition):
+    # The server's dates and the browser's local times use the digits of the "ar"
+    # locale: Western ones, never mixed with Arabic-Indic ones on one page.
+    page = open_edition_page("Asia/Tokyo", language="ar")
+
+    shown = moment_text(page, VOTING_CLOSES)
+    body = page.locator("main").inner_text()
+
+    assert "أغسطس" in shown
+    assert "2020" in shown and "06:00" in shown
+    assert not any("\u0660" <= character <= "\u0669" for character in body)
+    assert "2020" in page.locator("time.moment").first.get_attribute("title")

@@ -1,7 +1,9 @@
 // Shows each moment (a <time class="moment"> the server wrote in UTC) in the reader's
-// time zone and language, with the zone's name and the UTC time beside it:
-// "7 September 2020 at 23:00 Japan Standard Time (14:00 UTC)". The words come from the
-// browser's own Intl data; without this script the page shows the UTC time alone.
+// time zone, in the page's language, with the zone's name and the UTC time beside it:
+// "7 September 2020 at 23:00 Japan Standard Time (14:00 UTC)". The words and digits
+// come from the browser's own Intl data for that language (the same digits as the
+// server's text: Western ones in Arabic, as the "ar" locale writes them); without this
+// script the page shows the UTC time alone.
 (function () {
   "use strict";
   if (!window.Intl || !Intl.DateTimeFormat) return;
@@ -9,15 +11,19 @@
   // In UTC the server's text says it all already.
   if (!zone || /^(Etc\/)?(UTC|UCT|Universal|Zulu)$/.test(zone)) return;
 
+  // The page's language, whatever the browser's own; the site's English writes the day
+  // before the month and a 24-hour clock (config/formats/en), as British English does.
+  var pageLanguage = document.documentElement.lang;
+  var language = pageLanguage === "en" ? "en-GB" : pageLanguage || undefined;
   var dateFields = {day: "numeric", month: "long", year: "numeric"};
   var timeFields = {hour: "2-digit", minute: "2-digit"};
   var local, localDay, utcDay, utcTime, utcMoment;
   try {
-    local = new Intl.DateTimeFormat(undefined, Object.assign({timeZoneName: "long"}, dateFields, timeFields));
+    local = new Intl.DateTimeFormat(language, Object.assign({timeZoneName: "long"}, dateFields, timeFields));
     localDay = new Intl.DateTimeFormat("en-CA", {timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit"});
     utcDay = new Intl.DateTimeFormat("en-CA", {timeZone: "UTC", year: "numeric", month: "2-digit", day: "2-digit"});
-    utcTime = new Intl.DateTimeFormat(undefined, Object.assign({timeZone: "UTC", timeZoneName: "short"}, timeFields));
-    utcMoment = new Intl.DateTimeFormat(undefined, Object.assign({timeZone: "UTC", timeZoneName: "short"}, dateFields, timeFields));
+    utcTime = new Intl.DateTimeFormat(language, Object.assign({timeZone: "UTC", timeZoneName: "short"}, timeFields));
+    utcMoment = new Intl.DateTimeFormat(language, Object.assign({timeZone: "UTC", timeZoneName: "short"}, dateFields, timeFields));
   } catch (error) {
     return;  // A browser without time zone data keeps the server's UTC text.
   }
