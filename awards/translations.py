@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Model
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, gettext
 
 TRANSLATED_FIELDS = ("title", "short_description")
 
@@ -41,6 +41,14 @@ def translation_fields() -> list[str]:
 def language_name(language: str) -> str:
     """The language's name in the active language ("French", "Französisch")."""
     return get_language_info(language)["name_translated"]
+
+
+def translation_label(field: str, language: str) -> str:
+    """What a form calls the field of ``field`` in ``language``: "Title in French"."""
+    names = {"language": language_name(language)}
+    if field == "title":
+        return gettext("Title in %(language)s") % names
+    return gettext("Short description in %(language)s") % names
 
 
 def translation_of(project: Model, field: str, language: str) -> str:

@@ -71,6 +71,7 @@ from awards.translations import (
     language_name,
     translation_field,
     translation_fields,
+    translation_label,
     translation_languages,
 )
 from config.errors import DomainError, NotFound
@@ -165,16 +166,15 @@ def _count_words_live(field: forms.Field, text: str) -> None:
 def _translation_form_field(field: str, language: str) -> forms.Field:
     """The title or short description in another language: optional, typed in that
     language (the browser checks its spelling so)."""
-    names = {"language": language_name(language)}
     if field == "title":
         form_field = forms.CharField(
-            label=gettext("Title in %(language)s") % names,
+            label=translation_label(field, language),
             max_length=Project._meta.get_field("title").max_length,
             required=False,
         )
     else:
         form_field = forms.CharField(
-            label=gettext("Short description in %(language)s") % names,
+            label=translation_label(field, language),
             required=False,
             widget=forms.Textarea(attrs={"rows": TEXT_ROWS["short_description"]}),
         )
