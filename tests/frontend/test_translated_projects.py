@@ -2,12 +2,16 @@
 submitter, edited by the secretariat, shown to each visitor in their language (else
 the original), and found by the search in any of them."""
 
+import csv
+import io
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from accounts.services import personal_data_export
+from awards.exports import submissions_csv
 from awards.models import Project, ProjectStatus
 from awards.phases import Phase
 from tests.factories import CategoryFactory, EditionFactory, ProjectFactory, UserFactory, words
@@ -292,3 +296,12 @@ def test_admin_change_page_is_refused_to_an_outsider(client, nominee):
 
     assert response.status_code == 302
     assert FRENCH_TITLE not in response.content.decode()
+
+
+def test_the_submissions_export_has_a_column_per_language_version(nominee):
+    rows = list(csv.reader(io.StringIO(submissions_csv(Project.objects.all()))))
+
+    header, [row] = rows[0], rows[1:]
+    assert row[header.index("title (fr)")] == FRENCH_TITLE
+    assert row[header.index("short description (es)")] == SPANISH_DESCRIPTION
+    assert row[header.index("title (ru)")] == ""
