@@ -38,6 +38,13 @@ from awards.services import (
     nomination_accept_many,
     nomination_reject,
 )
+from awards.translations import (
+    TRANSLATED_FIELDS,
+    translation_field,
+    translation_fields,
+    translation_label,
+    translation_languages,
+)
 from config.errors import DomainError
 
 
@@ -325,6 +332,16 @@ class ProjectAdminForm(forms.ModelForm):
         except FileRefused as refusal:
             raise forms.ValidationError(refusal.detail, code=refusal.code) from None
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for language in translation_languages():
+            for field in TRANSLATED_FIELDS:
+                name = translation_field(field, language)
+                if name in self.fields:
+                    self.fields[name].label = translation_label(field, language)
+                    self.fields[name].widget.attrs.update({"lang": language, "dir": "auto"})
+                    self.fields[name].empty_value = None  # left empty: no version kept
+
     def clean_logo(self):
         return self._checked("logo", image_check)
 
@@ -378,6 +395,17 @@ class ProjectAdmin(admin.ModelAdmin):
             },
         ),
         (_("What voters read"), {"fields": ["short_description", "logo"]}),
+        (
+            _("In other languages"),
+            {
+                "fields": translation_fields(),
+                "description": _(
+                    "The title and short description in the other languages of the site, "
+                    "each optional: visitors see the version in their language, else the "
+                    "original above."
+                ),
+            },
+        ),
         (
             _("Details"),
             {

@@ -6,11 +6,13 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from awards.models import Project
+from awards.translations import translation_languages, translation_of
 
 COLUMNS = [
     (_("id"), lambda p: p.pk),
@@ -36,6 +38,16 @@ COLUMNS = [
     (_("challenges"), lambda p: p.challenges),
     (_("outlook"), lambda p: p.outlook),
     (_("decision reason"), lambda p: p.decision_reason),
+]
+# Then the title and short description in each other language: "title (fr)", empty
+# where the project has no such version.
+COLUMNS += [
+    (
+        format_lazy("{} ({})", name, language),
+        lambda p, field=field, language=language: translation_of(p, field, language),
+    )
+    for language in translation_languages()
+    for field, name in (("title", _("title")), ("short_description", _("short description")))
 ]
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from modeltrans.fields import TranslationField
 
 from accounts.models import StakeholderType
 from awards.phases import PHASE_ORDER, Phase, PhaseWindow, closes_field, opens_field
@@ -320,6 +321,9 @@ class Project(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The title and short description in other languages, each optional: title_fr,
+    # short_description_es… (awards.translations). The fields above are the original.
+    i18n = TranslationField(fields=("title", "short_description"))
 
     class Meta:
         ordering = ["category__number", "title"]

@@ -6,6 +6,7 @@ from accounts.models import User
 from accounts.signals import personal_data_requested
 from awards.models import Project
 from awards.selectors import project_history_for_owner, project_status_for_owner
+from awards.translations import translations_of
 
 
 @receiver(personal_data_requested, dispatch_uid="awards-personal-data")
@@ -24,6 +25,9 @@ def projects_for_download(sender, *, user: User, **kwargs) -> tuple[str, list[di
             "category": project.category.number,
             "title": project.title,
             "organisation": project.organisation_name,
+            "short_description": project.short_description,
+            # The title and short description in other languages, as the person gave them.
+            "translations": translations_of(project),
             "status": project_status_for_owner(project=project).value,
             "created_at": project.created_at.isoformat(),
             "submitted_at": project.submitted_at.isoformat() if project.submitted_at else None,

@@ -12,6 +12,12 @@ from django.utils.translation import gettext, gettext_noop, ngettext
 
 from awards.models import Project, ProjectStage, ProjectStatus
 from awards.selectors import winner_is_public
+from awards.translations import (
+    language_name,
+    translation_field,
+    translation_fields,
+    translation_languages,
+)
 
 SHORT_DESCRIPTION_MIN_WORDS = 150
 SHORT_DESCRIPTION_MAX_WORDS = 200
@@ -60,8 +66,11 @@ def submission_problems_with(
     ``sdgs``, if given) in place of its own; nothing is saved. A refused form shows the
     rules its other fields fail, as a submission would."""
     draft = copy.copy(project)
+    draft.i18n = dict(project.i18n or {})  # its own, not the project's
+    translations = set(translation_fields())
     for field, value in data.items():
-        setattr(draft, field, value.strip() if isinstance(value, str) else value)
+        value = value.strip() if isinstance(value, str) else value
+        setattr(draft, field, (value or None) if field in translations else value)
     return submission_problems(draft, sdgs=sdgs)
 
 
@@ -93,6 +102,26 @@ def submission_problems(
                 "max": SHORT_DESCRIPTION_MAX_WORDS,
             }
         )
+    # The limit holds for each language's version, as for the original.
+    for language in translation_languages():
+        field = translation_field("short_description", language)
+        words = word_count(getattr(project, field) or "")
+        if words and not SHORT_DESCRIPTION_MIN_WORDS <= words <= SHORT_DESCRIPTION_MAX_WORDS:
+            problems[field].append(
+                ngettext(
+                    "The short description in %(language)s has %(words)d word: it needs "
+                    "%(min)d to %(max)d.",
+                    "The short description in %(language)s has %(words)d words: it needs "
+                    "%(min)d to %(max)d.",
+                    words,
+                )
+                % {
+                    "language": language_name(language),
+                    "words": words,
+                    "min": SHORT_DESCRIPTION_MIN_WORDS,
+                    "max": SHORT_DESCRIPTION_MAX_WORDS,
+                }
+            )
     if project.stage == ProjectStage.IN_DEVELOPMENT:
         problems["stage"].append(
             gettext(

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_countries",
     "django_filters",
+    "modeltrans",
     # Before allauth, so that the site's templates override django-allauth's.
     "frontend",
     "allauth",
@@ -269,6 +270,12 @@ LANGUAGES = [
     ("es", "Español"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# A project's title and short description may come in the other languages too
+# (awards.translations): the project's own texts are its original, which modeltrans
+# calls the default language's, and every language falls back to them.
+MODELTRANS_DEFAULT_LANGUAGE = LANGUAGE_CODE
+MODELTRANS_FALLBACK = {"default": (LANGUAGE_CODE,)}
+MODELTRANS_ADD_FIELD_HELP_TEXT = False
 # Dates and numbers in each language's own formats (Django's), English as config/formats.
 FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env.str("TIME_ZONE", "UTC")

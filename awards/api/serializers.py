@@ -17,6 +17,7 @@ from awards.models import (
 )
 from awards.phases import Phase
 from awards.selectors import edition_current_phase
+from awards.translations import translations_of
 
 
 class ActionLineSerializer(serializers.ModelSerializer):
@@ -119,6 +120,11 @@ class SdgNumbersField(serializers.ListField):
     child = serializers.IntegerField(min_value=1, max_value=17)
 
 
+class ProjectTranslationSerializer(serializers.Serializer):
+    title = serializers.CharField(help_text=_("Empty where only the short description is given."))
+    short_description = serializers.CharField(help_text=_("Empty where only the title is given."))
+
+
 class NomineeSerializer(serializers.ModelSerializer):
     """A nominee as the public sees it: never the submitter's contact data, and never
     the outcome (champions and winners are shown as nominees until the results are
@@ -130,6 +136,13 @@ class NomineeSerializer(serializers.ModelSerializer):
     sdgs = serializers.SerializerMethodField()
     logo = serializers.FileField(read_only=True, use_url=True)
     images = ProjectImageSerializer(many=True, read_only=True)
+    translations = serializers.SerializerMethodField(
+        help_text=_(
+            "The title and short description in other languages, by language code "
+            "(ar, zh-hans, fr, ru, es); only the languages the project has. "
+            "`title` and `short_description` are the original."
+        )
+    )
 
     class Meta:
         model = Project
@@ -147,11 +160,16 @@ class NomineeSerializer(serializers.ModelSerializer):
             "sdgs",
             "logo",
             "images",
+            "translations",
         ]
 
     @extend_schema_field(SdgNumbersField)
     def get_sdgs(self, project: Project) -> list[int]:
         return sorted(goal.number for goal in project.sdgs.all())
+
+    @extend_schema_field(serializers.DictField(child=ProjectTranslationSerializer()))
+    def get_translations(self, project: Project) -> dict[str, dict[str, str]]:
+        return translations_of(project)
 
 
 class NomineeDetailSerializer(NomineeSerializer):

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Mod
 
 from accounts.models import User
@@ -21,6 +22,7 @@ from awards.models import (
 )
 from awards.phases import Phase
 from awards.selectors.editions import edition_phase_is_open
+from awards.translations import translation_field, translation_languages
 
 # A large prime: voter orderings are permutations of the ids modulo it.
 _ORDER_MODULUS = 2_147_483_647
@@ -103,28 +105,47 @@ def project_get(*, year: int, pk: int) -> Project | None:
     return Project.objects.filter(edition__year=year, pk=pk).select_related("edition").first()
 
 
+def _search_vector() -> SearchVector:
+    """The words of a project, weighted: the original texts by the English stemmer (as
+    before) and word for word (the ``simple`` configuration: their language may be any),
+    and their versions in the other languages word for word, where an English stemmer
+    would mangle them."""
+    vector = None
+    for field, weight in (("title", "A"), ("organisation_name", "A"), ("short_description", "B")):
+        for config in ("english", "simple"):
+            part = SearchVector(field, weight=weight, config=config)
+            vector = part if vector is None else vector + part
+    for language in translation_languages():
+        for field, weight in (("title", "A"), ("short_description", "B")):
+            text = KeyTextTransform(translation_field(field, language), "i18n")
+            vector += SearchVector(text, weight=weight, config="simple")
+    return vector
+
+
 def nominees_search(queryset: QuerySet[Project], text: str) -> QuerySet[Project]:
-    """Full-text search in titles, organisations and short descriptions (PostgreSQL's
-    text search; word by word on SQLite)."""
+    """Full-text search in titles, organisations and short descriptions, the original
+    and every other language's version of them (PostgreSQL's text search; word by word
+    on SQLite)."""
     text = text.strip()
     if not text:
         return queryset
     if connection.vendor == "postgresql":
-        vector = (
-            SearchVector("title", weight="A", config="english")
-            + SearchVector("organisation_name", weight="A", config="english")
-            + SearchVector("short_description", weight="B", config="english")
+        query = SearchQuery(text, search_type="websearch", config="english") | SearchQuery(
+            text, search_type="websearch", config="simple"
         )
-        query = SearchQuery(text, search_type="websearch", config="english")
-        return queryset.annotate(search=vector).filter(search=query)
+        return queryset.annotate(search=_search_vector()).filter(search=query)
     # Quotation marks group words into a phrase for PostgreSQL's web search: here, where
     # each word is looked for on its own, they are dropped.
     for word in filter(None, (word.strip('"') for word in text.split())):
-        queryset = queryset.filter(
+        found = (
             Q(title__icontains=word)
             | Q(organisation_name__icontains=word)
             | Q(short_description__icontains=word)
         )
+        for language in translation_languages():
+            for field in ("title", "short_description"):
+                found |= Q(**{f"{translation_field(field, language)}__icontains": word})
+        queryset = queryset.filter(found)
     return queryset
 
 

@@ -29,6 +29,7 @@ from awards.models import (
 )
 from awards.permissions import is_project_owner, may_edit_project, submission_is_open
 from awards.rules import submission_problems
+from awards.translations import translation_fields
 from awards.workflow import SUBMIT, project_transition
 from config.errors import Conflict, DomainError, NotAllowed, NotFound
 
@@ -47,6 +48,12 @@ EDITABLE_FIELDS = (
     "outlook",
     "stage",
 )
+# Besides them, the title and short description in each other language
+# (awards.translations): an empty one is removed.
+
+
+def _editable_fields() -> tuple[str, ...]:
+    return (*EDITABLE_FIELDS, *translation_fields())
 
 
 class SubmissionClosed(NotAllowed):
@@ -109,13 +116,15 @@ def _locked_draft(project: Project, by: User, at: datetime) -> Project:
 
 
 def _apply(project: Project, data: Mapping[str, Any]) -> None:
-    unknown = set(data) - set(EDITABLE_FIELDS)
+    unknown = set(data) - set(_editable_fields())
     if unknown:
         raise ProjectInvalid(
             gettext("Not project fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
         )
+    translations = set(translation_fields())
     for field, value in data.items():
-        setattr(project, field, value.strip() if isinstance(value, str) else value)
+        value = value.strip() if isinstance(value, str) else value
+        setattr(project, field, (value or None) if field in translations else value)
     try:
         # Field-level checks only (lengths, choices, URLs): a draft may be incomplete,
         # and the contest's rules are checked on submission.

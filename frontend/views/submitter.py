@@ -67,6 +67,13 @@ from awards.services import (
     project_update,
 )
 from awards.services.projects import EDITABLE_FIELDS, SubmissionInvalid
+from awards.translations import (
+    language_name,
+    translation_field,
+    translation_fields,
+    translation_label,
+    translation_languages,
+)
 from config.errors import DomainError, NotFound
 from config.uploads import UploadLimits, upload_limits
 from frontend.current import current_edition, edition_or_404
@@ -136,6 +143,50 @@ def words_now(words: int) -> str:
     }
 
 
+def _count_words_live(field: forms.Field, text: str) -> None:
+    """The field's hint tells the word limit and how many words it has now, which
+    frontend/static/frontend/word-count.js updates as the person types."""
+    words = word_count(text)
+    field.widget.attrs.update(
+        {
+            "data-min-words": SHORT_DESCRIPTION_MIN_WORDS,
+            "data-max-words": SHORT_DESCRIPTION_MAX_WORDS,
+        }
+    )
+    within = SHORT_DESCRIPTION_MIN_WORDS <= words <= SHORT_DESCRIPTION_MAX_WORDS
+    field.help_text = format_html(
+        '{} <span class="word-count{}" data-word-count>{}</span>',
+        gettext("What voters read: %(min)d to %(max)d words.")
+        % {"min": SHORT_DESCRIPTION_MIN_WORDS, "max": SHORT_DESCRIPTION_MAX_WORDS},
+        "" if within else " word-count--outside",
+        words_now(words),
+    )
+
+
+def _translation_form_field(field: str, language: str) -> forms.Field:
+    """The title or short description in another language: optional, typed in that
+    language (the browser checks its spelling so)."""
+    if field == "title":
+        form_field = forms.CharField(
+            label=translation_label(field, language),
+            max_length=Project._meta.get_field("title").max_length,
+            required=False,
+        )
+    else:
+        form_field = forms.CharField(
+            label=translation_label(field, language),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": TEXT_ROWS["short_description"]}),
+        )
+    form_field.widget.attrs.update({"lang": language, "dir": "auto"})
+    return form_field
+
+
+def _text_fields() -> tuple[str, ...]:
+    """The draft's fields, its title and short description in other languages too."""
+    return (*EDITABLE_FIELDS, *translation_fields())
+
+
 class ProjectForm(forms.Form):
     """Every field of a draft. A draft may be saved incomplete, so only the title is
     needed to save; the fields the submission rules need are still marked as required
@@ -155,32 +206,36 @@ class ProjectForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in EDITABLE_FIELDS:
             self.fields[name] = _draft_field(name)
+        for language in translation_languages():
+            for field in ("title", "short_description"):
+                name = translation_field(field, language)
+                self.fields[name] = _translation_form_field(field, language)
         self.order_fields([*EDITABLE_FIELDS[:6], "stage", "short_description", "sdgs"])
         source = self.data if self.is_bound else self.initial
-        words = word_count(str(source.get("short_description") or ""))
-        description = self.fields["short_description"]
-        # frontend/static/frontend/word-count.js updates the count as the person types.
-        description.widget.attrs.update(
-            {
-                "data-min-words": SHORT_DESCRIPTION_MIN_WORDS,
-                "data-max-words": SHORT_DESCRIPTION_MAX_WORDS,
-            }
-        )
-        within = SHORT_DESCRIPTION_MIN_WORDS <= words <= SHORT_DESCRIPTION_MAX_WORDS
-        description.help_text = format_html(
-            '{} <span class="word-count{}" data-word-count>{}</span>',
-            gettext("What voters read: %(min)d to %(max)d words.")
-            % {"min": SHORT_DESCRIPTION_MIN_WORDS, "max": SHORT_DESCRIPTION_MAX_WORDS},
-            "" if within else " word-count--outside",
-            words_now(words),
-        )
+        for name in ("short_description", *translation_fields()):
+            if name.startswith("short_description"):
+                _count_words_live(self.fields[name], str(source.get(name) or ""))
 
     @classmethod
     def of(cls, project: Project) -> "ProjectForm":
-        initial = {name: getattr(project, name) for name in EDITABLE_FIELDS}
+        initial = {name: getattr(project, name) for name in _text_fields()}
         initial["country"] = project.country.code or ""
         initial["sdgs"] = [goal.number for goal in project.sdgs.all()]
         return cls(initial=initial)
+
+    def translation_groups(self) -> list[tuple[str, str, list[forms.BoundField]]]:
+        """For each other language: its code, its name, and its two fields."""
+        return [
+            (
+                language,
+                language_name(language),
+                [
+                    self[translation_field(field, language)]
+                    for field in ("title", "short_description")
+                ],
+            )
+            for language in translation_languages()
+        ]
 
     def full_clean(self) -> None:
         lenient = [name for name in NEEDED_TO_SUBMIT - {"title"} if self.fields[name].required]
@@ -193,12 +248,12 @@ class ProjectForm(forms.Form):
                 self.fields[name].required = True
 
     def project_data(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
+        return {name: self.cleaned_data[name] for name in _text_fields()}
 
     def typed_data(self) -> dict[str, Any]:
         """The values of the fields that are valid, even when others are not."""
         cleaned = getattr(self, "cleaned_data", {})
-        return {name: cleaned[name] for name in EDITABLE_FIELDS if name in cleaned}
+        return {name: cleaned[name] for name in _text_fields() if name in cleaned}
 
     def typed_sdg_numbers(self) -> list[int] | None:
         """The goals chosen, or None when what was sent is not valid."""

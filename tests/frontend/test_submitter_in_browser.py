@@ -90,6 +90,19 @@ def test_text_typed_before_uploading_a_logo_is_still_there_after(draft_page):
     assert [line for line in page.console if "Content Security Policy" in line] == []
 
 
+def test_each_languages_description_counts_its_own_words(draft_page):
+    page = draft_page
+    spanish = page.locator("#id_short_description_es_helptext [data-word-count]")
+    original = page.locator("#id_short_description_helptext [data-word-count]")
+    assert spanish.inner_text() == "It has 0 words now."
+
+    page.locator("#id_short_description_es").press_sequentially("Clases de radio")
+
+    assert spanish.inner_text() == "It has 3 words now."
+    assert "word-count--outside" in spanish.get_attribute("class")
+    assert original.inner_text() == "It has 160 words now."
+
+
 def test_the_word_count_follows_the_typing(draft_page):
     page = draft_page
     count = page.locator("#id_short_description_helptext [data-word-count]")
@@ -106,7 +119,7 @@ def test_the_word_count_follows_the_typing(draft_page):
     assert count.inner_text() == "It has 5 words now."
 
     # Screen readers are told once typing pauses, politely, not at every key.
-    status = page.locator("[data-word-count-status]")
+    status = page.locator("#id_short_description_helptext + [data-word-count-status]")
     assert status.get_attribute("aria-live") == "polite"
     page.wait_for_function(
         "() => document.querySelector('[data-word-count-status]').textContent"
