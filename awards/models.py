@@ -80,6 +80,12 @@ def _timeline_constraints() -> list[models.CheckConstraint]:
     return constraints
 
 
+def edition_emblem_path(instance: "Edition", filename: str) -> str:
+    # Only the extension of the uploaded name is kept (awards.files checks the image).
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"editions/{instance.year}/emblem-{uuid.uuid4().hex}.{extension}"
+
+
 class Edition(models.Model):
     """One year of the WSIS Prizes, with its timeline and rules."""
 
@@ -130,6 +136,25 @@ class Edition(models.Model):
     )
     results_published_at = models.DateTimeField(
         null=True, blank=True, help_text=_("Until then the outcome is under embargo.")
+    )
+    emblem = models.ImageField(
+        _("emblem"),
+        upload_to=edition_emblem_path,
+        storage=private_storage,
+        blank=True,
+        help_text=_("Printed at the head of the certificates, letters and booklet."),
+    )
+    signatory_name = models.CharField(
+        _("signatory's name"),
+        max_length=120,
+        blank=True,
+        help_text=_("Who signs the certificates and letters."),
+    )
+    signatory_title = models.CharField(
+        _("signatory's title"),
+        max_length=200,
+        blank=True,
+        help_text=_("Printed under the signatory's name."),
     )
     jury_quorum = models.PositiveSmallIntegerField(
         default=3,
@@ -641,6 +666,20 @@ class AuditAction(models.TextChoices):
     ACCOUNT_FLAGGED = "account_flagged", _("Account flagged")
     RULES_CHANGED = "rules_changed", _("Voting rules changed")
     CHAMPIONS_COUNTED = "champions_counted", _("Champions counted")
+    PROJECT_NOMINATED = "project_nominated", _("Project nominated")
+    PROJECT_REJECTED = "project_rejected", _("Project rejected")
+    PROJECT_EXCLUDED = "project_excluded", _("Project excluded")
+    WINNER_CONFIRMED = "winner_confirmed", _("Winner confirmed")
+    WINNER_UNDONE = "winner_undone", _("Winner confirmation undone")
+    CATEGORY_REVEALED = "category_revealed", _("Category revealed")
+    RESULTS_PUBLISHED = "results_published", _("Results published")
+    PUBLICATION_SCHEDULED = "publication_scheduled", _("Publication scheduled")
+    PUBLICATION_UNSCHEDULED = "publication_unscheduled", _("Scheduled publication cancelled")
+    JURY_REMINDED = "jury_reminded", _("Jurors reminded")
+    MESSAGE_SENT = "message_sent", _("Message sent")
+    ROLE_CHANGED = "role_changed", _("Role changed")
+    EDITION_CHANGED = "edition_changed", _("Edition settings changed")
+    DOCUMENTS_MADE = "documents_made", _("Documents made again")
 
 
 class AuditEntryQuerySet(models.QuerySet):
