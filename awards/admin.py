@@ -38,6 +38,8 @@ from awards.services import (
     nomination_accept_many,
     nomination_reject,
 )
+from awards.services.certificates import documents_remake
+from awards.services.publication import ResultsNotPublished
 from awards.translations import (
     TRANSLATED_FIELDS,
     translation_field,
@@ -71,6 +73,30 @@ class CategoryInline(admin.TabularInline):
     autocomplete_fields = ["action_line"]
 
 
+def checked_upload(form: forms.ModelForm, name: str, check) -> object:
+    """The upload of field ``name`` checked by its content (``awards.files``), as the
+    submitters' are; an image is kept only as its pixels encoded anew."""
+    upload = form.cleaned_data.get(name)
+    if not isinstance(upload, UploadedFile):
+        return upload  # unchanged, or cleared
+    try:
+        return check(upload, field=name).upload
+    except FileRefused as refusal:
+        raise forms.ValidationError(refusal.detail, code=refusal.code) from None
+
+
+class EditionAdminForm(forms.ModelForm):
+    """The edition's page in the admin (which gives the fields, from its fieldsets): the
+    emblem is checked as every uploaded image is."""
+
+    class Meta:
+        model = Edition
+        fields = ["emblem", "signatory_name", "signatory_title"]
+
+    def clean_emblem(self):
+        return checked_upload(self, "emblem", image_check)
+
+
 class EditionRulesForm(forms.ModelForm):
     """The voting rules, with the reason a change needs once voting has opened."""
 
@@ -98,8 +124,9 @@ RULES_RECOUNT_WARNING = _(
 class EditionAdmin(admin.ModelAdmin):
     list_display = ["year", "title", "current_phase", "category_count"]
     search_fields = ["title", "year"]
+    form = EditionAdminForm
     inlines = [CategoryInline]
-    actions = ["create_standard_categories"]
+    actions = ["create_standard_categories", "remake_documents"]
     fieldsets = [
         (None, {"fields": ["year", "title"]}),
         *[
@@ -136,6 +163,10 @@ class EditionAdmin(admin.ModelAdmin):
                     ),
                 ]
             },
+        ),
+        (
+            _("Certificates, letters and booklet"),
+            {"fields": ["emblem", ("signatory_name", "signatory_title")]},
         ),
     ]
     readonly_fields = ["standings_recorded_at", "rules_changed_at", "rules_change"]
@@ -251,6 +282,26 @@ class EditionAdmin(admin.ModelAdmin):
     def category_count(self, edition: Edition) -> int:
         return edition.category_total
 
+    @admin.action(description=_("Make the certificates, letters and booklets again"))
+    def remake_documents(self, request: HttpRequest, queryset: QuerySet[Edition]):
+        for edition in queryset:
+            try:
+                count = documents_remake(edition=edition, by=request.user)
+            except ResultsNotPublished as refusal:
+                self.message_user(request, f"{edition}: {refusal.detail}", messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                ngettext(
+                    "%(edition)s: the documents of %(count)d project and the booklet were "
+                    "made again.",
+                    "%(edition)s: the documents of %(count)d projects and the booklet were "
+                    "made again.",
+                    count,
+                )
+                % {"edition": edition, "count": count},
+            )
+
     @admin.action(description=_("Create the 18 standard categories"))
     def create_standard_categories(self, request: HttpRequest, queryset: QuerySet[Edition]):
         for edition in queryset:
@@ -323,15 +374,6 @@ class ProjectAdminForm(forms.ModelForm):
     and an image is kept only as its pixels encoded anew (the admin gives the model and
     the fields)."""
 
-    def _checked(self, name: str, check) -> object:
-        upload = self.cleaned_data.get(name)
-        if not isinstance(upload, UploadedFile):
-            return upload  # unchanged, or cleared
-        try:
-            return check(upload, field=name).upload
-        except FileRefused as refusal:
-            raise forms.ValidationError(refusal.detail, code=refusal.code) from None
-
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for language in translation_languages():
@@ -343,10 +385,10 @@ class ProjectAdminForm(forms.ModelForm):
                     self.fields[name].empty_value = None  # left empty: no version kept
 
     def clean_logo(self):
-        return self._checked("logo", image_check)
+        return checked_upload(self, "logo", image_check)
 
     def clean_document(self):
-        return self._checked("document", document_check)
+        return checked_upload(self, "document", document_check)
 
 
 @admin.register(Project)
@@ -379,7 +421,13 @@ class ProjectAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "decision_reason", "created_at", "updated_at", "submitted_at"]
     inlines = [ProjectImageInline, ProjectEventInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    actions = ["accept_as_nominees", "reject_with_reason", "export_csv", "export_xlsx"]
+    actions = [
+        "accept_as_nominees",
+        "reject_with_reason",
+        "export_csv",
+        "export_xlsx",
+        "remake_documents",
+    ]
     fieldsets = [
         (None, {"fields": ["edition", "category", "title", "status", "decision_reason"]}),
         (
@@ -486,6 +534,30 @@ class ProjectAdmin(admin.ModelAdmin):
                 "opts": self.model._meta,
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
+        )
+
+    @admin.action(description=_("Make the selected projects' certificates and letters again"))
+    def remake_documents(self, request: HttpRequest, queryset: QuerySet[Project]):
+        made = 0
+        for edition in Edition.objects.filter(projects__in=queryset).distinct():
+            try:
+                made += documents_remake(
+                    edition=edition,
+                    by=request.user,
+                    projects=list(queryset.filter(edition=edition)),
+                )
+            except ResultsNotPublished as refusal:
+                self.message_user(request, f"{edition}: {refusal.detail}", messages.ERROR)
+        self.message_user(
+            request,
+            ngettext(
+                "The documents of %(count)d project were made again (only Winners and "
+                "Champions have some).",
+                "The documents of %(count)d projects were made again (only Winners and "
+                "Champions have some).",
+                made,
+            )
+            % {"count": made},
         )
 
     @admin.action(description=_("Export selected submissions as CSV"))

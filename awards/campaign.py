@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from awards.certificates import category_line
-from awards.documents import image_data_uri, render_pdf
+from awards.documents import embedded, render_pdf
 from awards.models import Project
 from awards.phases import Phase
 
@@ -57,7 +57,7 @@ def campaign_poster_pdf(project: Project, *, share_url: str, language: str) -> b
         return {
             "project": project,
             "edition": project.edition,
-            "logo": image_data_uri(project.logo),
+            "logo": embedded(project.logo),
             "category_line": category_line(project),
             "voting_dates": _voting_dates(project),
             "qr": share_qr_data_uri(share_url),

@@ -2,6 +2,7 @@
 letter with its figures, and the "Success Stories" booklet, each in the language it is
 for (``awards.documents``)."""
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from awards.documents import image_data_uri, render_pdf
+from awards.documents import document_facts, embedded, render_pdf
 from awards.models import Edition, Project, ProjectStatus, Standing
 from awards.selectors import project_status_for_owner
 from awards.vocabulary import translated
@@ -51,25 +52,44 @@ def _date(at: datetime | None) -> str:
     return date_format(timezone.localtime(at), "DATE_FORMAT") if at else ""
 
 
+def _edition_context(edition: Edition) -> dict:
+    """What every document of an edition carries: its emblem and who signs."""
+    return {
+        "edition": edition,
+        "organisers": ORGANISERS,
+        "emblem": embedded(edition.emblem),
+        "signatory": {
+            "name": edition.signatory_name or gettext("The WSIS Prizes secretariat"),
+            "title": edition.signatory_title,
+        },
+    }
+
+
 def _common(project: Project) -> dict:
     return {
+        **_edition_context(project.edition),
         "project": project,
-        "edition": project.edition,
         "award": _award(project),
         "category_line": category_line(project),
-        "organisers": ORGANISERS,
         "date": _date(project.edition.results_published_at),
     }
 
 
+CERTIFICATE = "documents/certificate.html"
+LETTER = "documents/letter.html"
+BOOKLET = "documents/booklet.html"
+
+
+def certificate_facts(project: Project, *, language: str) -> str:
+    return document_facts(CERTIFICATE, lambda: _common(project), language=language)
+
+
 def certificate_pdf(project: Project, *, language: str) -> bytes:
     """One landscape page, whatever the length of the names on it."""
-    return render_pdf(
-        "documents/certificate.html", lambda: _common(project), language=language, one_page=True
-    )
+    return render_pdf(CERTIFICATE, lambda: _common(project), language=language, one_page=True)
 
 
-def champion_letter_pdf(project: Project, standing: Standing, *, language: str) -> bytes:
+def _letter_context(project: Project, standing: Standing) -> Callable[[], dict]:
     def context() -> dict:
         return {
             **_common(project),
@@ -87,29 +107,55 @@ def champion_letter_pdf(project: Project, standing: Standing, *, language: str) 
                 standing.votes,
             )
             % {"votes": standing.votes, "rank": standing.rank},
+            "success_stories": gettext(
+                "The project will appear among the Success Stories of %(edition)s, the "
+                "publication that presents every Winner and Champion of the edition."
+            )
+            % {"edition": project.edition.title},
         }
 
-    return render_pdf("documents/letter.html", context, language=language)
+    return context
 
 
-def booklet_pdf(edition: Edition, projects: list[Project], *, language: str) -> bytes:
-    """The "Success Stories": a cover, the contents with their pages, then a page for
-    every Winner and Champion with its logo and description, by category."""
+def champion_letter_facts(project: Project, standing: Standing, *, language: str) -> str:
+    return document_facts(LETTER, _letter_context(project, standing), language=language)
 
+
+def champion_letter_pdf(project: Project, standing: Standing, *, language: str) -> bytes:
+    return render_pdf(LETTER, _letter_context(project, standing), language=language)
+
+
+def _booklet_context(edition: Edition, projects: list[Project]) -> Callable[[], dict]:
     def context() -> dict:
-        return {
-            "edition": edition,
-            "heading": gettext("%(edition)s: Success Stories") % {"edition": edition.title},
-            "organisers": ORGANISERS,
-            "stories": [
+        stories = []
+        for project in projects:
+            # The first of its images (``images`` prefetched, in their order).
+            picture = next(iter(project.images.all()), None)
+            stories.append(
                 {
                     "project": project,
                     "award": _award(project),
                     "category_line": category_line(project),
-                    "logo": image_data_uri(project.logo),
+                    "logo": embedded(project.logo),
+                    "picture": embedded(picture.image) if picture else None,
+                    "caption": picture.caption if picture else "",
                 }
-                for project in projects
-            ],
+            )
+        return {
+            **_edition_context(edition),
+            "heading": gettext("%(edition)s: Success Stories") % {"edition": edition.title},
+            "stories": stories,
         }
 
-    return render_pdf("documents/booklet.html", context, language=language)
+    return context
+
+
+def booklet_facts(edition: Edition, projects: list[Project], *, language: str) -> str:
+    return document_facts(BOOKLET, _booklet_context(edition, projects), language=language)
+
+
+def booklet_pdf(edition: Edition, projects: list[Project], *, language: str) -> bytes:
+    """The "Success Stories": a cover, the contents with their pages, then a page for
+    every Winner and Champion with its logo, its first image and its description, by
+    category, each page numbered."""
+    return render_pdf(BOOKLET, _booklet_context(edition, projects), language=language)

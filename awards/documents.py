@@ -7,14 +7,22 @@ another. The fonts are Debian's Noto (``fonts-noto-core``, ``fonts-noto-cjk``), 
 ``documents/base.html``. A document is rendered in the language it is for, and the same
 facts make the same bytes (no creation time, no random identifier).
 
+The facts of a document are its HTML with each image named by its stored file (whose
+name changes with its content): their digest tells, without making the PDF, whether a
+stored document still says what it should.
+
 Nothing is fetched while rendering: images come in the page as ``data:`` addresses, and
 any other address in the text (a project's, say) is refused.
 """
 
 import base64
+import hashlib
 import mimetypes
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
 
+import weasyprint
 from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -37,6 +45,60 @@ class DataOnlyFetcher(URLFetcher):
         super().__init__(allowed_protocols=["data"])
 
 
+@dataclass(frozen=True)
+class EmbeddedImage:
+    """An uploaded image for a document: its stored name for the facts, its bytes as a
+    ``data:`` address for the PDF (``documents/image.html``)."""
+
+    file: FieldFile
+
+    @property
+    def name(self) -> str:
+        return self.file.name
+
+    @cached_property
+    def data_uri(self) -> str:
+        content_type = mimetypes.guess_type(self.file.name)[0] or "image/png"
+        try:
+            with self.file.open("rb") as opened:
+                data = opened.read()
+        except (OSError, ValueError):
+            return ""  # a file gone missing leaves the document without its image
+        return f"data:{content_type};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def embedded(file: FieldFile | None) -> EmbeddedImage | None:
+    """The image of ``file``, or None when there is none or it is not an image."""
+    if not file or not (mimetypes.guess_type(file.name)[0] or "").startswith("image/"):
+        return None
+    return EmbeddedImage(file)
+
+
+def _html(template: str, values: dict, *, scale: float, images_inline: bool) -> str:
+    return render_to_string(template, {**values, "scale": scale, "images_inline": images_inline})
+
+
+def document_facts(template: str, context: Callable[[], dict], *, language: str) -> str:
+    """The digest of what the document says (its text, its images by name, its layout
+    and the renderer's version), made in milliseconds, without the PDF."""
+    with translation.override(language):
+        html = _html(template, context(), scale=1.0, images_inline=False)
+    return hashlib.sha256(f"{weasyprint.__version__}\n{html}".encode()).hexdigest()
+
+
+def _fits_one_page(document: weasyprint.Document) -> bool:
+    """One page, and its content ends above the page area's bottom edge: a box that
+    does not break across pages (a flex one) would otherwise run off the paper
+    without making a second page. ``documents/base.html`` marks both places."""
+    if len(document.pages) != 1:
+        return False
+    anchors = document.pages[0].anchors
+    end, bottom = anchors.get("document-end"), anchors.get("page-end")
+    if end is None or bottom is None:
+        return True
+    return end[1] <= bottom[1] + 0.5
+
+
 def render_pdf(
     template: str,
     context: Callable[[], dict],
@@ -51,24 +113,8 @@ def render_pdf(
     with translation.override(language):
         values = context()
         for scale in scales:
-            html = render_to_string(template, {**values, "scale": scale})
+            html = _html(template, values, scale=scale, images_inline=True)
             document = HTML(string=html, url_fetcher=DataOnlyFetcher()).render()
-            if len(document.pages) == 1:
+            if _fits_one_page(document):
                 break
         return document.write_pdf()
-
-
-def image_data_uri(file: FieldFile | None) -> str | None:
-    """An uploaded image as a ``data:`` address, or None when there is none or its file
-    can't be read (the document is then made without it)."""
-    if not file:
-        return None
-    content_type = mimetypes.guess_type(file.name)[0] or ""
-    if not content_type.startswith("image/"):
-        return None
-    try:
-        with file.open("rb") as opened:
-            data = opened.read()
-    except (OSError, ValueError):
-        return None
-    return f"data:{content_type};base64,{base64.b64encode(data).decode('ascii')}"

@@ -639,12 +639,15 @@ def certificate_file_path(instance: "Certificate", filename: str) -> str:
 
 class Certificate(models.Model):
     """A Winner's or Champion's certificate, or a Champion's letter with its figures:
-    made once the results are published, made again identically on request."""
+    made once the results are published, and again whenever the facts on it change."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="certificates")
     kind = models.CharField(max_length=32, choices=CertificateKind.choices)
     file = models.FileField(upload_to=certificate_file_path, storage=private_storage)
     sha256 = models.CharField(max_length=64)
+    # The digest of what the document says (awards.documents.document_facts): when the
+    # facts change (a corrected name, another language), the document is made again.
+    facts_sha256 = models.CharField(max_length=64, blank=True, default="")
     generated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

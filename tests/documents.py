@@ -55,13 +55,21 @@ def pdf_lines(data: bytes) -> list[Line]:
             text = text_page.get_text_bounded(left, bottom, right, top)
             if text.strip():
                 pieces.append(Line(number, text, left, bottom, right, top))
+        # A piece belongs to the line whose height it shares: its middle within the
+        # line's, or the line's within its (a mark above Arabic letters is a piece of
+        # its own, higher and shorter than its letters).
         groups: list[list[Line]] = []
-        for piece in sorted(pieces, key=lambda piece: -piece.top):
+        for piece in sorted(pieces, key=lambda piece: -(piece.top + piece.bottom)):
             middle = (piece.top + piece.bottom) / 2
-            if groups and groups[-1][0].bottom <= middle <= groups[-1][0].top:
-                groups[-1].append(piece)
-            else:
-                groups.append([piece])
+            if groups:
+                bottom = min(other.bottom for other in groups[-1])
+                top = max(other.top for other in groups[-1])
+                shared = min(top, piece.top) - max(bottom, piece.bottom)
+                shortest = min(top - bottom, piece.top - piece.bottom)
+                if bottom <= middle <= top or shared > 0.3 * shortest:
+                    groups[-1].append(piece)
+                    continue
+            groups.append([piece])
         for group in groups:
             group.sort(key=lambda piece: piece.left)
             lines.append(

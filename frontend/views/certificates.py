@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from awards.models import CertificateKind
 from awards.permissions import can_download_certificates
 from awards.selectors import edition_get_or_404, project_get, results_are_public
-from awards.services.certificates import booklet_generate, booklet_name, certificates_generate
+from awards.services.certificates import booklet_generate, certificates_generate
 from config.storage import private_storage
 
 
@@ -21,11 +21,9 @@ def certificate(request: HttpRequest, year: int, pk: int, kind: str) -> FileResp
         raise Http404
     if not can_download_certificates(request.user, project):
         raise Http404
-    # Made by the Celery task at publication; made here if the task has not run yet
-    # (the service is idempotent).
-    found = {c.kind: c for c in project.certificates.all()} or {
-        c.kind: c for c in certificates_generate(project=project)
-    }
+    # Made by the Celery task at publication; made (again) here if the task has not
+    # run yet or the facts on them changed since (a corrected name, another language).
+    found = {c.kind: c for c in certificates_generate(project=project)}
     if kind not in found:
         raise Http404
     return FileResponse(
@@ -41,11 +39,10 @@ def booklet(request: HttpRequest, year: int) -> FileResponse:
     edition = edition_get_or_404(year=year)
     if not results_are_public(edition=edition):
         raise Http404
-    # In the visitor's language (made now if the task has not made it yet).
+    # In the visitor's language, as it stands (made now if the task has not made it
+    # yet, or again if its facts changed since).
     language = get_language()
-    name = booklet_name(edition, language)
-    if not private_storage().exists(name):
-        name = booklet_generate(edition=edition, language=language)
+    name = booklet_generate(edition=edition, language=language)
     return FileResponse(
         private_storage().open(name, "rb"),
         as_attachment=True,
