@@ -85,6 +85,17 @@ def pdf_lines(data: bytes) -> list[Line]:
     return lines
 
 
+def characters(data: bytes, page: int = 0) -> list[tuple[str, float, float, float, float]]:
+    """Each character drawn on the page with its box: (text, left, bottom, right, top)."""
+    text_page = pdfium.PdfDocument(data)[page].get_textpage()
+    drawn = []
+    for index in range(text_page.count_chars()):
+        character = text_page.get_text_range(index, 1)
+        if character.strip():
+            drawn.append((character, *text_page.get_charbox(index)))
+    return drawn
+
+
 def render_page(data: bytes, page: int = 0, scale: float = 2) -> Image.Image:
     return pdfium.PdfDocument(data)[page].render(scale=scale, grayscale=True).to_pil()
 

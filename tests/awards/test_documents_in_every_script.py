@@ -15,6 +15,7 @@ from awards.services import results_publish
 from awards.services.certificates import certificates_generate
 from tests.documents import (
     POINTS_PER_CM,
+    characters,
     missing_glyph_boxes,
     page_count,
     page_size,
@@ -188,3 +189,25 @@ def test_the_booklet_has_a_cover_contents_and_a_page_per_project(decided, admin_
     # Numbered at the foot of every page but the cover.
     assert not any(line.text.strip() == "1" for line in lines if line.page == 0)
     assert any(line.text.strip() == "3" for line in lines if line.page == 2)
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "ends_on"),
+    [("ar", "Smart Villages (phase 2)!", "right"), ("en", "القرية الذكية (المرحلة 2)!", "left")],
+)
+def test_a_name_keeps_its_own_direction_in_a_page_of_the_other(language, title, ends_on):
+    # A Latin name in an Arabic certificate reads left to right, its closing "!" on
+    # the right where its writer put it; an Arabic name in an English one, right to
+    # left, its "!" on the left.
+    project = ProjectFactory(title=title, organisation_name="Org")
+
+    certificate = certificate_pdf(project, language=language)
+
+    [mark] = [drawn for drawn in characters(certificate) if drawn[0] == "!"]
+    _, _, bottom, _, top = mark
+    line = [drawn for drawn in characters(certificate) if drawn[2] < top and drawn[4] > bottom]
+    lefts = [left for _, left, _, _, _ in line]
+    if ends_on == "right":
+        assert mark[1] == max(lefts)
+    else:
+        assert mark[1] == min(lefts)
