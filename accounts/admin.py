@@ -7,9 +7,19 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.permissions import can_edit_account, can_grant_roles
+from accounts.signals import roles_changed
 
 # What makes an account powerful: only a superuser sets these (``can_grant_roles``).
 ROLE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+
+def _role_value(name: str, value):
+    # Groups by name and permissions by code name, sorted: readable and comparable.
+    if name == "groups":
+        return sorted(group.name for group in value)
+    if name == "user_permissions":
+        return sorted(permission.codename for permission in value)
+    return bool(value)
 
 
 @admin.register(User)
@@ -55,6 +65,23 @@ class UserAdmin(BaseUserAdmin):
         if obj is not None and not can_edit_account(request.user, obj):
             return False
         return super().has_delete_permission(request, obj)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        # The form's initial values are the account as it was when the form was made.
+        changes = {
+            name: (
+                _role_value(name, form.initial.get(name) or []),
+                _role_value(name, getattr(user, name).all()),
+            )
+            if name in ("groups", "user_permissions")
+            else (_role_value(name, form.initial.get(name)), _role_value(name, getattr(user, name)))
+            for name in ROLE_FIELDS
+            if name in form.changed_data
+        }
+        if changes:
+            roles_changed.send(sender=User, user=user, by=request.user, changes=changes)
 
     def get_actions(self, request: HttpRequest):
         # Deleting a selection asks for no permission per account: a superuser's only.

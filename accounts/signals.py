@@ -10,3 +10,7 @@ personal_data_requested = Signal()
 # Sent with ``user`` inside the deletion's transaction, before the account is deleted,
 # so that each app applies the privacy rules to what it holds about the person.
 account_deleting = Signal()
+
+# Sent with ``user``, ``by`` (who changed it) and ``changes`` (by field: the old and new
+# values) inside the transaction that changed an account's roles, for the audit trail.
+roles_changed = Signal()

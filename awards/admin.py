@@ -33,6 +33,7 @@ from awards.phases import PHASE_ORDER, closes_field, opens_field
 from awards.selectors import edition_rules_locked, edition_timeline_state
 from awards.services import (
     RULE_FIELDS,
+    audit_edition_changes,
     edition_categories_create_standard,
     edition_rules_change,
     nomination_accept_many,
@@ -198,19 +199,29 @@ class EditionAdmin(admin.ModelAdmin):
             for name in RULE_FIELDS
             if name in form.changed_data and name in form.cleaned_data
         }
+        before = Edition.objects.get(pk=obj.pk) if change else None
         if not change or not changes:
             super().save_model(request, obj, form, change)
+            self._audit_settings(request, before, obj, form)
             return
         # The rules go through their service, which audits them: the rest is saved as
         # the form has it.
         for name in changes:
             setattr(obj, name, form.initial[name])
         super().save_model(request, obj, form, change)
+        self._audit_settings(request, before, obj, form)
         try:
             edition_rules_change(edition=obj, by=request.user, **changes)
         except DomainError as refusal:
             self.message_user(request, refusal.detail, messages.ERROR)
         obj.refresh_from_db()
+
+    def _audit_settings(self, request: HttpRequest, before: Edition | None, obj: Edition, form):
+        # The voting rules are audited by their own service, with the reason they need.
+        if before is None:
+            return
+        names = [name for name in form.changed_data if name not in RULE_FIELDS]
+        audit_edition_changes(edition=obj, by=request.user, before=before, after=obj, names=names)
 
     def get_urls(self):
         return [

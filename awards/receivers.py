@@ -3,9 +3,10 @@ from typing import Any
 from django.dispatch import receiver
 
 from accounts.models import User
-from accounts.signals import personal_data_requested
+from accounts.signals import personal_data_requested, roles_changed
 from awards.models import Project
 from awards.selectors import project_history_for_owner, project_status_for_owner
+from awards.services import audit_role_changes
 from awards.translations import translations_of
 
 
@@ -38,3 +39,8 @@ def projects_for_download(sender, *, user: User, **kwargs) -> tuple[str, list[di
         }
         for project in projects
     ]
+
+
+@receiver(roles_changed, dispatch_uid="awards-audit-roles")
+def roles_into_audit_trail(sender, *, user: User, by: User | None, changes, **kwargs) -> None:
+    audit_role_changes(user=user, by=by, changes=changes)

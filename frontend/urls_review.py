@@ -18,4 +18,6 @@ urlpatterns = [
         audit.audit,
         name="audit",
     ),
+    path("secretariat/audit/", audit.audit, name="audit-all"),
+    path("secretariat/audit/export/<str:kind>/", audit.audit_export, name="audit-export"),
 ]

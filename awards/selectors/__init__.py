@@ -1,6 +1,12 @@
 """Reads of the awards app: reusable querysets, the edition timeline, tallies and
 the jury's views, one module per part of the contest."""
 
+from awards.selectors.audit import (
+    AUDIT_KIND_OF,
+    AUDIT_KINDS,
+    audit_actor_list,
+    audit_entry_filter,
+)
 from awards.selectors.editions import (
     ActionLineGroup,
     CategoryStatistics,
@@ -84,6 +90,8 @@ from awards.selectors.results import (
 )
 
 __all__ = [
+    "AUDIT_KINDS",
+    "AUDIT_KIND_OF",
     "CEREMONY_FEED_SECONDS",
     "ActionLineGroup",
     "CategoryResult",
@@ -93,6 +101,8 @@ __all__ = [
     "StatusCount",
     "TimelineState",
     "action_line_list",
+    "audit_actor_list",
+    "audit_entry_filter",
     "audit_entry_list",
     "categories_by_action_line",
     "category_get",

@@ -1,6 +1,11 @@
 """Writes of the awards app: every state change, one function each."""
 
-from awards.services.audit import audit_record
+from awards.services.audit import (
+    audit_edition_changes,
+    audit_record,
+    audit_role_changes,
+    audit_value,
+)
 from awards.services.editions import (
     RULE_FIELDS,
     STANDARD_CATEGORIES,
@@ -67,7 +72,10 @@ __all__ = [
     "WinnersAlreadyChosen",
     "WinnersMissing",
     "WrongCategory",
+    "audit_edition_changes",
     "audit_record",
+    "audit_role_changes",
+    "audit_value",
     "ceremony_reveal_next",
     "champions_pick",
     "edition_categories_create_standard",

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.permissions import require_secretariat
 from accounts.services import email_send_templated
-from awards.models import Project
+from awards.models import AuditAction, Project
 from awards.permissions import nomination_is_open
+from awards.services.audit import audit_record
 from awards.workflow import ACCEPT, REJECT, InvalidTransition, project_transition
 from config.errors import NotAllowed, ReasonRequired
 
@@ -37,6 +38,25 @@ def _locked(project: Project, at: datetime) -> Project:
     return locked
 
 
+def _audit_decision(
+    project: Project, *, by: User, action: AuditAction, was: str, reason: str, at: datetime
+) -> None:
+    audit_record(
+        edition=project.edition_id,
+        actor=by,
+        action=action,
+        subject=project.submitted_by_id,
+        reason=reason,
+        details={
+            "project": project.pk,
+            "project_title": project.title,
+            "category": project.category.number,
+            "changes": {"status": [was, project.status]},
+        },
+        at=at,
+    )
+
+
 def _tell_submitter(project: Project, template: str) -> None:
     if project.submitted_by_id and project.submitted_by.email:
         email_send_templated(
@@ -53,7 +73,9 @@ def nomination_accept(*, project: Project, by: User, at: datetime | None = None)
     at = at or timezone.now()
     require_secretariat(by, refusal=SECRETARIAT_ONLY)
     project = _locked(project, at)
+    was = project.status
     project_transition(project=project, transition=ACCEPT, actor=by, at=at, decision_reason="")
+    _audit_decision(project, by=by, action=AuditAction.PROJECT_NOMINATED, was=was, reason="", at=at)
     _tell_submitter(project, "project_accepted")
     return project
 
@@ -70,8 +92,12 @@ def nomination_reject(
     if not reason:
         raise ReasonRequired(REJECTION_REASON_REQUIRED, field="reason")
     project = _locked(project, at)
+    was = project.status
     project_transition(
         project=project, transition=REJECT, actor=by, at=at, note=reason, decision_reason=reason
+    )
+    _audit_decision(
+        project, by=by, action=AuditAction.PROJECT_REJECTED, was=was, reason=reason, at=at
     )
     _tell_submitter(project, "project_rejected")
     return project

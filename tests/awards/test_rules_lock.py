@@ -248,7 +248,10 @@ def test_admin_a_crafted_post_after_voting_opens_changes_no_rule(member_client, 
     assert voting.title == "Renamed edition"
     assert (voting.champions_per_category, voting.tie_rule) == (5, "include_all")
     assert voting.complete_ballot_required is False
-    assert not AuditEntry.objects.exists()
+    # Only the title changed: the audit trail has that, and no change of the rules.
+    [entry] = AuditEntry.objects.all()
+    assert entry.action == AuditAction.EDITION_CHANGED
+    assert list(entry.details["changes"]) == ["title"]
 
 
 def test_admin_rules_form_refuses_a_change_without_a_reason(member_client, voting):
