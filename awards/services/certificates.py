@@ -163,14 +163,21 @@ def documents_remake(*, edition: Edition, by: User, projects: list[Project] | No
     if projects is not None:
         chosen = chosen.filter(pk__in=[project.pk for project in projects])
     made = [project.pk for project in chosen.order_by("pk")]
+    documents = 0
     for project in chosen:
-        certificates_generate(project=project, force=True)
-    for language, _name in settings.LANGUAGES:
+        documents += len(certificates_generate(project=project, force=True))
+    languages = [code for code, _name in settings.LANGUAGES]
+    for language in languages:
         booklet_generate(edition=edition, language=language, force=True)
     audit_record(
         edition=edition,
         actor=by,
         action=AuditAction.DOCUMENTS_MADE,
-        details={"projects": made, "booklet_languages": [code for code, _ in settings.LANGUAGES]},
+        # Certificates and letters, and a booklet per language.
+        details={
+            "documents": documents + len(languages),
+            "projects": made,
+            "booklet_languages": languages,
+        },
     )
     return len(made)
