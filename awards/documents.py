@@ -18,7 +18,7 @@ any other address in the text (a project's, say) is refused.
 import base64
 import hashlib
 import mimetypes
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -34,8 +34,9 @@ from weasyprint import HTML, URLFetcher
 # else here. The images of the documents are uploads that passed that check.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 
-# What a one-page document may shrink to, step by step, before it keeps a second page.
-ONE_PAGE_SCALES = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5)
+# The smallest a one-page document's type may shrink to (a share of its size) before it
+# keeps a second page.
+SMALLEST_SCALE = 0.5
 
 
 class DataOnlyFetcher(URLFetcher):
@@ -86,17 +87,17 @@ def document_facts(template: str, context: Callable[[], dict], *, language: str)
     return hashlib.sha256(f"{weasyprint.__version__}\n{html}".encode()).hexdigest()
 
 
-def _fits_one_page(document: weasyprint.Document) -> bool:
-    """One page, and its content ends above the page area's bottom edge: a box that
-    does not break across pages (a flex one) would otherwise run off the paper
-    without making a second page. ``documents/base.html`` marks both places."""
-    if len(document.pages) != 1:
-        return False
-    anchors = document.pages[0].anchors
-    end, bottom = anchors.get("document-end"), anchors.get("page-end")
-    if end is None or bottom is None:
-        return True
-    return end[1] <= bottom[1] + 0.5
+def _overflow(document: weasyprint.Document) -> float:
+    """How many times the height of a page the content takes: 1 or less when it fits
+    on one. ``documents/base.html`` marks where the content ends and where the page
+    area does: a box that does not break across pages (a flex one) would otherwise run
+    off the paper without making a second page."""
+    bottom = document.pages[0].anchors.get("page-end")
+    for number, page in enumerate(document.pages):
+        end = page.anchors.get("document-end")
+        if end is not None and bottom is not None and bottom[1] > 0:
+            return (number * bottom[1] + end[1]) / bottom[1]
+    return float(len(document.pages))
 
 
 def render_pdf(
@@ -108,13 +109,15 @@ def render_pdf(
 ) -> bytes:
     """The PDF of ``template`` in ``language``, its context made in that language. A
     ``one_page`` document shrinks its type (the ``scale`` of its template) until it
-    fits on one page."""
-    scales: Iterable[float] = ONE_PAGE_SCALES if one_page else (1.0,)
+    fits on one page: wrapped text takes about the square of the scale in height, so
+    the first guess from the overflow is near, and each further try a little smaller."""
+    scale = 1.0
     with translation.override(language):
         values = context()
-        for scale in scales:
+        while True:
             html = _html(template, values, scale=scale, images_inline=True)
             document = HTML(string=html, url_fetcher=DataOnlyFetcher()).render()
-            if _fits_one_page(document):
-                break
-        return document.write_pdf()
+            overflow = _overflow(document) if one_page else 1.0
+            if overflow <= 1.0 or scale <= SMALLEST_SCALE:
+                return document.write_pdf()
+            scale = max(SMALLEST_SCALE, round(scale * min(0.95, overflow**-0.5), 3))
