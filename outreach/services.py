@@ -171,7 +171,9 @@ def message_send(
     at = at or timezone.now()
     require_secretariat(by, refusal=SECRETARIAT_ONLY)
     message = (
-        Message.objects.select_for_update().select_related("edition", "category").get(pk=message.pk)
+        Message.objects.select_for_update(of=("self",))
+        .select_related("edition", "category")
+        .get(pk=message.pk)
     )
     if message.status != MessageStatus.DRAFT:
         raise MessageAlreadySent()
