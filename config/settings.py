@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "accounts",
     "awards",
     "voting",
+    "outreach",
     "demo",
 ]
 
@@ -340,6 +341,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "outbox-relay": {"task": "accounts.tasks.outbox_relay", "schedule": 60.0},
     "ballot-receipts": {"task": "voting.tasks.ballot_receipts", "schedule": 300.0},
+    # Messages whose task the broker lost, or whose worker stopped half-way.
+    "messages-resume": {"task": "outreach.tasks.messages_resume", "schedule": 60.0},
 }
 # With the broker down a request that queues a task gives up within seconds (the
 # e-mail waits in the outbox, config.celery.task_queue_after_commit logs it), instead of

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("frontend.urls_campaign")),
     path("", include("frontend.urls_submitter")),
     path("", include("frontend.urls_secretariat")),
+    path("", include("frontend.urls_messages")),
     path("", include("frontend.urls_voting")),
     path("", include("frontend.urls_review")),
     path("", include("frontend.urls_jury")),

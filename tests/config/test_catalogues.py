@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-SOURCES = ["accounts", "awards", "config", "demo", "frontend", "voting", "manage.py"]
+SOURCES = ["accounts", "awards", "config", "demo", "frontend", "outreach", "voting", "manage.py"]
 DOMAINS = ["django", "djangojs"]
 # Every language but the source language, with gettext's name of it (zh-hans: zh_Hans).
 LANGUAGES = sorted(code.replace("-hans", "_Hans") for code, _ in settings.LANGUAGES if code != "en")
