@@ -9,4 +9,9 @@ urlpatterns = [
         jury.decisions,
         name="jury-decisions",
     ),
+    path(
+        "secretariat/editions/<int:year>/jury/<int:number>/undo/",
+        jury.winner_undo_confirm,
+        name="jury-winner-undo",
+    ),
 ]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.permissions import is_jury_member, require_jury_member, require_secretariat
 from awards.models import (
+    AuditAction,
     Category,
     ConflictOfInterest,
     JuryAssignment,
@@ -25,9 +26,10 @@ from awards.permissions import (
     juror_may_score,
     jury_is_open,
 )
-from awards.ranking import CRITERIA, category_ranking
+from awards.ranking import CRITERIA, ChampionRank, category_ranking, top_is_tied
 from awards.selectors import juror_conflict_get, jury_champions
-from awards.workflow import CROWN, project_transition
+from awards.services.audit import audit_record
+from awards.workflow import CROWN, UNCROWN, project_transition
 from config.errors import Conflict, DomainError, NotAllowed, NotFound, ReasonRequired
 
 
@@ -57,6 +59,38 @@ class QuorumMissing(Conflict):
 
 
 WINNER_REASON_REQUIRED = _("Choosing a Winner other than the top of the ranking needs a reason.")
+# The edition states no rule that breaks a tie in the jury's ranking: people do, and say why.
+WINNER_TIE_REASON_REQUIRED = _(
+    "The top of the ranking is tied: confirming either tied Champion needs a reason."
+)
+
+
+class CategoryRevealed(Conflict):
+    code = "category_revealed"
+    default_detail = _(
+        "The Winner of this category is revealed: its confirmation can no longer be undone."
+    )
+
+
+class NoWinner(Conflict):
+    code = "no_winner"
+    default_detail = _("This category has no confirmed Winner.")
+
+
+def winner_reason_missing(
+    *, ranking: list[ChampionRank], project: Project, reason: str
+) -> str | None:
+    """Why confirming ``project`` needs a reason that ``reason`` does not give: it is
+    not the top of the ranking, or the top is tied. None when it may go without."""
+    if reason.strip() or not ranking:
+        return None
+    top = ranking[0]
+    if top_is_tied(ranking):
+        tied = {rank.project.pk for rank in ranking if rank.rank == 1}
+        return str(WINNER_TIE_REASON_REQUIRED if project.pk in tied else WINNER_REASON_REQUIRED)
+    if project.pk != top.project.pk:
+        return str(WINNER_REASON_REQUIRED)
+    return None
 
 
 def _require_juror(user: User) -> None:
@@ -176,16 +210,72 @@ def winner_confirm(
     ranking = category_ranking(category=category)
     if not ranking or not all(rank.has_quorum for rank in ranking):
         raise QuorumMissing()
-    top = ranking[0].project
     reason = reason.strip()
-    if project.pk != top.pk and not reason:
-        raise ReasonRequired(WINNER_REASON_REQUIRED, field="reason")
-    if project.pk not in {rank.project.pk for rank in ranking}:
+    missing = winner_reason_missing(ranking=ranking, project=project, reason=reason)
+    if missing:
+        raise ReasonRequired(missing, field="reason")
+    placed = next((rank for rank in ranking if rank.project.pk == project.pk), None)
+    if placed is None:
         raise NotFound(gettext("This project is not a Champion of the category."))
-    return project_transition(
+    crowned = project_transition(
         project=project,
         transition=CROWN,
         actor=by,
         at=at,
         note=reason or gettext("The top of the jury's ranking."),
     )
+    audit_record(
+        edition=category.edition_id,
+        actor=by,
+        action=AuditAction.WINNER_CONFIRMED,
+        reason=reason,
+        details={
+            "project": project.pk,
+            "project_title": project.title,
+            "category": category.number,
+            "rank": placed.rank,
+            "tied": placed.tied_at_top,
+            "changes": {"status": [ProjectStatus.CHAMPION.value, ProjectStatus.WINNER.value]},
+        },
+        at=at,
+    )
+    return crowned
+
+
+@transaction.atomic
+def winner_undo(
+    *, category: Category, by: User, reason: str = "", at: datetime | None = None
+) -> Project:
+    """Undo the confirmation of a category's Winner: it is a Champion again and the
+    category awaits its decision. Refused once the category is revealed or the results
+    published, which told everyone."""
+    at = at or timezone.now()
+    require_secretariat(by, refusal=gettext("Only the secretariat undoes a Winner."))
+    category = Category.objects.select_for_update().select_related("edition").get(pk=category.pk)
+    if category.revealed_at is not None or category.edition.results_published_at is not None:
+        raise CategoryRevealed()
+    winner = Project.objects.filter(category=category, status=ProjectStatus.WINNER).first()
+    if winner is None:
+        raise NoWinner()
+    reason = reason.strip()
+    project_transition(
+        project=winner,
+        transition=UNCROWN,
+        actor=by,
+        at=at,
+        note=reason or gettext("The confirmation of the Winner was undone."),
+    )
+    audit_record(
+        edition=category.edition,
+        actor=by,
+        action=AuditAction.WINNER_UNDONE,
+        reason=reason,
+        details={
+            "project": winner.pk,
+            "project_title": winner.title,
+            "category": category.number,
+            "changes": {"status": [ProjectStatus.WINNER.value, ProjectStatus.CHAMPION.value]},
+        },
+        at=at,
+    )
+    return winner

@@ -34,8 +34,9 @@ from awards.permissions import (
     jury_is_open,
     likely_conflict,
 )
-from awards.ranking import CRITERIA, ChampionRank, categories_ranking
+from awards.ranking import CRITERIA, ChampionRank, categories_ranking, top_is_tied
 from awards.selectors import (
+    category_get_or_404,
     category_list,
     juror_conflict_get,
     juror_conflicts,
@@ -49,12 +50,15 @@ from awards.selectors import (
     winners_by_category,
 )
 from awards.services.jury import (
+    CategoryRevealed,
     JuryClosed,
     QuorumMissing,
     conflict_declare,
     jury_assign,
     score_save,
     winner_confirm,
+    winner_reason_missing,
+    winner_undo,
 )
 from config.errors import DomainError
 from frontend.current import current_edition, edition_or_404
@@ -121,7 +125,10 @@ class DecisionForm(forms.Form):
         label=_("Reason"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required when the Winner is not the top of the ranking. It is recorded."),
+        help_text=_(
+            "Required when the Winner is not the top of the ranking, or when the top is tied."
+            " It is recorded."
+        ),
     )
 
     def __init__(self, *args, ranking: list[ChampionRank], **kwargs) -> None:
@@ -130,8 +137,17 @@ class DecisionForm(forms.Form):
         winner.choices = [(rank.project.pk, rank.project.title) for rank in ranking]
         winner.error_messages["required"] = gettext("Choose the Winner among the Champions.")
         winner.error_messages["invalid_choice"] = gettext("Choose the Winner among the Champions.")
-        if ranking:
+        if ranking and not top_is_tied(ranking):
             winner.initial = ranking[0].project.pk
+
+
+class UndoForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("It is recorded in the audit trail."),
+    )
 
 
 class AssignForm(forms.Form):
@@ -339,6 +355,18 @@ class CategoryDecision:
     def missing_quorum(self) -> list[ChampionRank]:
         return [rank for rank in self.ranking if not rank.has_quorum]
 
+    @property
+    def tied_at_top(self) -> list[ChampionRank]:
+        return [rank for rank in self.ranking if rank.tied_at_top]
+
+    @property
+    def undoable(self) -> bool:
+        return (
+            self.winner is not None
+            and self.category.revealed_at is None
+            and self.category.edition.results_published_at is None
+        )
+
 
 def _decisions_url(edition: Edition, category: Category | None = None) -> str:
     url = reverse("frontend:jury-decisions", args=[edition.year])
@@ -385,13 +413,28 @@ def _confirm(
             detail = QuorumMissing.default_detail
         messages.error(request, _about(category, detail))
         return redirect(_decisions_url(edition, category))
-    project = next(
-        r.project for r in decision.ranking if r.project.pk == form.cleaned_data["winner"]
-    )
-    try:
-        winner_confirm(
-            category=category, project=project, by=request.user, reason=form.cleaned_data["reason"]
+    placed = next(r for r in decision.ranking if r.project.pk == form.cleaned_data["winner"])
+    project, reason = placed.project, form.cleaned_data["reason"]
+    missing = winner_reason_missing(ranking=decision.ranking, project=project, reason=reason)
+    if missing:
+        form.add_error("reason", missing)
+        return None
+    if request.POST.get("confirmed") != "yes":
+        # Nothing is written yet: the page names what confirming will do.
+        return render(
+            request,
+            "frontend/jury/confirm_winner.html",
+            {
+                "edition": edition,
+                "category": category,
+                "placed": placed,
+                "reason": reason.strip(),
+                "prefix": form.prefix,
+                "decisions_url": _decisions_url(edition, category),
+            },
         )
+    try:
+        winner_confirm(category=category, project=project, by=request.user, reason=reason)
     except DomainError as refusal:
         if refusal_onto_form(form, refusal):
             return None
@@ -461,4 +504,49 @@ def decisions(request: HttpRequest, year: int) -> HttpResponse:
         request,
         "frontend/jury/decisions.html",
         {"edition": edition, "rows": rows, "has_jurors": bool(jurors)},
+    )
+
+
+@secretariat_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def winner_undo_confirm(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    """Ask, then undo the confirmation of a category's Winner (until it is revealed)."""
+    edition = edition_or_404(request, year)
+    category = category_get_or_404(edition=edition, number=number)
+    category.edition = edition
+    winner = winners_by_category(edition=edition).get(category.pk)
+    back = _decisions_url(edition, category)
+    if winner is None:
+        messages.error(request, _about(category, gettext("This category has no confirmed Winner.")))
+        return redirect(back)
+    revealed = category.revealed_at is not None or edition.results_published_at is not None
+    if request.method == "POST":
+        try:
+            form = UndoForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            winner_undo(category=category, by=request.user, reason=reason)
+        except DomainError as refusal:
+            messages.error(request, _about(category, refusal.detail))
+        else:
+            messages.success(
+                request,
+                gettext(
+                    "%(category)s: “%(title)s” is no longer the Winner; the category awaits"
+                    " its decision again."
+                )
+                % {"category": category, "title": winner.title},
+            )
+        return redirect(back)
+    return render(
+        request,
+        "frontend/jury/undo_winner.html",
+        {
+            "edition": edition,
+            "category": category,
+            "winner": winner,
+            "refusal": CategoryRevealed.default_detail if revealed else "",
+            "form": UndoForm(),
+            "decisions_url": back,
+        },
     )
