@@ -18,3 +18,12 @@ def certificates_for_edition(*, edition_id: int) -> int:
     for language, _name in settings.LANGUAGES:
         booklet_generate(edition=edition, language=language)
     return projects.count()
+
+
+@shared_task
+def results_publish_when_due() -> list[int]:
+    """Publish the results whose scheduled moment has come (beat, every minute); safe
+    to run twice: an edition is published once."""
+    from awards.services.publication import results_publish_when_due as publish_due
+
+    return [edition.year for edition in publish_due()]
