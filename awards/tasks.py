@@ -27,3 +27,11 @@ def results_publish_when_due() -> list[int]:
     from awards.services.publication import results_publish_when_due as publish_due
 
     return [edition.year for edition in publish_due()]
+
+
+@shared_task
+def jury_reminders_when_due() -> int:
+    """The scheduled jury reminder (beat, hourly); safe to run twice."""
+    from awards.services.jury import jury_reminders_when_due as remind_due
+
+    return len(remind_due())

@@ -2,7 +2,7 @@
 Winner per category."""
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -11,11 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.permissions import is_jury_member, require_jury_member, require_secretariat
+from accounts.services import email_send_templated
 from awards.models import (
     AuditAction,
     Category,
     ConflictOfInterest,
+    Edition,
     JuryAssignment,
+    JuryReminder,
     Project,
     ProjectStatus,
     Score,
@@ -27,7 +30,7 @@ from awards.permissions import (
     jury_is_open,
 )
 from awards.ranking import CRITERIA, ChampionRank, category_ranking, top_is_tied
-from awards.selectors import juror_conflict_get, jury_champions
+from awards.selectors import juror_conflict_get, jury_champions, jury_progress
 from awards.services.audit import audit_record
 from awards.workflow import CROWN, UNCROWN, project_transition
 from config.errors import Conflict, DomainError, NotAllowed, NotFound, ReasonRequired
@@ -279,3 +282,79 @@ def winner_undo(
         at=at,
     )
     return winner
+
+
+# The scheduled reminder's moments before the jury's deadline, latest first: a juror
+# with scores pending hears once in each (3 days before, then the last day).
+REMINDER_SLOTS = ((timedelta(days=1), "1d"), (timedelta(days=3), "3d"))
+
+
+def _pending_by_juror(edition: Edition) -> dict[int, tuple[User, int]]:
+    pending: dict[int, tuple[User, int]] = {}
+    for row in jury_progress(edition=edition):
+        if row.pending:
+            _juror, count = pending.get(row.juror.pk, (row.juror, 0))
+            pending[row.juror.pk] = (row.juror, count + row.pending)
+    return pending
+
+
+def _remind(
+    edition: Edition, juror: User, pending: int, *, by: User | None, slot: str, at: datetime
+) -> JuryReminder:
+    reminder = JuryReminder.objects.create(
+        edition=edition, juror=juror, slot=slot, pending=pending, sent_by=by, sent_at=at
+    )
+    email_send_templated(
+        to=juror.email,
+        language=juror.language,
+        template_prefix="awards/email/jury_reminder",
+        context={"user": juror, "edition": edition, "pending": pending},
+    )
+    audit_record(
+        edition=edition,
+        actor=by,
+        action=AuditAction.JURY_REMINDED,
+        subject=juror,
+        details={"pending": pending, "slot": slot},
+        at=at,
+    )
+    return reminder
+
+
+@transaction.atomic
+def jury_remind(*, edition: Edition, by: User, at: datetime | None = None) -> list[JuryReminder]:
+    """E-mail every juror of the edition with scores pending a reminder, in their
+    language (the secretariat's button)."""
+    at = at or timezone.now()
+    require_secretariat(by, refusal=gettext("Only the secretariat reminds the jury."))
+    return [
+        _remind(edition, juror, count, by=by, slot="", at=at)
+        for juror, count in _pending_by_juror(edition).values()
+    ]
+
+
+def jury_reminders_when_due(*, at: datetime | None = None) -> list[JuryReminder]:
+    """The scheduled reminder: in the last days before an edition's jury deadline, each
+    juror with scores pending gets one reminder per slot (``REMINDER_SLOTS``); safe to
+    run again (a database constraint keeps one per juror and slot)."""
+    at = at or timezone.now()
+    sent = []
+    for edition in Edition.objects.filter(jury_opens_at__lte=at, jury_closes_at__gt=at):
+        left = edition.jury_closes_at - at
+        slot = next((name for before, name in REMINDER_SLOTS if left <= before), None)
+        if slot is None:
+            continue
+        already = set(
+            JuryReminder.objects.filter(edition=edition, slot=slot).values_list(
+                "juror_id", flat=True
+            )
+        )
+        for juror_id, (juror, count) in _pending_by_juror(edition).items():
+            if juror_id in already:
+                continue
+            try:
+                with transaction.atomic():
+                    sent.append(_remind(edition, juror, count, by=None, slot=slot, at=at))
+            except IntegrityError:
+                continue  # another run sent it meanwhile
+    return sent

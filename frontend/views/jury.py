@@ -15,13 +15,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import jury_required, secretariat_required
 from accounts.models import User
+from awards.exports import jury_ranking_rows, jury_scores_rows, table_download
 from awards.models import (
     Category,
     Edition,
@@ -47,6 +48,7 @@ from awards.selectors import (
     jury_champion_get,
     jury_champion_list,
     jury_member_list,
+    jury_progress,
     winners_by_category,
 )
 from awards.services.jury import (
@@ -55,6 +57,7 @@ from awards.services.jury import (
     QuorumMissing,
     conflict_declare,
     jury_assign,
+    jury_remind,
     score_save,
     winner_confirm,
     winner_reason_missing,
@@ -549,4 +552,67 @@ def winner_undo_confirm(request: HttpRequest, year: int, number: int) -> HttpRes
             "form": UndoForm(),
             "decisions_url": back,
         },
+    )
+
+
+# --- The jury's progress, reminders and exports ---------------------------------------
+
+
+@secretariat_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def progress(request: HttpRequest, year: int) -> HttpResponse:
+    """Each juror's progress per category; reminders to those with scores pending,
+    sent after a confirmation that names them."""
+    edition = edition_or_404(request, year)
+    rows = jury_progress(edition=edition)
+    pending: dict[int, tuple[User, int]] = {}
+    for row in rows:
+        if row.pending:
+            juror, count = pending.get(row.juror.pk, (row.juror, 0))
+            pending[row.juror.pk] = (juror, count + row.pending)
+    if request.method == "POST":
+        if request.POST.get("confirmed") != "yes":
+            return render(
+                request,
+                "frontend/jury/confirm_reminder.html",
+                {"edition": edition, "pending": list(pending.values())},
+            )
+        try:
+            sent = jury_remind(edition=edition, by=request.user)
+        except DomainError as refusal:
+            messages.error(request, refusal.detail)
+        else:
+            if sent:
+                messages.success(
+                    request,
+                    ngettext(
+                        "A reminder is on its way to %(count)d juror.",
+                        "A reminder is on its way to %(count)d jurors.",
+                        len(sent),
+                    )
+                    % {"count": len(sent)},
+                )
+            else:
+                messages.info(request, gettext("No juror has scores pending: nobody was reminded."))
+        return redirect("frontend:jury-progress", edition.year)
+    return render(
+        request,
+        "frontend/jury/progress.html",
+        {"edition": edition, "rows": rows, "pending": list(pending.values())},
+    )
+
+
+EXPORTS = {"scores": jury_scores_rows, "ranking": jury_ranking_rows}
+
+
+@secretariat_required
+@never_cache
+@require_http_methods(["GET"])
+def export(request: HttpRequest, year: int, table: str, kind: str) -> HttpResponse:
+    edition = edition_or_404(request, year)
+    if table not in EXPORTS or kind not in ("csv", "xlsx"):
+        raise Http404(gettext("No such export."))
+    return table_download(
+        EXPORTS[table](edition), kind=kind, name=f"wsis-prizes-{edition.year}-jury-{table}"
     )
