@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
-from awards.models import Project
+from awards.models import Category, Edition, Project, Score
 from awards.translations import translation_languages, translation_of
 
 COLUMNS = [
@@ -96,3 +96,132 @@ def download(projects: QuerySet[Project], *, kind: str, name: str) -> HttpRespon
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- The jury's scores and ranking ----------------------------------------------------
+
+
+def jury_scores_rows(edition: Edition) -> Iterator[list[object]]:
+    """Every score of the edition's Champions (drafts marked), one row each."""
+    from awards.ranking import weighted, weights_of
+
+    weights = weights_of(edition)
+    yield [
+        str(name)
+        for name in (
+            _("category"),
+            _("title"),
+            _("organisation"),
+            _("juror"),
+            _("juror e-mail"),
+            _("merit"),
+            _("originality"),
+            _("impact"),
+            _("contribution to sustainable development"),
+            _("weighted score"),
+            _("submitted"),
+            _("comment"),
+        )
+    ]
+    scores = (
+        Score.objects.filter(project__edition=edition)
+        .select_related("project__category", "juror")
+        .order_by("project__category__number", "project__title", "juror__email")
+    )
+    for score in scores:
+        yield [
+            _formula_safe(value)
+            for value in (
+                score.project.category.number,
+                score.project.title,
+                score.project.organisation_name,
+                score.juror.name,
+                score.juror.email,
+                score.merit,
+                score.originality,
+                score.impact,
+                score.sustainability,
+                round(weighted(score, weights), 4),
+                gettext("yes") if score.is_submitted else gettext("draft"),
+                score.comment,
+            )
+        ]
+
+
+def jury_ranking_rows(edition: Edition) -> Iterator[list[object]]:
+    """The jury's ranking of every category, ties shown as "=1"."""
+    from awards.ranking import categories_ranking
+
+    categories = list(Category.objects.filter(edition=edition).order_by("number"))
+    for category in categories:
+        category.edition = edition
+    rankings = categories_ranking(categories=categories)
+    # A confirmed Winner leaves the ranking (it ranks the Champions still to decide).
+    winners = {
+        project.category_id: project
+        for project in Project.objects.filter(edition=edition, status="winner")
+    }
+    yield [
+        str(name)
+        for name in (
+            _("category"),
+            _("rank"),
+            _("title"),
+            _("organisation"),
+            _("scores"),
+            _("raw mean"),
+            _("normalised mean"),
+            _("spread"),
+            _("quorum"),
+            _("winner"),
+        )
+    ]
+    for category in categories:
+        for rank in rankings[category.pk]:
+            yield [
+                _formula_safe(value)
+                for value in (
+                    category.number,
+                    f"={rank.rank}" if rank.tied else rank.rank,
+                    rank.project.title,
+                    rank.project.organisation_name,
+                    rank.scores,
+                    None if rank.raw_mean is None else round(rank.raw_mean, 4),
+                    None if rank.normalised_mean is None else round(rank.normalised_mean, 4),
+                    None if rank.spread is None else round(rank.spread, 4),
+                    gettext("yes") if rank.has_quorum else gettext("no"),
+                    "",
+                )
+            ]
+        winner = winners.get(category.pk)
+        if winner is not None:
+            yield [
+                category.number,
+                "",
+                _formula_safe(winner.title),
+                _formula_safe(winner.organisation_name),
+                "",
+                "",
+                "",
+                "",
+                "",
+                gettext("yes"),
+            ]
+
+
+def table_download(rows: Iterator[list[object]], *, kind: str, name: str) -> HttpResponse:
+    """Rows (the first the headings) as a CSV or XLSX file to download."""
+    if kind == "xlsx":
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title=name[:31])
+        for row in rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    else:
+        text = io.StringIO()
+        csv.writer(text).writerows(rows)
+        response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response

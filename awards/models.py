@@ -137,6 +137,12 @@ class Edition(models.Model):
     results_published_at = models.DateTimeField(
         null=True, blank=True, help_text=_("Until then the outcome is under embargo.")
     )
+    results_scheduled_at = models.DateTimeField(
+        _("publication scheduled for"),
+        null=True,
+        blank=True,
+        help_text=_("The results are published then, revealed at the ceremony or not."),
+    )
     emblem = models.ImageField(
         _("emblem"),
         upload_to=edition_emblem_path,
@@ -468,6 +474,7 @@ class ProjectEventKind(models.TextChoices):
     CHAMPION = "champion", _("Became a Champion")
     CHAMPION_WITHDRAWN = "champion_withdrawn", _("No longer a Champion after a recount")
     WINNER = "winner", _("Became the Winner")
+    WINNER_UNDONE = "winner_undone", _("No longer the Winner: the confirmation was undone")
 
 
 class ProjectEvent(models.Model):
@@ -624,6 +631,41 @@ class Score(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
+
+
+class JuryReminder(models.Model):
+    """A reminder e-mailed to a juror with scores pending: sent by the secretariat
+    (``slot`` empty) or by the scheduled reminder before the jury's deadline (``slot``
+    names the moment, such as "3d", and a juror gets one per slot)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="jury_reminders")
+    juror = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jury_reminders"
+    )
+    slot = models.CharField(max_length=16, blank=True)
+    pending = models.PositiveSmallIntegerField(help_text=_("Champions still to score then."))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty for the scheduled reminder."),
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["edition", "juror", "-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "juror", "slot"],
+                condition=~Q(slot=""),
+                name="jury_reminder_once_per_slot",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder to {self.juror} ({self.slot or 'by hand'})"
 
 
 class CertificateKind(models.TextChoices):

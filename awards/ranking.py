@@ -8,7 +8,7 @@ between jurors. Only submitted scores of jurors without a conflict count.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import fmean, pstdev
 
 from awards.models import Category, Edition, Project, Score
@@ -54,11 +54,42 @@ class ChampionRank:
     normalised_mean: float | None
     spread: float | None
     has_quorum: bool
+    # Champions equal on both means share a rank (1, 1, 3): the title that orders them
+    # on the page decides nothing.
+    rank: int = 0
+    tied: bool = False
+
+    @property
+    def tied_at_top(self) -> bool:
+        return self.tied and self.rank == 1
+
+
+def _level(rank: ChampionRank) -> tuple[float | None, float | None]:
+    # Rounded, so that two equal sums added in another order still tie.
+    return (
+        None if rank.normalised_mean is None else round(rank.normalised_mean, 9),
+        None if rank.raw_mean is None else round(rank.raw_mean, 9),
+    )
+
+
+def _with_ranks(ordered: list[ChampionRank]) -> list[ChampionRank]:
+    levels = [_level(rank) for rank in ordered]
+    ranked, place = [], 0
+    for position, (rank, level) in enumerate(zip(ordered, levels, strict=True), start=1):
+        if position == 1 or level != levels[position - 2]:
+            place = position
+        ranked.append(replace(rank, rank=place, tied=levels.count(level) > 1))
+    return ranked
+
+
+def top_is_tied(ranking: list[ChampionRank]) -> bool:
+    """Whether two Champions or more share the first rank."""
+    return len(ranking) > 1 and ranking[1].rank == 1
 
 
 def category_ranking(*, category: Category) -> list[ChampionRank]:
-    """The Champions of ``category``, best first by normalised mean (raw mean, then
-    title, break ties)."""
+    """The Champions of ``category``, best first by normalised mean (the raw mean breaks
+    ties; Champions equal on both share a rank, listed by title)."""
     return categories_ranking(categories=[category])[category.pk]
 
 
@@ -106,11 +137,13 @@ def _ranked(edition: Edition, champions: list[Project], scores: list[Score]) -> 
                 has_quorum=len(raw) >= edition.jury_quorum,
             )
         )
-    return sorted(
-        ranks,
-        key=lambda r: (
-            -(r.normalised_mean if r.normalised_mean is not None else float("-inf")),
-            -(r.raw_mean if r.raw_mean is not None else float("-inf")),
-            r.project.title,
-        ),
+    return _with_ranks(
+        sorted(
+            ranks,
+            key=lambda r: (
+                -(r.normalised_mean if r.normalised_mean is not None else float("-inf")),
+                -(r.raw_mean if r.raw_mean is not None else float("-inf")),
+                r.project.title,
+            ),
+        )
     )

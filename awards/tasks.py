@@ -18,3 +18,20 @@ def certificates_for_edition(*, edition_id: int) -> int:
     for language, _name in settings.LANGUAGES:
         booklet_generate(edition=edition, language=language)
     return projects.count()
+
+
+@shared_task
+def results_publish_when_due() -> list[int]:
+    """Publish the results whose scheduled moment has come (beat, every minute); safe
+    to run twice: an edition is published once."""
+    from awards.services.publication import results_publish_when_due as publish_due
+
+    return [edition.year for edition in publish_due()]
+
+
+@shared_task
+def jury_reminders_when_due() -> int:
+    """The scheduled jury reminder (beat, hourly); safe to run twice."""
+    from awards.services.jury import jury_reminders_when_due as remind_due
+
+    return len(remind_due())

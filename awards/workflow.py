@@ -76,6 +76,16 @@ CROWN = Transition(
     under_embargo=True,
 )
 
+# Until its category is revealed, the secretariat may take its confirmation back.
+UNCROWN = Transition(
+    "uncrown",
+    frozenset({S.WINNER}),
+    S.CHAMPION,
+    ProjectEventKind.WINNER_UNDONE,
+    _("A %(status)s project is not the Winner."),
+    under_embargo=True,
+)
+
 
 class InvalidTransition(Conflict):
     code = "invalid_transition"

@@ -343,6 +343,11 @@ CELERY_BEAT_SCHEDULE = {
     "ballot-receipts": {"task": "voting.tasks.ballot_receipts", "schedule": 300.0},
     # Messages whose task the broker lost, or whose worker stopped half-way.
     "messages-resume": {"task": "outreach.tasks.messages_resume", "schedule": 60.0},
+    "results-publish-when-due": {
+        "task": "awards.tasks.results_publish_when_due",
+        "schedule": 60.0,
+    },
+    "jury-reminders": {"task": "awards.tasks.jury_reminders_when_due", "schedule": 3600.0},
 }
 # With the broker down a request that queues a task gives up within seconds (the
 # e-mail waits in the outbox, config.celery.task_queue_after_commit logs it), instead of

@@ -34,6 +34,7 @@ from awards.selectors.editions import (
     sdg_list,
 )
 from awards.selectors.jury import (
+    JurorProgress,
     declared_conflicts,
     juror_conflict_get,
     juror_conflicts,
@@ -45,6 +46,7 @@ from awards.selectors.jury import (
     jury_champion_list,
     jury_champions,
     jury_member_list,
+    jury_progress,
     shortlists,
     submitted_scores,
     winners_by_category,
@@ -97,6 +99,7 @@ __all__ = [
     "CategoryResult",
     "CategoryStatistics",
     "EditionResults",
+    "JurorProgress",
     "ResultEntry",
     "StatusCount",
     "TimelineState",
@@ -140,6 +143,7 @@ __all__ = [
     "jury_champion_list",
     "jury_champions",
     "jury_member_list",
+    "jury_progress",
     "nominee_cards",
     "nominee_country_codes",
     "nominee_get",

@@ -3,6 +3,7 @@ interest, and what the secretariat's jury decisions page lists."""
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
@@ -138,3 +139,62 @@ def submitted_scores(*, projects: Iterable[Project]) -> list[Score]:
             project__in=[p.pk for p in projects], submitted_at__isnull=False
         ).select_related("juror", "project")
     )
+
+
+@dataclass(frozen=True)
+class JurorProgress:
+    """A juror's progress in one assigned category."""
+
+    category: Category
+    juror: User
+    champions: int
+    scored: int  # submitted
+    drafts: int
+    conflicts: int
+
+    @property
+    def pending(self) -> int:
+        return max(self.champions - self.scored - self.conflicts, 0)
+
+
+def jury_progress(*, edition: Edition) -> list[JurorProgress]:
+    """Each assigned juror's scored, draft, conflicted and pending Champions, per
+    category (by category number, then juror e-mail), in four queries."""
+    assignments = list(
+        JuryAssignment.objects.filter(category__edition=edition)
+        .select_related("category", "juror")
+        .order_by("category__number", "juror__email")
+    )
+    champions: dict[int, set[int]] = defaultdict(set)
+    for pk, category_id in Project.objects.filter(
+        edition=edition, status=ProjectStatus.CHAMPION
+    ).values_list("pk", "category_id"):
+        champions[category_id].add(pk)
+    project_ids = [pk for ids in champions.values() for pk in ids]
+    scores = Score.objects.filter(project__in=project_ids).values_list(
+        "juror_id", "project_id", "submitted_at"
+    )
+    submitted: dict[int, set[int]] = defaultdict(set)
+    drafts: dict[int, set[int]] = defaultdict(set)
+    for juror_id, project_id, submitted_at in scores:
+        (submitted if submitted_at else drafts)[juror_id].add(project_id)
+    conflicts: dict[int, set[int]] = defaultdict(set)
+    for juror_id, project_id in ConflictOfInterest.objects.filter(
+        project__in=project_ids
+    ).values_list("juror_id", "project_id"):
+        conflicts[juror_id].add(project_id)
+    rows = []
+    for assignment in assignments:
+        own = champions[assignment.category_id]
+        juror = assignment.juror_id
+        rows.append(
+            JurorProgress(
+                category=assignment.category,
+                juror=assignment.juror,
+                champions=len(own),
+                scored=len(own & submitted[juror]),
+                drafts=len(own & drafts[juror]),
+                conflicts=len(own & conflicts[juror]),
+            )
+        )
+    return rows

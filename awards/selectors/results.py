@@ -80,11 +80,21 @@ def project_history_for_owner(
     *, project: Project, at: datetime | None = None
 ) -> list[ProjectEvent]:
     """A project's history as its submitter sees it: under embargo, without the event
-    that made it the Winner (prefetch ``events`` when listing several projects)."""
+    that made it the Winner; never a confirmation the secretariat undid (prefetch
+    ``events`` when listing several projects)."""
     events = list(project.events.all())
-    if project_status_for_owner(project=project, at=at) == project.status:
+    crownings = {ProjectEventKind.WINNER, ProjectEventKind.WINNER_UNDONE}
+    if not any(event.kind in crownings for event in events):
         return events
-    return [event for event in events if event.kind != ProjectEventKind.WINNER]
+    shown_winner = project_status_for_owner(project=project, at=at) == ProjectStatus.WINNER
+    last_crowning = next(
+        (event for event in reversed(events) if event.kind == ProjectEventKind.WINNER), None
+    )
+    return [
+        event
+        for event in events
+        if event.kind not in crownings or (shown_winner and event is last_crowning)
+    ]
 
 
 # --- Results and the ceremony --------------------------------------------------------

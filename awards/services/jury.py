@@ -2,7 +2,7 @@
 Winner per category."""
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -11,10 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.permissions import is_jury_member, require_jury_member, require_secretariat
+from accounts.services import email_send_templated
 from awards.models import (
+    AuditAction,
     Category,
     ConflictOfInterest,
+    Edition,
     JuryAssignment,
+    JuryReminder,
     Project,
     ProjectStatus,
     Score,
@@ -25,9 +29,10 @@ from awards.permissions import (
     juror_may_score,
     jury_is_open,
 )
-from awards.ranking import CRITERIA, category_ranking
-from awards.selectors import juror_conflict_get, jury_champions
-from awards.workflow import CROWN, project_transition
+from awards.ranking import CRITERIA, ChampionRank, category_ranking, top_is_tied
+from awards.selectors import juror_conflict_get, jury_champions, jury_progress
+from awards.services.audit import audit_record
+from awards.workflow import CROWN, UNCROWN, project_transition
 from config.errors import Conflict, DomainError, NotAllowed, NotFound, ReasonRequired
 
 
@@ -57,6 +62,38 @@ class QuorumMissing(Conflict):
 
 
 WINNER_REASON_REQUIRED = _("Choosing a Winner other than the top of the ranking needs a reason.")
+# The edition states no rule that breaks a tie in the jury's ranking: people do, and say why.
+WINNER_TIE_REASON_REQUIRED = _(
+    "The top of the ranking is tied: confirming either tied Champion needs a reason."
+)
+
+
+class CategoryRevealed(Conflict):
+    code = "category_revealed"
+    default_detail = _(
+        "The Winner of this category is revealed: its confirmation can no longer be undone."
+    )
+
+
+class NoWinner(Conflict):
+    code = "no_winner"
+    default_detail = _("This category has no confirmed Winner.")
+
+
+def winner_reason_missing(
+    *, ranking: list[ChampionRank], project: Project, reason: str
+) -> str | None:
+    """Why confirming ``project`` needs a reason that ``reason`` does not give: it is
+    not the top of the ranking, or the top is tied. None when it may go without."""
+    if reason.strip() or not ranking:
+        return None
+    top = ranking[0]
+    if top_is_tied(ranking):
+        tied = {rank.project.pk for rank in ranking if rank.rank == 1}
+        return str(WINNER_TIE_REASON_REQUIRED if project.pk in tied else WINNER_REASON_REQUIRED)
+    if project.pk != top.project.pk:
+        return str(WINNER_REASON_REQUIRED)
+    return None
 
 
 def _require_juror(user: User) -> None:
@@ -176,16 +213,148 @@ def winner_confirm(
     ranking = category_ranking(category=category)
     if not ranking or not all(rank.has_quorum for rank in ranking):
         raise QuorumMissing()
-    top = ranking[0].project
     reason = reason.strip()
-    if project.pk != top.pk and not reason:
-        raise ReasonRequired(WINNER_REASON_REQUIRED, field="reason")
-    if project.pk not in {rank.project.pk for rank in ranking}:
+    missing = winner_reason_missing(ranking=ranking, project=project, reason=reason)
+    if missing:
+        raise ReasonRequired(missing, field="reason")
+    placed = next((rank for rank in ranking if rank.project.pk == project.pk), None)
+    if placed is None:
         raise NotFound(gettext("This project is not a Champion of the category."))
-    return project_transition(
+    crowned = project_transition(
         project=project,
         transition=CROWN,
         actor=by,
         at=at,
         note=reason or gettext("The top of the jury's ranking."),
     )
+    audit_record(
+        edition=category.edition_id,
+        actor=by,
+        action=AuditAction.WINNER_CONFIRMED,
+        reason=reason,
+        details={
+            "project": project.pk,
+            "project_title": project.title,
+            "category": category.number,
+            "rank": placed.rank,
+            "tied": placed.tied_at_top,
+            "changes": {"status": [ProjectStatus.CHAMPION.value, ProjectStatus.WINNER.value]},
+        },
+        at=at,
+    )
+    return crowned
+
+
+@transaction.atomic
+def winner_undo(
+    *, category: Category, by: User, reason: str = "", at: datetime | None = None
+) -> Project:
+    """Undo the confirmation of a category's Winner: it is a Champion again and the
+    category awaits its decision. Refused once the category is revealed or the results
+    published, which told everyone."""
+    at = at or timezone.now()
+    require_secretariat(by, refusal=gettext("Only the secretariat undoes a Winner."))
+    category = Category.objects.select_for_update().select_related("edition").get(pk=category.pk)
+    if category.revealed_at is not None or category.edition.results_published_at is not None:
+        raise CategoryRevealed()
+    winner = Project.objects.filter(category=category, status=ProjectStatus.WINNER).first()
+    if winner is None:
+        raise NoWinner()
+    reason = reason.strip()
+    project_transition(
+        project=winner,
+        transition=UNCROWN,
+        actor=by,
+        at=at,
+        note=reason or gettext("The confirmation of the Winner was undone."),
+    )
+    audit_record(
+        edition=category.edition,
+        actor=by,
+        action=AuditAction.WINNER_UNDONE,
+        reason=reason,
+        details={
+            "project": winner.pk,
+            "project_title": winner.title,
+            "category": category.number,
+            "changes": {"status": [ProjectStatus.WINNER.value, ProjectStatus.CHAMPION.value]},
+        },
+        at=at,
+    )
+    return winner
+
+
+# The scheduled reminder's moments before the jury's deadline, latest first: a juror
+# with scores pending hears once in each (3 days before, then the last day).
+REMINDER_SLOTS = ((timedelta(days=1), "1d"), (timedelta(days=3), "3d"))
+
+
+def _pending_by_juror(edition: Edition) -> dict[int, tuple[User, int]]:
+    pending: dict[int, tuple[User, int]] = {}
+    for row in jury_progress(edition=edition):
+        if row.pending:
+            _juror, count = pending.get(row.juror.pk, (row.juror, 0))
+            pending[row.juror.pk] = (row.juror, count + row.pending)
+    return pending
+
+
+def _remind(
+    edition: Edition, juror: User, pending: int, *, by: User | None, slot: str, at: datetime
+) -> JuryReminder:
+    reminder = JuryReminder.objects.create(
+        edition=edition, juror=juror, slot=slot, pending=pending, sent_by=by, sent_at=at
+    )
+    email_send_templated(
+        to=juror.email,
+        language=juror.language,
+        template_prefix="awards/email/jury_reminder",
+        context={"user": juror, "edition": edition, "pending": pending},
+    )
+    audit_record(
+        edition=edition,
+        actor=by,
+        action=AuditAction.JURY_REMINDED,
+        subject=juror,
+        details={"pending": pending, "slot": slot},
+        at=at,
+    )
+    return reminder
+
+
+@transaction.atomic
+def jury_remind(*, edition: Edition, by: User, at: datetime | None = None) -> list[JuryReminder]:
+    """E-mail every juror of the edition with scores pending a reminder, in their
+    language (the secretariat's button)."""
+    at = at or timezone.now()
+    require_secretariat(by, refusal=gettext("Only the secretariat reminds the jury."))
+    return [
+        _remind(edition, juror, count, by=by, slot="", at=at)
+        for juror, count in _pending_by_juror(edition).values()
+    ]
+
+
+def jury_reminders_when_due(*, at: datetime | None = None) -> list[JuryReminder]:
+    """The scheduled reminder: in the last days before an edition's jury deadline, each
+    juror with scores pending gets one reminder per slot (``REMINDER_SLOTS``); safe to
+    run again (a database constraint keeps one per juror and slot)."""
+    at = at or timezone.now()
+    sent = []
+    for edition in Edition.objects.filter(jury_opens_at__lte=at, jury_closes_at__gt=at):
+        left = edition.jury_closes_at - at
+        slot = next((name for before, name in REMINDER_SLOTS if left <= before), None)
+        if slot is None:
+            continue
+        already = set(
+            JuryReminder.objects.filter(edition=edition, slot=slot).values_list(
+                "juror_id", flat=True
+            )
+        )
+        for juror_id, (juror, count) in _pending_by_juror(edition).items():
+            if juror_id in already:
+                continue
+            try:
+                with transaction.atomic():
+                    sent.append(_remind(edition, juror, count, by=None, slot=slot, at=at))
+            except IntegrityError:
+                continue  # another run sent it meanwhile
+    return sent

@@ -15,13 +15,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import jury_required, secretariat_required
 from accounts.models import User
+from awards.exports import jury_ranking_rows, jury_scores_rows, table_download
 from awards.models import (
     Category,
     Edition,
@@ -34,8 +35,9 @@ from awards.permissions import (
     jury_is_open,
     likely_conflict,
 )
-from awards.ranking import CRITERIA, ChampionRank, categories_ranking
+from awards.ranking import CRITERIA, ChampionRank, categories_ranking, top_is_tied
 from awards.selectors import (
+    category_get_or_404,
     category_list,
     juror_conflict_get,
     juror_conflicts,
@@ -46,15 +48,20 @@ from awards.selectors import (
     jury_champion_get,
     jury_champion_list,
     jury_member_list,
+    jury_progress,
     winners_by_category,
 )
 from awards.services.jury import (
+    CategoryRevealed,
     JuryClosed,
     QuorumMissing,
     conflict_declare,
     jury_assign,
+    jury_remind,
     score_save,
     winner_confirm,
+    winner_reason_missing,
+    winner_undo,
 )
 from config.errors import DomainError
 from frontend.current import current_edition, edition_or_404
@@ -121,7 +128,10 @@ class DecisionForm(forms.Form):
         label=_("Reason"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required when the Winner is not the top of the ranking. It is recorded."),
+        help_text=_(
+            "Required when the Winner is not the top of the ranking, or when the top is tied."
+            " It is recorded."
+        ),
     )
 
     def __init__(self, *args, ranking: list[ChampionRank], **kwargs) -> None:
@@ -130,8 +140,17 @@ class DecisionForm(forms.Form):
         winner.choices = [(rank.project.pk, rank.project.title) for rank in ranking]
         winner.error_messages["required"] = gettext("Choose the Winner among the Champions.")
         winner.error_messages["invalid_choice"] = gettext("Choose the Winner among the Champions.")
-        if ranking:
+        if ranking and not top_is_tied(ranking):
             winner.initial = ranking[0].project.pk
+
+
+class UndoForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("It is recorded in the audit trail."),
+    )
 
 
 class AssignForm(forms.Form):
@@ -339,6 +358,18 @@ class CategoryDecision:
     def missing_quorum(self) -> list[ChampionRank]:
         return [rank for rank in self.ranking if not rank.has_quorum]
 
+    @property
+    def tied_at_top(self) -> list[ChampionRank]:
+        return [rank for rank in self.ranking if rank.tied_at_top]
+
+    @property
+    def undoable(self) -> bool:
+        return (
+            self.winner is not None
+            and self.category.revealed_at is None
+            and self.category.edition.results_published_at is None
+        )
+
 
 def _decisions_url(edition: Edition, category: Category | None = None) -> str:
     url = reverse("frontend:jury-decisions", args=[edition.year])
@@ -385,13 +416,28 @@ def _confirm(
             detail = QuorumMissing.default_detail
         messages.error(request, _about(category, detail))
         return redirect(_decisions_url(edition, category))
-    project = next(
-        r.project for r in decision.ranking if r.project.pk == form.cleaned_data["winner"]
-    )
-    try:
-        winner_confirm(
-            category=category, project=project, by=request.user, reason=form.cleaned_data["reason"]
+    placed = next(r for r in decision.ranking if r.project.pk == form.cleaned_data["winner"])
+    project, reason = placed.project, form.cleaned_data["reason"]
+    missing = winner_reason_missing(ranking=decision.ranking, project=project, reason=reason)
+    if missing:
+        form.add_error("reason", missing)
+        return None
+    if request.POST.get("confirmed") != "yes":
+        # Nothing is written yet: the page names what confirming will do.
+        return render(
+            request,
+            "frontend/jury/confirm_winner.html",
+            {
+                "edition": edition,
+                "category": category,
+                "placed": placed,
+                "reason": reason.strip(),
+                "prefix": form.prefix,
+                "decisions_url": _decisions_url(edition, category),
+            },
         )
+    try:
+        winner_confirm(category=category, project=project, by=request.user, reason=reason)
     except DomainError as refusal:
         if refusal_onto_form(form, refusal):
             return None
@@ -461,4 +507,112 @@ def decisions(request: HttpRequest, year: int) -> HttpResponse:
         request,
         "frontend/jury/decisions.html",
         {"edition": edition, "rows": rows, "has_jurors": bool(jurors)},
+    )
+
+
+@secretariat_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def winner_undo_confirm(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    """Ask, then undo the confirmation of a category's Winner (until it is revealed)."""
+    edition = edition_or_404(request, year)
+    category = category_get_or_404(edition=edition, number=number)
+    category.edition = edition
+    winner = winners_by_category(edition=edition).get(category.pk)
+    back = _decisions_url(edition, category)
+    if winner is None:
+        messages.error(request, _about(category, gettext("This category has no confirmed Winner.")))
+        return redirect(back)
+    revealed = category.revealed_at is not None or edition.results_published_at is not None
+    if request.method == "POST":
+        try:
+            form = UndoForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            winner_undo(category=category, by=request.user, reason=reason)
+        except DomainError as refusal:
+            messages.error(request, _about(category, refusal.detail))
+        else:
+            messages.success(
+                request,
+                gettext(
+                    "%(category)s: “%(title)s” is no longer the Winner; the category awaits"
+                    " its decision again."
+                )
+                % {"category": category, "title": winner.title},
+            )
+        return redirect(back)
+    return render(
+        request,
+        "frontend/jury/undo_winner.html",
+        {
+            "edition": edition,
+            "category": category,
+            "winner": winner,
+            "refusal": CategoryRevealed.default_detail if revealed else "",
+            "form": UndoForm(),
+            "decisions_url": back,
+        },
+    )
+
+
+# --- The jury's progress, reminders and exports ---------------------------------------
+
+
+@secretariat_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def progress(request: HttpRequest, year: int) -> HttpResponse:
+    """Each juror's progress per category; reminders to those with scores pending,
+    sent after a confirmation that names them."""
+    edition = edition_or_404(request, year)
+    rows = jury_progress(edition=edition)
+    pending: dict[int, tuple[User, int]] = {}
+    for row in rows:
+        if row.pending:
+            juror, count = pending.get(row.juror.pk, (row.juror, 0))
+            pending[row.juror.pk] = (juror, count + row.pending)
+    if request.method == "POST":
+        if request.POST.get("confirmed") != "yes":
+            return render(
+                request,
+                "frontend/jury/confirm_reminder.html",
+                {"edition": edition, "pending": list(pending.values())},
+            )
+        try:
+            sent = jury_remind(edition=edition, by=request.user)
+        except DomainError as refusal:
+            messages.error(request, refusal.detail)
+        else:
+            if sent:
+                messages.success(
+                    request,
+                    ngettext(
+                        "A reminder is on its way to %(count)d juror.",
+                        "A reminder is on its way to %(count)d jurors.",
+                        len(sent),
+                    )
+                    % {"count": len(sent)},
+                )
+            else:
+                messages.info(request, gettext("No juror has scores pending: nobody was reminded."))
+        return redirect("frontend:jury-progress", edition.year)
+    return render(
+        request,
+        "frontend/jury/progress.html",
+        {"edition": edition, "rows": rows, "pending": list(pending.values())},
+    )
+
+
+EXPORTS = {"scores": jury_scores_rows, "ranking": jury_ranking_rows}
+
+
+@secretariat_required
+@never_cache
+@require_http_methods(["GET"])
+def export(request: HttpRequest, year: int, table: str, kind: str) -> HttpResponse:
+    edition = edition_or_404(request, year)
+    if table not in EXPORTS or kind not in ("csv", "xlsx"):
+        raise Http404(gettext("No such export."))
+    return table_download(
+        EXPORTS[table](edition), kind=kind, name=f"wsis-prizes-{edition.year}-jury-{table}"
     )

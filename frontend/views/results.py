@@ -11,18 +11,23 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from django import forms
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.formats import date_format
 from django.utils.http import parse_etags
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.decorators import secretariat_required
-from awards.models import Edition
+from awards.models import Category, Edition, ProjectStatus
 from awards.selectors import (
     CEREMONY_FEED_SECONDS,
     CategoryResult,
@@ -35,9 +40,17 @@ from awards.selectors import (
     results_are_public,
     results_get,
 )
-from awards.services.publication import ceremony_reveal_next, results_publish
+from awards.services.publication import (
+    ceremony_reveal_next,
+    ceremony_under_way,
+    ceremony_unrevealed,
+    publication_schedule,
+    publication_unschedule,
+    results_publish,
+)
 from config.errors import DomainError
 from frontend.charts import percent
+from frontend.refusals import refusal_onto_form
 
 # Spreadsheets run a cell that starts with one of these as a formula; titles and
 # organisation names are typed by submitters.
@@ -178,12 +191,57 @@ def ceremony_feed_json(request: HttpRequest, year: int) -> HttpResponse:
     return response
 
 
-def _reveal(request: HttpRequest, edition: Edition) -> None:
+class ScheduleForm(forms.Form):
+    when = forms.DateTimeField(
+        label=_lazy("Publish on"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={
+            "required": _lazy("Choose a date and time in the future."),
+            "invalid": _lazy("Choose a date and time in the future."),
+        },
+        help_text=_lazy(
+            "In the site's time zone. The results are published then even if the ceremony"
+            " has not revealed every category: scheduling confirms it."
+        ),
+    )
+
+
+class PublishForm(forms.Form):
+    unrevealed_confirmed = forms.BooleanField(required=False)
+
+
+def _host_url(edition: Edition) -> str:
+    return reverse("frontend:ceremony-host", args=[edition.year])
+
+
+def _reveal(request: HttpRequest, edition: Edition) -> HttpResponse:
+    to_reveal = list(ceremony_to_reveal(edition=edition))
+    if request.POST.get("confirmed") != "yes":
+        if not to_reveal:
+            # Nothing to confirm: the service says why (no Winner yet, or all revealed).
+            return _reveal_now(request, edition, expected=None)
+        category = to_reveal[0]
+        winner = category.projects.filter(status=ProjectStatus.WINNER).first()
+        return render(
+            request,
+            "frontend/results/confirm_reveal.html",
+            {"edition": edition, "category": category, "winner": winner, "left": len(to_reveal)},
+        )
+    expected = Category.objects.filter(edition=edition, pk=request.POST.get("category") or 0)
+    expected = expected.first()
+    if expected is None:
+        messages.error(request, _("Choose a category of this edition."))
+        return redirect(_host_url(edition))
+    return _reveal_now(request, edition, expected=expected)
+
+
+def _reveal_now(request: HttpRequest, edition: Edition, *, expected: Category | None):
     try:
-        category = ceremony_reveal_next(edition=edition, by=request.user)
+        category = ceremony_reveal_next(edition=edition, by=request.user, expected=expected)
     except DomainError as refusal:
         messages.error(request, refusal.detail)
-        return
+        return redirect(_host_url(edition))
     winner = next(
         project for revealed, project in ceremony_revealed(edition=edition) if revealed == category
     )
@@ -196,17 +254,74 @@ def _reveal(request: HttpRequest, edition: Edition) -> None:
             "organisation": winner.organisation_name,
         },
     )
+    return redirect(_host_url(edition))
 
 
-def _publish(request: HttpRequest, edition: Edition) -> None:
+def _publish(request: HttpRequest, edition: Edition) -> HttpResponse:
+    unrevealed = ceremony_unrevealed(edition=edition)
+    during = bool(unrevealed) and ceremony_under_way(edition=edition)
+    form = PublishForm(request.POST)
+    confirmed = request.POST.get("confirmed") == "yes"
+    checked = form.is_valid() and form.cleaned_data["unrevealed_confirmed"]
+    error = ""
+    if confirmed and during and not checked:
+        error = _(
+            "Tick the box to publish although %(count)s categories are not revealed,"
+            " or reveal them first."
+        ) % {"count": len(unrevealed)}
+    if not confirmed or error:
+        return render(
+            request,
+            "frontend/results/confirm_publish.html",
+            {
+                "edition": edition,
+                "unrevealed": unrevealed,
+                "during": during,
+                "error": error,
+            },
+            status=400 if error else 200,
+        )
     try:
-        results_publish(edition=edition, by=request.user)
+        results_publish(edition=edition, by=request.user, unrevealed_confirmed=checked)
     except DomainError as refusal:
         messages.error(request, refusal.detail)
-        return
+        return redirect(_host_url(edition))
     messages.success(
         request, _("The results of %(edition)s are published.") % {"edition": edition.title}
     )
+    return redirect(_host_url(edition))
+
+
+def _schedule(request: HttpRequest, edition: Edition) -> HttpResponse | ScheduleForm:
+    form = ScheduleForm(request.POST)
+    if not form.is_valid():
+        return form
+    try:
+        publication_schedule(edition=edition, by=request.user, when=form.cleaned_data["when"])
+    except DomainError as refusal:
+        if refusal_onto_form(form, refusal):
+            return form
+        messages.error(request, refusal.detail)
+        return redirect(_host_url(edition))
+    messages.success(
+        request,
+        _("The results of %(edition)s will be published on %(when)s.")
+        % {
+            "edition": edition.title,
+            "when": date_format(localtime(form.cleaned_data["when"]), "DATETIME_FORMAT"),
+        },
+    )
+    return redirect(_host_url(edition))
+
+
+def _unschedule(request: HttpRequest, edition: Edition) -> HttpResponse:
+    try:
+        publication_unschedule(edition=edition, by=request.user)
+    except DomainError as refusal:
+        messages.error(request, refusal.detail)
+    else:
+        messages.success(request, _("The scheduled publication is cancelled."))
+    return redirect(_host_url(edition))
 
 
 @never_cache
@@ -214,15 +329,22 @@ def _publish(request: HttpRequest, edition: Edition) -> None:
 @require_http_methods(["GET", "HEAD", "POST"])
 def ceremony_host(request: HttpRequest, year: int) -> HttpResponse:
     edition = edition_get_or_404(year=year)
+    schedule_form = ScheduleForm()
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "reveal":
-            _reveal(request, edition)
-        elif action == "publish":
-            _publish(request, edition)
-        else:
+            return _reveal(request, edition)
+        if action == "publish":
+            return _publish(request, edition)
+        if action == "unschedule":
+            return _unschedule(request, edition)
+        if action != "schedule":
             messages.error(request, _("Nothing was done: choose reveal or publish."))
-        return redirect("frontend:ceremony-host", edition.year)
+            return redirect(_host_url(edition))
+        outcome = _schedule(request, edition)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        schedule_form = outcome
     to_reveal = list(ceremony_to_reveal(edition=edition))
     return render(
         request,
@@ -234,5 +356,7 @@ def ceremony_host(request: HttpRequest, year: int) -> HttpResponse:
             "remaining": len(to_reveal),
             "audience_remaining": ceremony_remaining(edition=edition),
             "published": results_are_public(edition=edition),
+            "schedule_form": schedule_form,
         },
+        status=400 if schedule_form.errors else 200,
     )

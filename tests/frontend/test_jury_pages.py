@@ -364,13 +364,16 @@ def ranked(category):
     return radio, solar
 
 
-def confirm(client, category: Category, project: Project, reason: str = ""):
+def confirm(client, category: Category, project: Project, reason: str = "", *, step="yes"):
+    """Choose the Winner on the decisions page, then (``step="yes"``) press the
+    confirmation page's button; ``step=""`` stops at the confirmation page."""
     prefix = f"category-{category.pk}"
     return client.post(
         decisions_url(category.edition),
         {
             "category": category.pk,
             "action": "confirm",
+            "confirmed": step,
             f"{prefix}-winner": project.pk,
             f"{prefix}-reason": reason,
         },

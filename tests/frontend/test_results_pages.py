@@ -14,7 +14,7 @@ from awards.services import ceremony_reveal_next, results_publish, standings_rec
 from awards.workflow import CROWN, project_transition
 from tests.factories import CategoryFactory, EditionFactory, ProjectFactory, UserFactory
 from tests.frontend.browser import CHROMIUM, CHROMIUM_ARGS
-from tests.frontend.html import find, h1, page, text
+from tests.frontend.html import attribute, find, h1, page, text
 
 pytestmark = pytest.mark.django_db
 
@@ -254,6 +254,23 @@ HOST_USERS = {
 }
 
 
+def reveal(client):
+    """Press "Reveal the next category", then the confirmation page's button."""
+    asked = client.post(HOST, {"action": "reveal"}, follow=True)
+    fields = find(page(asked), "input", type="hidden", name="category")
+    if not fields:
+        return asked  # refused at once: nothing to confirm
+    category = attribute(fields[0], "value")
+    return client.post(
+        HOST, {"action": "reveal", "confirmed": "yes", "category": category}, follow=True
+    )
+
+
+def publish(client, **extra):
+    """Press "Publish the results", then the confirmation page's button."""
+    return client.post(HOST, {"action": "publish", "confirmed": "yes", **extra}, follow=True)
+
+
 @pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize("who", list(HOST_USERS))
 def test_host_page_refuses_anyone_but_the_secretariat_with_mfa(client, decided, who, method):
@@ -305,7 +322,7 @@ def test_host_reveals_in_category_order_and_is_told_the_winner(client, decided, 
     edition, _ = decided
     client.force_login(admin_user)
 
-    response = client.post(HOST, {"action": "reveal"}, follow=True)
+    response = reveal(client)
 
     assert response.redirect_chain == [(HOST, 302)]
     messages = text(find(page(response), class_="messages")[0])
@@ -313,13 +330,13 @@ def test_host_reveals_in_category_order_and_is_told_the_winner(client, decided, 
         "Category 1. Theme 1: revealed. The Winner is “Project second 1” (Organisation second 1)."
     )
     assert "Next to reveal: 2. Theme 2." in words(response)
-    response = client.post(HOST, {"action": "reveal"}, follow=True)
+    response = reveal(client)
     assert "The Winner is “Project top 2”" in text(find(page(response), class_="messages")[0])
     assert list(
         edition.categories.order_by("revealed_at", "number").values_list("number", flat=True)
     ) == [1, 2]
 
-    response = client.post(HOST, {"action": "reveal"}, follow=True)
+    response = reveal(client)
 
     assert text(find(page(response), class_="messages")[0]) == "Every category has been revealed."
 
@@ -329,7 +346,7 @@ def test_host_reveal_refused_while_a_winner_is_missing(client, admin_user):
     ProjectFactory(category=CategoryFactory(edition=edition, number=1), status="champion")
     client.force_login(admin_user)
 
-    response = client.post(HOST, {"action": "reveal"}, follow=True)
+    response = reveal(client)
 
     assert response.status_code == 200
     assert text(find(page(response), class_="messages")[0]) == (
@@ -342,7 +359,7 @@ def test_host_publishes_the_results_once(client, decided, admin_user):
     edition, projects = decided
     client.force_login(admin_user)
 
-    response = client.post(HOST, {"action": "publish"}, follow=True)
+    response = publish(client)
 
     assert text(find(page(response), class_="messages")[0]) == (
         f"The results of WSIS Prizes {YEAR} are published."
@@ -352,7 +369,7 @@ def test_host_publishes_the_results_once(client, decided, admin_user):
     assert projects[(2, "top")].title in client.get(RESULTS).content.decode()
     assert client.get(RESULTS_CSV).status_code == 200
 
-    response = client.post(HOST, {"action": "publish"}, follow=True)
+    response = publish(client)
 
     assert text(find(page(response), class_="messages")[0]) == (
         "The results of this edition are already published."
@@ -366,7 +383,7 @@ def test_host_publish_refused_while_a_winner_is_missing(client, admin_user):
     )
     client.force_login(admin_user)
 
-    response = client.post(HOST, {"action": "publish"}, follow=True)
+    response = publish(client)
 
     assert text(find(page(response), class_="messages")[0]) == (
         "Every category needs its confirmed Winner first."
