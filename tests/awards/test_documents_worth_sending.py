@@ -10,7 +10,6 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models.fields.files import FieldFile
 from PIL import Image, ImageOps
 
 from awards.certificates import booklet_pdf, certificate_pdf, champion_letter_pdf
@@ -18,6 +17,7 @@ from awards.models import AuditAction, AuditEntry, Certificate, ProjectImage, St
 from awards.services import results_publish
 from awards.services.certificates import booklet_generate, certificates_generate
 from config.storage import private_storage
+from tests.awards.test_rules_lock import edition_form_data
 from tests.documents import (
     POINTS_PER_CM,
     page_count,
@@ -262,27 +262,9 @@ def test_documents_are_not_made_before_publication(admin_client, decided):
     assert not AuditEntry.objects.filter(action=AuditAction.DOCUMENTS_MADE).exists()
 
 
-def edition_change_data(admin_client, edition) -> dict:
-    """The edition's admin page as a browser would send it back unchanged."""
-    response = admin_client.get(f"/admin/awards/edition/{edition.pk}/change/")
-    data = {
-        key: value
-        for key, value in response.context["adminform"].form.initial.items()
-        if not key.endswith("_at") and not isinstance(value, FieldFile) and value is not None
-    }
-    for phase_field in [
-        f.name for f in type(edition)._meta.fields if f.name.endswith(("_opens_at", "_closes_at"))
-    ]:
-        moment = getattr(edition, phase_field)
-        data[f"{phase_field}_0"] = moment.strftime("%Y-%m-%d")
-        data[f"{phase_field}_1"] = moment.strftime("%H:%M:%S")
-    data.update({"categories-TOTAL_FORMS": "0", "categories-INITIAL_FORMS": "0"})
-    return data
-
-
 def test_the_emblem_is_uploaded_in_the_admin_and_checked(admin_client):
     edition = EditionFactory()
-    data = edition_change_data(admin_client, edition)
+    data = edition_form_data(admin_client, edition)
 
     refused = admin_client.post(
         f"/admin/awards/edition/{edition.pk}/change/",
