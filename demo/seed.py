@@ -54,7 +54,7 @@ from awards.models import (
     SustainableDevelopmentGoal,
 )
 from awards.phases import PHASE_ORDER, Phase, timeline_around
-from awards.ranking import category_ranking
+from awards.ranking import category_ranking, top_is_tied
 from awards.rules import SHORT_DESCRIPTION_MAX_WORDS, SHORT_DESCRIPTION_MIN_WORDS, word_count
 from awards.services import (
     edition_categories_create_standard,
@@ -1334,7 +1334,15 @@ def _results_ensure(
             continue
         ranking = category_ranking(category=category)
         if ranking:
-            winner_confirm(category=category, project=ranking[0].project, by=secretariat)
+            # The demo's scores may tie at the top: the secretariat then says why.
+            reason = (
+                "Tied at the top: the Expert Group chose it in its meeting."
+                if (top_is_tied(ranking))
+                else ""
+            )
+            winner_confirm(
+                category=category, project=ranking[0].project, by=secretariat, reason=reason
+            )
     if phase != PUBLISHED:
         return
     while Category.objects.filter(
