@@ -86,7 +86,8 @@ def published_edition(secretariat) -> None:
     for project in projects[1::2]:
         project_transition(project=project, transition=CROWN, actor=secretariat, at=timezone.now())
     ceremony_reveal_next(edition=edition, by=secretariat)
-    results_publish(edition=edition, by=secretariat)
+    # The other categories unrevealed: the secretariat ticks the box that says so.
+    results_publish(edition=edition, by=secretariat, unrevealed_confirmed=True)
 
 
 def voting_edition():

@@ -224,7 +224,8 @@ def act(contest: Contest, action: str) -> None:
     elif action == "reveal":
         ceremony_reveal_next(edition=edition, by=by)
     elif action == "publish":
-        results_publish(edition=edition, by=by)
+        # With categories still unrevealed: the secretariat ticks the box that says so.
+        results_publish(edition=edition, by=by, unrevealed_confirmed=True)
     else:
         raise AssertionError(action)
 
