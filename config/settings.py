@@ -340,6 +340,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "outbox-relay": {"task": "accounts.tasks.outbox_relay", "schedule": 60.0},
     "ballot-receipts": {"task": "voting.tasks.ballot_receipts", "schedule": 300.0},
+    "fraud-signals": {"task": "voting.tasks.signals_refresh", "schedule": 300.0},
 }
 # With the broker down a request that queues a task gives up within seconds (the
 # e-mail waits in the outbox, config.celery.task_queue_after_commit logs it), instead of
