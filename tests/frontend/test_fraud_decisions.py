@@ -519,3 +519,41 @@ def test_fraud_page_query_count_does_not_grow_with_decisions(
     assert len(dismissed_titles(response)) == size
     [excluded_rows] = find(section(response, "excluded-heading"), "tbody")
     assert len(find(excluded_rows, "tr")) == size
+
+
+# --- Decisions in the background --------------------------------------------------------
+
+
+def test_a_queued_decision_shows_its_progress_and_takes_no_second_click(
+    secretariat, edition, nominee, pair
+):
+    ada, _twin = pair
+    key = flag_key(fraud_page(secretariat, edition))
+    # No worker has taken the job yet.
+    secretariat.post(
+        fraud_url(edition),
+        {
+            "flag": key,
+            "account": ada.pk,
+            "action": "account-invalidate",
+            f"{key}-account-{ada.pk}-reason": REASON,
+        },
+    )
+
+    response = secretariat.get(fraud_url(edition))
+
+    assert messages_shown(response) == [QUEUED]
+    [row] = decision_rows(response)
+    assert row[:4] == ["Invalidate an account's votes", ada.email, "Queued", "0 of 1 account"]
+    [flag] = flag_articles(response)
+    assert "Decision: Queued" in text(row_of(flag, ada.email))
+    assert find(row_of(flag, ada.email), "form") == []
+    assert "Signals last computed on" in text(page(response))
+
+    again = act_on_account(secretariat, edition, key, ada, "exclude")
+
+    assert messages_shown(secretariat.get(again["Location"])) == [
+        "A decision about this is already queued or running: wait for it to finish."
+    ]
+    assert Vote.objects.get(voter=ada).is_valid
+    assert not VoterExclusion.objects.exists()
