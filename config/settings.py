@@ -348,6 +348,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     "jury-reminders": {"task": "awards.tasks.jury_reminders_when_due", "schedule": 3600.0},
+    "fraud-signals": {"task": "voting.tasks.signals_refresh", "schedule": 300.0},
 }
 # With the broker down a request that queues a task gives up within seconds (the
 # e-mail waits in the outbox, config.celery.task_queue_after_commit logs it), instead of

@@ -5,23 +5,38 @@ automatically): each flag carries its evidence and the votes or accounts it conc
 - several accounts whose e-mails are variants of one mailbox (plus-addressing, dots);
 - bursts of votes faster than a person clicks.
 
+Computing them reads every vote of the edition, which takes seconds at millions of
+votes: ``signals_compute`` stores them (``StoredSignal``) and the page reads those. A
+beat task computes them again while votes come in, and after each decision.
+
 Beside them, the accounts the secretariat flagged itself, and the signals it dismissed
 (``signals_review``): a dismissal holds for the signal's kind and accounts.
 """
 
 import hashlib
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from django.db.models import F
+from django.db import transaction
+from django.db.models import Exists, F, Max, OuterRef, QuerySet
 from django.db.models.expressions import Window
 from django.db.models.functions import Lag
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import Edition
-from voting.models import AccountFlag, SignalDismissal, Vote, VoteAction, VoteEvent
+from voting.models import (
+    AccountFlag,
+    SignalComputation,
+    SignalDismissal,
+    StoredSignal,
+    Vote,
+    VoteAction,
+    VoteEvent,
+)
 
 NEW_ACCOUNT_AGE = timedelta(days=2)
 CLUSTER_WINDOW = timedelta(minutes=10)
@@ -40,6 +55,46 @@ class Flag:
     evidence: str
     vote_ids: list[int] = field(default_factory=list)
     voter_ids: list[int] = field(default_factory=list)
+    # What the title and the evidence are written from, to write them again in the
+    # reader's language (``flag_describe``).
+    facts: dict = field(default_factory=dict)
+
+
+def flag_describe(kind: str, facts: dict) -> tuple[str, str]:
+    """The title and the evidence of a computed signal, in the active language."""
+    if kind == "new_accounts_one_network":
+        return (
+            gettext("%(count)d new accounts from %(network)s voted for “%(nominee)s”")
+            % {"count": facts["count"], "network": facts["network"], "nominee": facts["nominee"]},
+            ngettext(
+                "Accounts less than %(days)d days old, all within %(minutes)s minute.",
+                "Accounts less than %(days)d days old, all within %(minutes)s minutes.",
+                round(facts["minutes"]),
+            )
+            % {"days": facts["days"], "minutes": f"{facts['minutes']:.0f}"},
+        )
+    if kind == "mailbox_variants":
+        return (
+            gettext("%(count)d accounts share the mailbox %(mailbox)s")
+            % {"count": facts["count"], "mailbox": facts["mailbox"]},
+            gettext("Addresses: %(addresses)s") % {"addresses": ", ".join(facts["addresses"])},
+        )
+    if kind == "burst":
+        return (
+            gettext("%(email)s voted faster than a person clicks") % {"email": facts["email"]},
+            ngettext(
+                "%(votes)d votes within %(seconds)d seconds, %(count)d time.",
+                "%(votes)d votes within %(seconds)d seconds, %(count)d times.",
+                facts["count"],
+            )
+            % {"votes": facts["votes"], "seconds": facts["seconds"], "count": facts["count"]},
+        )
+    return kind.replace("_", " ").capitalize(), ""
+
+
+def _flag(kind: str, facts: dict, **concerned: list[int]) -> Flag:
+    title, evidence = flag_describe(kind, facts)
+    return Flag(kind=kind, title=title, evidence=evidence, facts=facts, **concerned)
 
 
 def mailbox_of(email: str) -> str:
@@ -78,17 +133,17 @@ def _new_account_clusters(edition: Edition) -> list[Flag]:
         cluster = rows[best[0] : best[1]]
         if len({row[3] for row in cluster}) >= CLUSTER_MIN_ACCOUNTS:
             minutes = (cluster[-1][4] - cluster[0][4]).total_seconds() / 60
+            facts = {
+                "count": len(cluster),
+                "network": network,
+                "nominee": cluster[0][5],
+                "days": NEW_ACCOUNT_AGE.days,
+                "minutes": minutes,
+            }
             flags.append(
-                Flag(
-                    kind="new_accounts_one_network",
-                    title=gettext("%(count)d new accounts from %(network)s voted for “%(nominee)s”")
-                    % {"count": len(cluster), "network": network, "nominee": cluster[0][5]},
-                    evidence=ngettext(
-                        "Accounts less than %(days)d days old, all within %(minutes)s minute.",
-                        "Accounts less than %(days)d days old, all within %(minutes)s minutes.",
-                        round(minutes),
-                    )
-                    % {"days": NEW_ACCOUNT_AGE.days, "minutes": f"{minutes:.0f}"},
+                _flag(
+                    "new_accounts_one_network",
+                    facts,
                     vote_ids=[row[0] for row in cluster],
                     voter_ids=sorted({row[3] for row in cluster}),
                 )
@@ -106,12 +161,9 @@ def _mailbox_variants(edition: Edition) -> list[Flag]:
     for voter_id, email in voters:
         by_mailbox[mailbox_of(email)][voter_id] = email
     return [
-        Flag(
-            kind="mailbox_variants",
-            title=gettext("%(count)d accounts share the mailbox %(mailbox)s")
-            % {"count": len(accounts), "mailbox": mailbox},
-            evidence=gettext("Addresses: %(addresses)s")
-            % {"addresses": ", ".join(sorted(accounts.values()))},
+        _flag(
+            "mailbox_variants",
+            {"count": len(accounts), "mailbox": mailbox, "addresses": sorted(accounts.values())},
             voter_ids=sorted(accounts),
         )
         for mailbox, accounts in sorted(by_mailbox.items())
@@ -143,15 +195,14 @@ def _bursts(edition: Edition) -> list[Flag]:
         count = fastest.get(voter_id, (email, 0))[1] + 1
         fastest[voter_id] = (email, count)
     return [
-        Flag(
-            kind="burst",
-            title=gettext("%(email)s voted faster than a person clicks") % {"email": email},
-            evidence=ngettext(
-                "%(votes)d votes within %(seconds)d seconds, %(count)d time.",
-                "%(votes)d votes within %(seconds)d seconds, %(count)d times.",
-                count,
-            )
-            % {"votes": BURST_VOTES, "seconds": BURST_WITHIN.seconds, "count": count},
+        _flag(
+            "burst",
+            {
+                "email": email,
+                "votes": BURST_VOTES,
+                "seconds": BURST_WITHIN.seconds,
+                "count": count,
+            },
             voter_ids=[voter_id],
         )
         for voter_id, (email, count) in sorted(fastest.items())
@@ -209,3 +260,166 @@ def signals_review(*, edition: Edition) -> SignalReview:
         else:
             dismissed.append((flag, dismissal))
     return SignalReview(open=open_flags, dismissed=dismissed)
+
+
+def flag_key(flag: Flag) -> str:
+    """A name for the flag that changes whenever what it concerns changes: a form posted
+    for it acts only on what the secretariat saw."""
+    concerned = (
+        ",".join(map(str, sorted(flag.vote_ids))) + ";" + ",".join(map(str, sorted(flag.voter_ids)))
+    )
+    digest = hashlib.sha256(f"{flag.kind}:{concerned}".encode()).hexdigest()[:12]
+    return f"{flag.kind.replace('_', '-')}-{digest}"
+
+
+def _latest_event(edition: Edition) -> datetime | None:
+    # One step down the (edition, at) index.
+    return VoteEvent.objects.filter(edition=edition).aggregate(latest=Max("at"))["latest"]
+
+
+def signals_compute(*, edition: Edition, at: datetime | None = None) -> SignalComputation:
+    """Compute the edition's signals from its votes (``fraud_flags``) and store them in
+    place of the last ones, in one transaction: the page shows either set, never a mix."""
+    started = time.monotonic()
+    started_at = at or timezone.now()
+    events_until = _latest_event(edition)
+    flags = fraud_flags(edition=edition)
+    rows, seen = [], set()
+    for flag in flags:
+        key = flag_key(flag)
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append(
+            StoredSignal(
+                edition=edition,
+                position=len(rows),
+                kind=flag.kind,
+                key=key,
+                accounts_key=signal_accounts_key(flag),
+                facts=flag.facts,
+                vote_ids=flag.vote_ids,
+                voter_ids=flag.voter_ids,
+            )
+        )
+    with transaction.atomic():
+        StoredSignal.objects.filter(edition=edition).delete()
+        StoredSignal.objects.bulk_create(rows, batch_size=500)
+        computation, _created = SignalComputation.objects.update_or_create(
+            edition=edition,
+            defaults={
+                "started_at": started_at,
+                "computed_at": timezone.now(),
+                "events_until": events_until,
+                "seconds": time.monotonic() - started,
+            },
+        )
+    return computation
+
+
+def signals_outdated(*, edition: Edition, computation: SignalComputation | None) -> bool:
+    """Whether votes were cast, changed or set aside since the signals were computed."""
+    latest = _latest_event(edition)
+    if computation is None:
+        return latest is not None
+    return latest is not None and (
+        computation.events_until is None or latest > computation.events_until
+    )
+
+
+def signal_computation_get(*, edition: Edition) -> SignalComputation | None:
+    return SignalComputation.objects.filter(edition=edition).first()
+
+
+def stored_flag(row: StoredSignal) -> Flag:
+    """A stored signal as a flag, its title and evidence in the active language."""
+    title, evidence = flag_describe(row.kind, row.facts)
+    return Flag(
+        kind=row.kind,
+        title=title,
+        evidence=evidence,
+        vote_ids=row.vote_ids,
+        voter_ids=row.voter_ids,
+        facts=row.facts,
+    )
+
+
+def _dismissal_of(edition: Edition) -> QuerySet[SignalDismissal]:
+    return SignalDismissal.objects.filter(
+        edition=edition, kind=OuterRef("kind"), accounts_key=OuterRef("accounts_key")
+    )
+
+
+def stored_open(*, edition: Edition) -> QuerySet[StoredSignal]:
+    """The stored signals not dismissed, in the order they were computed."""
+    return (
+        StoredSignal.objects.filter(edition=edition)
+        .exclude(Exists(_dismissal_of(edition)))
+        .order_by("position")
+    )
+
+
+def stored_dismissed(*, edition: Edition) -> list[tuple[Flag, SignalDismissal]]:
+    """The stored signals the secretariat dismissed, each with its dismissal."""
+    rows = list(
+        StoredSignal.objects.filter(edition=edition)
+        .filter(Exists(_dismissal_of(edition)))
+        .order_by("position")
+    )
+    dismissals = (
+        {
+            (dismissal.kind, dismissal.accounts_key): dismissal
+            for dismissal in SignalDismissal.objects.filter(
+                edition=edition, kind__in={row.kind for row in rows}
+            ).select_related("by")
+        }
+        if rows
+        else {}
+    )
+    return [
+        (stored_flag(row), dismissals[(row.kind, row.accounts_key)])
+        for row in rows
+        if (row.kind, row.accounts_key) in dismissals
+    ]
+
+
+def stored_open_get(*, edition: Edition, key: str) -> Flag | None:
+    """The open stored signal of this key, if it is still there."""
+    row = stored_open(edition=edition).filter(key=key).first()
+    return stored_flag(row) if row is not None else None
+
+
+def secretariat_review(*, edition: Edition) -> SignalReview:
+    """The accounts the secretariat flagged, open and dismissed (read live: they are few)."""
+    flags = _secretariat_flags(edition)
+    dismissals = {
+        dismissal.accounts_key: dismissal
+        for dismissal in SignalDismissal.objects.filter(
+            edition=edition, kind=SECRETARIAT_FLAG
+        ).select_related("by")
+    }
+    open_flags, dismissed = [], []
+    for flag in flags:
+        dismissal = dismissals.get(signal_accounts_key(flag))
+        if dismissal is None:
+            open_flags.append(flag)
+        else:
+            dismissed.append((flag, dismissal))
+    return SignalReview(open=open_flags, dismissed=dismissed)
+
+
+# Votes can still be invalidated after the close: the beat looks a day further.
+SIGNALS_AFTER_CLOSE = timedelta(days=1)
+
+
+def signals_due(*, at: datetime | None = None) -> list[Edition]:
+    """The editions in voting (or closed within a day) whose signals are out of date."""
+    at = at or timezone.now()
+    editions = Edition.objects.filter(
+        voting_opens_at__lte=at, voting_closes_at__gte=at - SIGNALS_AFTER_CLOSE
+    ).order_by("pk")
+    return [
+        edition
+        for edition in editions
+        if signals_outdated(edition=edition, computation=signal_computation_get(edition=edition))
+    ]

@@ -77,6 +77,13 @@ class Vote(models.Model):
                 condition=Q(invalidated_by__isnull=False),
                 name="vote_invalidated_by",
             ),
+            # The fraud page's list of what was invalidated: written by invalidations
+            # only, never by a vote.
+            models.Index(
+                fields=["edition", "invalidated_at"],
+                condition=Q(invalidated_at__isnull=False),
+                name="vote_invalidated_at",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -325,3 +332,134 @@ class BallotReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"Receipt to {self.voter_id} in {self.edition_id} at {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class SignalComputation(models.Model):
+    """When the fraud signals of an edition were last computed (``voting.fraud
+    .signals_compute``): the page reads the signals it stored, never the votes."""
+
+    edition = models.OneToOneField(
+        "awards.Edition", on_delete=models.CASCADE, related_name="+", primary_key=True
+    )
+    started_at = models.DateTimeField(_("computation started"))
+    computed_at = models.DateTimeField(_("computed on"))
+    # The latest vote event the computation saw: later ones are not in its signals.
+    events_until = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name = _("fraud signal computation")
+
+    def __str__(self) -> str:
+        return f"Signals of {self.edition_id} computed at {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class StoredSignal(models.Model):
+    """One fraud signal as last computed: its kind, the facts its title and evidence
+    are written from (in the reader's language), and the votes or accounts it
+    concerns. ``key`` changes whenever what it concerns changes, so that a decision
+    posted for it acts on what the secretariat saw; ``accounts_key`` is what a
+    dismissal holds for."""
+
+    edition = models.ForeignKey(
+        "awards.Edition", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=64)
+    key = models.CharField(max_length=100)
+    accounts_key = models.CharField(max_length=64)
+    facts = models.JSONField(default=dict)
+    vote_ids = models.JSONField(default=list)
+    voter_ids = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "position"], name="stored_signal_position_once"
+            ),
+            models.UniqueConstraint(fields=["edition", "key"], name="stored_signal_key_once"),
+        ]
+        indexes = [
+            models.Index(fields=["edition", "kind", "accounts_key"], name="stored_signal_dismissal")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.position} of {self.edition_id}"
+
+
+class DecisionAction(models.TextChoices):
+    INVALIDATE_ACCOUNT = "invalidate_account", _("Invalidate an account's votes")
+    EXCLUDE_ACCOUNT = "exclude_account", _("Exclude an account from voting")
+    INVALIDATE_SIGNAL = "invalidate_signal", _("Invalidate what a signal concerns")
+
+
+class DecisionStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+ACTIVE_DECISION = Q(status__in=[DecisionStatus.QUEUED, DecisionStatus.RUNNING])
+
+
+class DecisionJob(models.Model):
+    """A fraud decision of the secretariat carried out in the background
+    (``services.decision_run``), with its progress: ``done`` of ``total`` accounts (or
+    votes, for a signal that names votes). One job at a time per account or signal of
+    an edition, by the partial unique index on ``subject``."""
+
+    edition = models.ForeignKey(
+        "awards.Edition", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    action = models.CharField(max_length=32, choices=DecisionAction.choices)
+    # "account:<id>" or "signal:<key>": what one job at a time is about.
+    subject = models.CharField(max_length=120)
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account"),
+    )
+    signal_kind = models.CharField(max_length=64, blank=True)
+    vote_ids = models.JSONField(default=list, blank=True)
+    voter_ids = models.JSONField(default=list, blank=True)
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    status = models.CharField(
+        max_length=16, choices=DecisionStatus.choices, default=DecisionStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    votes_invalidated = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=64, blank=True)
+    queued_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("fraud decision")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "subject"],
+                condition=ACTIVE_DECISION,
+                name="decision_job_one_active_per_subject",
+            ),
+        ]
+        indexes = [models.Index(fields=["edition", "-queued_at"], name="decision_job_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.subject} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (DecisionStatus.QUEUED, DecisionStatus.RUNNING)

@@ -4,11 +4,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Case, Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum, When
 
 from accounts.models import User
 from awards.models import Category, Edition, ExclusionReason
-from voting.models import Tally, Vote, VoteAction, VoteEvent, VoterExclusion
+from voting.models import (
+    ACTIVE_DECISION,
+    DecisionJob,
+    Tally,
+    Vote,
+    VoteAction,
+    VoteEvent,
+    VoterExclusion,
+)
 
 
 @dataclass(frozen=True)
@@ -285,3 +293,26 @@ def invalidation_list(*, edition: Edition) -> list[Invalidation]:
         .values_list("invalidated_reason", "votes", "accounts", "first", "last")
     )
     return [Invalidation(*row) for row in rows]
+
+
+# Finished decisions the page lists, besides those queued or running.
+DECISIONS_SHOWN = 20
+
+
+def decision_list(*, edition: Edition, limit: int = DECISIONS_SHOWN) -> list[DecisionJob]:
+    """The edition's latest decision jobs, queued and running first, then the latest
+    finished ones: one query."""
+    return list(
+        DecisionJob.objects.filter(edition=edition)
+        .select_related("voter", "by")
+        .order_by(
+            Case(When(ACTIVE_DECISION, then=0), default=1),
+            "-queued_at",
+            "-pk",
+        )[:limit]
+    )
+
+
+def decisions_active(*, jobs: Iterable[DecisionJob]) -> dict[str, DecisionJob]:
+    """The queued and running ones among ``jobs``, by what they are about."""
+    return {job.subject: job for job in jobs if job.is_active}

@@ -2,14 +2,14 @@
 phase 3). One vote per voter per category is a unique constraint, written with a
 single upsert: no interleaving of requests can make a second vote."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TypeVar
 
 from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -30,12 +30,16 @@ from awards.selectors import (
 )
 from awards.services import WinnersAlreadyChosen, audit_record, standings_record
 from awards.vocabulary import translated
+from config.celery import task_queue_after_commit
 from config.errors import Conflict, DomainError, NotAllowed, ReasonRequired
 from voting.catalogue import voting_catalogue, voting_catalogue_forget
-from voting.fraud import Flag, signal_accounts_key
+from voting.fraud import Flag, flag_key, signal_accounts_key
 from voting.models import (
     AccountFlag,
     BallotReceipt,
+    DecisionAction,
+    DecisionJob,
+    DecisionStatus,
     SignalDismissal,
     Vote,
     VoteAction,
@@ -640,6 +644,161 @@ def signal_dismiss(
         at=at,
     )
     return dismissal
+
+
+# --- Decisions as background jobs ------------------------------------------------------
+# Invalidating and excluding run outside the request (``tasks.decision_job_run``): the
+# page queues a job and shows its progress. One job at a time per account or signal
+# (a unique index on the active ones); the jobs of different accounts run side by side.
+# Each step calls the service above, which writes the audit trail with its count when
+# that step commits.
+
+
+class DecisionInProgress(Conflict):
+    code = "decision_in_progress"
+    default_detail = _("A decision about this is already queued or running: wait for it to finish.")
+
+
+def _job_subject(*, voter: User | None, flag: Flag | None) -> str:
+    if voter is not None:
+        return f"account:{voter.pk}"
+    return f"signal:{flag_key(flag)}"
+
+
+def decision_queue(
+    *,
+    edition: Edition,
+    action: str,
+    by: User,
+    reason: str,
+    voter: User | None = None,
+    flag: Flag | None = None,
+    at: datetime | None = None,
+) -> DecisionJob:
+    """Queue an invalidation or an exclusion, about one account (``voter``) or what a
+    signal concerns (``flag``), to run in the background. Refused at once when the
+    reason is missing, the account is excluded already, or a job about the same account
+    or signal is queued or running."""
+    at = at or timezone.now()
+    if action == DecisionAction.EXCLUDE_ACCOUNT:
+        require_secretariat(by, refusal=_("Only the secretariat excludes accounts from voting."))
+        reason = _reason_given(reason, EXCLUSION_REASON_REQUIRED)
+    else:
+        require_secretariat(by, refusal=gettext("Only the secretariat invalidates votes."))
+        reason = _reason_given(reason)
+    if (voter is None) == (flag is None) or (
+        (action == DecisionAction.INVALIDATE_SIGNAL) != (flag is not None)
+    ):
+        raise ValueError("An account decision names a voter, a signal decision a flag.")
+    if action == DecisionAction.EXCLUDE_ACCOUNT and voter_is_excluded(edition=edition, voter=voter):
+        raise AlreadyExcluded()
+    if flag is not None:
+        by_account = not flag.vote_ids
+        total = len(flag.voter_ids) if by_account else len(flag.vote_ids)
+    else:
+        total = 1
+    try:
+        with transaction.atomic():
+            job = DecisionJob.objects.create(
+                edition=edition,
+                action=action,
+                subject=_job_subject(voter=voter, flag=flag),
+                voter=voter,
+                signal_kind=flag.kind if flag else "",
+                vote_ids=list(flag.vote_ids) if flag else [],
+                voter_ids=list(flag.voter_ids) if flag else [],
+                reason=reason,
+                by=by,
+                total=total,
+                queued_at=at,
+            )
+    except IntegrityError:
+        raise DecisionInProgress() from None
+    from voting.tasks import decision_job_run  # the tasks call these services
+
+    task_queue_after_commit(decision_job_run, job_id=job.pk)
+    return job
+
+
+def _job_progress(job: DecisionJob, **changes) -> None:
+    DecisionJob.objects.filter(pk=job.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(job, name, value)
+
+
+def _job_steps(job: DecisionJob, by: User) -> Iterator[int]:
+    """Carry the job out step by step, yielding the votes each step invalidated."""
+    edition = job.edition
+    if job.action == DecisionAction.EXCLUDE_ACCOUNT:
+        exclusion = voter_exclude(edition=edition, voter=job.voter, by=by, reason=job.reason)
+        yield len(exclusion.votes_set_aside)
+    elif job.action == DecisionAction.INVALIDATE_ACCOUNT:
+        yield account_votes_invalidate(edition=edition, voter=job.voter, by=by, reason=job.reason)
+    elif job.vote_ids:
+        # A signal that names votes: as one decision, one entry in the audit trail.
+        yield votes_invalidate(
+            votes=Vote.objects.filter(edition=edition, pk__in=job.vote_ids),
+            by=by,
+            reason=job.reason,
+        )
+    else:
+        # A signal that names accounts: one account at a time, as the page did.
+        for voter in User.objects.filter(pk__in=job.voter_ids).order_by("pk").iterator():
+            yield account_votes_invalidate(edition=edition, voter=voter, by=by, reason=job.reason)
+
+
+def decision_run(*, job_id: int) -> DecisionJob | None:
+    """Run a queued decision job, reporting its progress on its row. Running it again,
+    or while it runs, does nothing: the job is claimed by a conditional update. A
+    refusal (the account was excluded meanwhile, the decider lost the role) fails the
+    job with the refusal's code; what earlier steps did stays done, and recorded."""
+    now = timezone.now()
+    claimed = DecisionJob.objects.filter(pk=job_id, status=DecisionStatus.QUEUED).update(
+        status=DecisionStatus.RUNNING, started_at=now
+    )
+    if claimed != 1:
+        return None
+    job = DecisionJob.objects.select_related("edition", "voter", "by").get(pk=job_id)
+    invalidated = 0
+    try:
+        if job.by is None:
+            raise NotAllowed(gettext("The account that decided this no longer exists."))
+        for count in _job_steps(job, job.by):
+            invalidated += count
+            # A signal that names votes is one step of all its votes; the others, one
+            # step per account.
+            step = job.total if job.vote_ids else 1
+            _job_progress(job, done=min(job.total, job.done + step), votes_invalidated=invalidated)
+    except DomainError as refusal:
+        _job_progress(
+            job,
+            status=DecisionStatus.FAILED,
+            error=refusal.code,
+            votes_invalidated=invalidated,
+            finished_at=timezone.now(),
+        )
+    except Exception:
+        _job_progress(
+            job,
+            status=DecisionStatus.FAILED,
+            error="error",
+            votes_invalidated=invalidated,
+            finished_at=timezone.now(),
+        )
+        raise
+    else:
+        _job_progress(
+            job,
+            status=DecisionStatus.DONE,
+            done=job.total,
+            votes_invalidated=invalidated,
+            finished_at=timezone.now(),
+        )
+    if invalidated:
+        from voting.tasks import signals_compute_for  # the tasks call these services
+
+        task_queue_after_commit(signals_compute_for, edition_id=job.edition_id)
+    return job
 
 
 # --- The close of voting -------------------------------------------------------------

@@ -2,7 +2,8 @@ from celery import shared_task
 from django.utils import timezone
 
 from awards.models import Edition, ProjectStatus
-from voting.services import ballot_receipts_send, champions_compute
+from voting.fraud import signals_compute, signals_due
+from voting.services import ballot_receipts_send, champions_compute, decision_run
 
 
 @shared_task
@@ -30,3 +31,27 @@ def ballot_receipts() -> int:
     """Run by Celery beat every five minutes: e-mail each voter who changed their
     ballot the summary of it (at most one an hour; ``services.ballot_receipts_send``)."""
     return ballot_receipts_send()
+
+
+@shared_task
+def decision_job_run(*, job_id: int) -> None:
+    """Carry out a fraud decision queued by the page; running it twice changes nothing."""
+    decision_run(job_id=job_id)
+
+
+@shared_task
+def signals_compute_for(*, edition_id: int) -> None:
+    """Compute an edition's fraud signals again (after a decision, or asked by the page)."""
+    signals_compute(edition=Edition.objects.get(pk=edition_id))
+
+
+@shared_task
+def signals_refresh() -> list[int]:
+    """Run by Celery beat every five minutes: compute again the fraud signals of every
+    edition whose votes changed since they were last computed, while voting is open
+    and until the Champions are counted. Running it twice changes nothing more."""
+    done = []
+    for edition in signals_due():
+        signals_compute(edition=edition)
+        done.append(edition.pk)
+    return done

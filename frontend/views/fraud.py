@@ -7,15 +7,13 @@ exclude an account, reinstate it; dismiss a signal; flag an account no signal fo
 These views read the request, call them and say what happened.
 """
 
-import hashlib
 from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -23,19 +21,39 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import secretariat_required
 from accounts.models import User
-from accounts.selectors import account_get_by_email, account_list
+from accounts.selectors import account_get_by_email
 from awards.models import Edition
+from config.celery import task_queue_after_commit
 from config.errors import DomainError
 from frontend.current import edition_or_404
 from frontend.refusals import refusal_onto_form
-from voting.fraud import SECRETARIAT_FLAG, Flag, signals_review
-from voting.models import SignalDismissal, Vote, VoterExclusion
+from voting.fraud import (
+    SECRETARIAT_FLAG,
+    Flag,
+    flag_key,
+    secretariat_review,
+    signal_computation_get,
+    signals_outdated,
+    stored_dismissed,
+    stored_flag,
+    stored_open,
+    stored_open_get,
+)
+from voting.models import (
+    DecisionAction,
+    DecisionJob,
+    DecisionStatus,
+    SignalDismissal,
+    Vote,
+    VoterExclusion,
+)
 from voting.selectors import (
+    decision_list,
+    decisions_active,
     exclusion_list,
     flagged_accounts,
     flagged_votes,
     invalidation_list,
-    vote_list,
 )
 from voting.services import (
     DISMISSAL_REASON_REQUIRED,
@@ -44,15 +62,16 @@ from voting.services import (
     INVALIDATION_REASON_REQUIRED,
     REINSTATEMENT_REASON_REQUIRED,
     account_flag,
-    account_votes_invalidate,
+    decision_queue,
     signal_dismiss,
-    voter_exclude,
     voter_reinstate,
-    votes_invalidate,
 )
+from voting.tasks import signals_compute_for
 
 # A flag's table lists this many votes or accounts; its form acts on all of them.
 FLAG_ROWS_SHOWN = 100
+# Signals per page.
+SIGNALS_PER_PAGE = 10
 
 FLAG_KINDS = {
     "new_accounts_one_network": _("New accounts from one network"),
@@ -158,6 +177,8 @@ class FlagView:
     # The bound form of one account's actions, when it came back with an error.
     account_form: tuple[int, AccountActionForm] | None = None
     dismissal: SignalDismissal | None = None
+    # The decision about the whole signal queued or running, if any.
+    decision: DecisionJob | None = None
 
     @property
     def kind_label(self) -> str:
@@ -205,24 +226,17 @@ class FlagView:
         return f"{self.key}-account-{account_id}"
 
 
-def _flag_key(flag: Flag) -> str:
-    """A name for the flag that changes whenever what it concerns changes: a form posted
-    for it acts only on what the secretariat saw."""
-    concerned = (
-        ",".join(map(str, sorted(flag.vote_ids))) + ";" + ",".join(map(str, sorted(flag.voter_ids)))
-    )
-    digest = hashlib.sha256(f"{flag.kind}:{concerned}".encode()).hexdigest()[:12]
-    return f"{flag.kind.replace('_', '-')}-{digest}"
-
-
 def _flag_views(
-    edition: Edition, flags: list[Flag], dismissed: list[tuple[Flag, SignalDismissal]]
+    edition: Edition,
+    flags: list[tuple[Flag, str]],
+    dismissed: list[tuple[Flag, SignalDismissal]],
+    active: dict[str, DecisionJob],
 ) -> tuple[list[FlagView], list[FlagView]]:
-    """The open and the dismissed flags with the votes and accounts they concern, in
-    two queries whatever the number of flags."""
-    views = [FlagView(flag=flag, key=_flag_key(flag)) for flag in flags]
+    """The open flags (each with its key) and the dismissed ones with the votes and
+    accounts they concern, in two queries whatever the number of flags."""
+    views = [FlagView(flag=flag, key=key) for flag, key in flags]
     apart = [
-        FlagView(flag=flag, key=_flag_key(flag), dismissal=dismissal)
+        FlagView(flag=flag, key=flag_key(flag), dismissal=dismissal)
         for flag, dismissal in dismissed
     ]
     vote_ids = {pk for view in views for pk in view.flag.vote_ids[:FLAG_ROWS_SHOWN]}
@@ -237,6 +251,9 @@ def _flag_views(
         view.accounts = [
             accounts[pk] for pk in view.flag.voter_ids[:FLAG_ROWS_SHOWN] if pk in accounts
         ]
+        for account in view.accounts:
+            account.decision = active.get(f"account:{account.pk}")
+        view.decision = active.get(f"signal:{view.key}")
         view.form = InvalidateForm(prefix=view.key)
         view.dismiss_form = DismissForm(prefix=f"{view.key}-dismiss")
     return views, apart
@@ -252,34 +269,49 @@ def _recount_note(edition: Edition) -> str:
 
 
 def _invalidate(request: HttpRequest, edition: Edition, view: FlagView) -> InvalidateForm | None:
-    """Invalidate what the flag concerns."""
+    """Queue the invalidation of what the flag concerns."""
     form = InvalidateForm(request.POST, prefix=view.key)
     if not form.is_valid():
         return form
-    reason = form.cleaned_data["reason"]
     try:
-        if view.by_account:
-            at = timezone.now()
-            with transaction.atomic():
-                count = sum(
-                    account_votes_invalidate(
-                        edition=edition, voter=voter, by=request.user, reason=reason, at=at
-                    )
-                    for voter in account_list(ids=view.flag.voter_ids)
-                )
-        else:
-            count = votes_invalidate(
-                votes=vote_list(edition=edition, ids=view.flag.vote_ids),
-                by=request.user,
-                reason=reason,
-            )
+        job = decision_queue(
+            edition=edition,
+            action=DecisionAction.INVALIDATE_SIGNAL,
+            flag=view.flag,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
     except DomainError as refusal:
         if refusal_onto_form(form, refusal):
             return form
         messages.error(request, refusal.detail)
         return None
-    _say_invalidated(request, edition, count)
+    _say_decided(request, edition, job)
     return None
+
+
+def _say_decided(request: HttpRequest, edition: Edition, job: DecisionJob) -> None:
+    """What became of a decision just queued: its outcome if it ran already (tasks run
+    in-process without a broker), else that it is under way."""
+    job.refresh_from_db()
+    if job.status == DecisionStatus.DONE:
+        if job.action == DecisionAction.EXCLUDE_ACCOUNT:
+            count = job.votes_invalidated
+            done = ngettext(
+                "%(email)s is excluded from voting in this edition; %(count)d vote invalidated.",
+                "%(email)s is excluded from voting in this edition; %(count)d votes invalidated.",
+                count,
+            ) % {"email": job.voter.email, "count": count}
+            messages.success(request, done + (_recount_note(edition) if count else ""))
+        else:
+            _say_invalidated(request, edition, job.votes_invalidated)
+    elif job.status == DecisionStatus.FAILED:
+        messages.error(request, decision_error(job))
+    else:
+        messages.info(
+            request,
+            _("The decision is queued: its progress shows under “Decisions” below."),
+        )
 
 
 def _say_invalidated(request: HttpRequest, edition: Edition, count: int) -> None:
@@ -299,36 +331,29 @@ def _say_invalidated(request: HttpRequest, edition: Edition, count: int) -> None
 def _account_action(
     request: HttpRequest, edition: Edition, view: FlagView, account: User, action: str
 ) -> AccountActionForm | None:
-    """Invalidate one account's votes, or exclude it: the other accounts of the signal
-    are left as they are."""
+    """Queue the invalidation of one account's votes, or its exclusion: the other
+    accounts of the signal are left as they are."""
     form = AccountActionForm(request.POST, prefix=view.account_prefix(account.pk), action=action)
     if not form.is_valid():
         return form
-    reason = form.cleaned_data["reason"]
     try:
-        if action == "exclude":
-            exclusion = voter_exclude(
-                edition=edition, voter=account, by=request.user, reason=reason
-            )
-        else:
-            count = account_votes_invalidate(
-                edition=edition, voter=account, by=request.user, reason=reason
-            )
+        job = decision_queue(
+            edition=edition,
+            action=(
+                DecisionAction.EXCLUDE_ACCOUNT
+                if action == "exclude"
+                else DecisionAction.INVALIDATE_ACCOUNT
+            ),
+            voter=account,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
     except DomainError as refusal:
         if refusal_onto_form(form, refusal):
             return form
         messages.error(request, refusal.detail)
         return None
-    if action == "exclude":
-        count = len(exclusion.votes_set_aside)
-        done = ngettext(
-            "%(email)s is excluded from voting in this edition; %(count)d vote invalidated.",
-            "%(email)s is excluded from voting in this edition; %(count)d votes invalidated.",
-            count,
-        ) % {"email": account.email, "count": count}
-        messages.success(request, done + (_recount_note(edition) if count else ""))
-    else:
-        _say_invalidated(request, edition, count)
+    _say_decided(request, edition, job)
     return None
 
 
@@ -412,11 +437,36 @@ class Posted:
 
     form: forms.Form
     exclusion_id: int | None = None
+    view: FlagView | None = None
 
 
-def _act(
-    request: HttpRequest, edition: Edition, views: list[FlagView], exclusions: list
-) -> Posted | None:
+def _posted_flag(edition: Edition, key: str) -> FlagView | None:
+    """The open signal a form was posted for, as the page showed it, or None when it
+    has changed since (its key names what it concerned)."""
+    flag = stored_open_get(edition=edition, key=key)
+    if flag is None:
+        flag = next(
+            (flag for flag in secretariat_review(edition=edition).open if flag_key(flag) == key),
+            None,
+        )
+    if flag is None:
+        return None
+    view = FlagView(flag=flag, key=key)
+    view.form = InvalidateForm(prefix=key)
+    view.dismiss_form = DismissForm(prefix=f"{key}-dismiss")
+    return view
+
+
+def _posted_account(edition: Edition, view: FlagView, account_id: str) -> User | None:
+    if not account_id.isdigit() or int(account_id) not in view.flag.voter_ids:
+        return None
+    account = flagged_accounts(edition=edition, ids=[int(account_id)]).get(int(account_id))
+    if account is not None:
+        view.accounts = [account]
+    return account
+
+
+def _act(request: HttpRequest, edition: Edition, exclusions: list) -> Posted | None:
     """Carry out the posted decision; the form to show again when it needs correcting,
     None when the page should be loaded afresh."""
     action = request.POST.get("action", "invalidate")
@@ -433,8 +483,14 @@ def _act(
         form = _reinstate(request, edition, exclusion)
         return Posted(form, exclusion_id=exclusion.pk) if form is not None else None
 
-    posted = request.POST.get("flag", "")
-    view = next((view for view in views if view.key == posted), None)
+    if action == "compute":
+        task_queue_after_commit(signals_compute_for, edition_id=edition.pk)
+        messages.info(
+            request,
+            _("The signals are being computed again: load the page in a moment to see them."),
+        )
+        return None
+    view = _posted_flag(edition, request.POST.get("flag", ""))
     if view is None:
         changed = FLAG_CHANGED_MESSAGE if action == "invalidate" else NOTHING_DONE_CHANGED
         messages.warning(request, changed)
@@ -443,22 +499,51 @@ def _act(
         form = _dismiss(request, edition, view)
         if form is not None:
             view.dismiss_form = form
-        return Posted(form) if form is not None else None
+        return Posted(form, view=view) if form is not None else None
     if action in ("account-invalidate", "account-exclude"):
-        account = next(
-            (a for a in view.accounts if str(a.pk) == request.POST.get("account", "")), None
-        )
+        account = _posted_account(edition, view, request.POST.get("account", ""))
         if account is None:
             messages.warning(request, NO_SUCH_ACCOUNT)
             return None
         form = _account_action(request, edition, view, account, action.removeprefix("account-"))
         if form is not None:
             view.account_form = (account.pk, form)
-        return Posted(form) if form is not None else None
+        return Posted(form, view=view) if form is not None else None
     form = _invalidate(request, edition, view)
     if form is not None:
         view.form = form
-    return Posted(form) if form is not None else None
+    return Posted(form, view=view) if form is not None else None
+
+
+DECISION_ERRORS = {
+    "already_excluded": _("This account was already excluded from voting in this edition."),
+    "not_allowed": _("The account that decided this may no longer do it."),
+    "mfa_required": _("The account that decided this may no longer do it."),
+}
+
+
+def decision_error(job: DecisionJob) -> str:
+    """Why a decision job failed, in the reader's language."""
+    return str(
+        DECISION_ERRORS.get(
+            job.error,
+            _(
+                "The decision failed before it was done: what it did so far is kept and "
+                "recorded. Decide again to finish it."
+            ),
+        )
+    )
+
+
+def _page_flags(request: HttpRequest, edition: Edition):
+    """This page of the open signals: the accounts the secretariat flagged first (they
+    are few), then the computed signals in the order they were found."""
+    flagged = secretariat_review(edition=edition)
+    paginator = Paginator(stored_open(edition=edition), SIGNALS_PER_PAGE)
+    signals = paginator.get_page(request.GET.get("page"))
+    flags = [(flag_key(flag), flag) for flag in flagged.open] if signals.number == 1 else []
+    flags += [(row.key, stored_flag(row)) for row in signals]
+    return [(flag, key) for key, flag in flags], signals, len(flagged.open), flagged.dismissed
 
 
 @secretariat_required
@@ -466,15 +551,29 @@ def _act(
 @require_http_methods(["GET", "POST"])
 def fraud(request: HttpRequest, year: int) -> HttpResponse:
     edition = edition_or_404(request, year)
-    review = signals_review(edition=edition)
-    views, dismissed = _flag_views(edition, review.open, review.dismissed)
     exclusions = list(exclusion_list(edition=edition))
     posted = None
     if request.method == "POST":
-        posted = _act(request, edition, views, exclusions)
+        posted = _act(request, edition, exclusions)
         if posted is None:
             return redirect("frontend:fraud", year=edition.year)
 
+    computation = signal_computation_get(edition=edition)
+    flags, signals, flagged_count, flagged_dismissed = _page_flags(request, edition)
+    decisions = decision_list(edition=edition)
+    views, dismissed = _flag_views(
+        edition,
+        flags,
+        [*flagged_dismissed, *stored_dismissed(edition=edition)],
+        decisions_active(jobs=decisions),
+    )
+    if posted is not None and posted.view is not None:
+        # Show the form that came back with its error in place of the fresh one.
+        for view in views:
+            if view.key == posted.view.key:
+                view.form = posted.view.form
+                view.dismiss_form = posted.view.dismiss_form
+                view.account_form = posted.view.account_form
     invalidations = invalidation_list(edition=edition)
     flag_form = (
         posted.form
@@ -487,6 +586,18 @@ def fraud(request: HttpRequest, year: int) -> HttpResponse:
         {
             "edition": edition,
             "flags": views,
+            "signals_page": signals,
+            "signals_total": signals.paginator.count + flagged_count,
+            "computation": computation,
+            "outdated": signals_outdated(edition=edition, computation=computation),
+            "decisions": [(job, decision_error(job) if job.error else "") for job in decisions],
+            "decisions_running": any(job.is_active for job in decisions),
+            "recount_needed": edition.standings_recorded_at is not None
+            and any(
+                job.votes_invalidated and job.finished_at > edition.standings_recorded_at
+                for job in decisions
+                if job.finished_at
+            ),
             "dismissed": dismissed,
             "error_form": posted.form if posted else None,
             "flag_form": flag_form,

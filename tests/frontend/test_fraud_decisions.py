@@ -16,15 +16,20 @@ from tests.factories import (
 from tests.frontend.html import attribute, error_summary, find, page, text
 from tests.frontend.roles import WHO_IS_REFUSED, assert_secretariat_refusal, sign_in
 from tests.frontend.test_review_pages import (
+    QUEUED,
     cells,
     cluster,
+    decide,
+    decision_rows,
     flag_articles,
     flag_key,
+    fraud_page,
     fraud_url,
     give,
     mailbox_pair,
     messages_shown,
 )
+from voting.fraud import signals_compute
 from voting.models import AccountFlag, SignalDismissal, Vote, VoterExclusion
 from voting.selectors import standings, tally_differences
 from voting.services import champions_compute, voter_exclude
@@ -32,6 +37,8 @@ from voting.services import champions_compute, voter_exclude
 pytestmark = pytest.mark.django_db
 
 REASON = "Two accounts of one mailbox voting alike."
+# The fraud page's queries, whatever the number of signals and decisions.
+QUERIES = 17
 
 
 @pytest.fixture
@@ -71,8 +78,9 @@ def row_of(flag, email: str):
 
 
 def act_on_account(client, edition, key: str, account, action: str, reason: str = REASON):
-    return client.post(
-        fraud_url(edition),
+    return decide(
+        client,
+        edition,
         {
             "flag": key,
             "account": account.pk,
@@ -148,7 +156,7 @@ def test_decisions_refused_to_anyone_but_the_secretariat_change_nothing(
     exclusion = voter_exclude(edition=edition, voter=twin, by=admin_user, reason=REASON)
     admin = Client()
     admin.force_login(admin_user)
-    key = flag_key(admin.get(fraud_url(edition)))
+    key = flag_key(fraud_page(admin, edition))
     before = AuditEntry.objects.count()
     if who == "staff":
         client.force_login(staff_without_role())
@@ -181,14 +189,19 @@ def test_excluding_one_account_of_a_pair_leaves_the_other_alone(
     secretariat, edition, nominee, pair
 ):
     ada, twin = pair
-    key = flag_key(secretariat.get(fraud_url(edition)))
+    key = flag_key(fraud_page(secretariat, edition))
 
     response = act_on_account(secretariat, edition, key, twin, "exclude")
 
     assert response.status_code == 302
     followed = secretariat.get(response["Location"])
-    assert messages_shown(followed) == [
-        f"{twin.email} is excluded from voting in this edition; 1 vote invalidated."
+    assert messages_shown(followed) == [QUEUED]
+    [row] = decision_rows(followed)
+    assert row[:4] == [
+        "Exclude an account from voting",
+        twin.email,
+        "Done",
+        "1 of 1 account; 1 vote invalidated",
     ]
     assert Vote.objects.get(voter=ada).is_valid
     assert not Vote.objects.get(voter=twin).is_valid
@@ -210,12 +223,21 @@ def test_invalidating_one_account_of_a_cluster_leaves_the_others_counted(
 ):
     votes = cluster(nominee)
     chosen = votes[2].voter
-    key = flag_key(secretariat.get(fraud_url(edition)))
+    key = flag_key(fraud_page(secretariat, edition))
 
     response = act_on_account(secretariat, edition, key, chosen, "invalidate")
 
     followed = secretariat.get(response["Location"])
-    assert messages_shown(followed) == ["1 vote invalidated: it no longer counts."]
+    assert messages_shown(followed) == [QUEUED]
+    assert decision_rows(followed) == [
+        [
+            "Invalidate an account's votes",
+            chosen.email,
+            "Done",
+            "1 of 1 account; 1 vote invalidated",
+            decision_rows(followed)[0][4],
+        ]
+    ]
     assert list(Vote.objects.filter(invalidated_at__isnull=False)) == [votes[2]]
     assert not VoterExclusion.objects.exists()
     assert standings(edition=edition) == {nominee.pk: 4}
@@ -225,7 +247,7 @@ def test_invalidating_one_account_of_a_cluster_leaves_the_others_counted(
 
 def test_an_account_action_without_a_reason_shows_the_error_in_place(secretariat, edition, pair):
     ada, _twin = pair
-    key = flag_key(secretariat.get(fraud_url(edition)))
+    key = flag_key(fraud_page(secretariat, edition))
 
     response = act_on_account(secretariat, edition, key, ada, "exclude", reason=" ")
 
@@ -244,7 +266,7 @@ def test_an_account_action_without_a_reason_shows_the_error_in_place(secretariat
 
 def test_invalidating_an_account_without_a_reason_says_what_is_missing(secretariat, edition, pair):
     ada, _twin = pair
-    key = flag_key(secretariat.get(fraud_url(edition)))
+    key = flag_key(fraud_page(secretariat, edition))
 
     response = act_on_account(secretariat, edition, key, ada, "invalidate", reason="")
 
@@ -258,7 +280,7 @@ def test_an_excluded_account_without_counted_votes_offers_no_decision(
     _ada, twin = pair
     voter_exclude(edition=edition, voter=twin, by=admin_user, reason=REASON)
 
-    response = secretariat.get(fraud_url(edition))
+    response = fraud_page(secretariat, edition)
 
     [flag] = flag_articles(response)
     assert find(row_of(flag, twin.email), "details") == []
@@ -266,7 +288,7 @@ def test_an_excluded_account_without_counted_votes_offers_no_decision(
 
 
 def test_acting_on_an_account_no_longer_in_the_signal_changes_nothing(secretariat, edition, pair):
-    key = flag_key(secretariat.get(fraud_url(edition)))
+    key = flag_key(fraud_page(secretariat, edition))
     stranger = UserFactory()
 
     response = act_on_account(secretariat, edition, key, stranger, "exclude")
@@ -281,7 +303,7 @@ def test_acting_on_an_account_no_longer_in_the_signal_changes_nothing(secretaria
 
 
 def test_a_dismissed_signal_is_shown_apart_and_stays_dismissed(secretariat, edition, nominee, pair):
-    key = flag_key(secretariat.get(fraud_url(edition)))
+    key = flag_key(fraud_page(secretariat, edition))
 
     response = dismiss(secretariat, edition, key)
 
@@ -300,10 +322,10 @@ def test_a_dismissed_signal_is_shown_apart_and_stays_dismissed(secretariat, edit
     VoteFactory(
         nominee=ProjectFactory(category=CategoryFactory(edition=edition, number=5)), voter=pair[0]
     )
-    assert signal_titles(secretariat.get(fraud_url(edition))) == []
+    assert signal_titles(fraud_page(secretariat, edition)) == []
     # A third account of the mailbox: a new signal.
     VoteFactory(nominee=nominee, voter__email="a.d.a.lovelace@gmail.com")
-    again = secretariat.get(fraud_url(edition))
+    again = fraud_page(secretariat, edition)
     assert signal_titles(again) == ["3 accounts share the mailbox adalovelace@gmail.com"]
     assert dismissed_titles(again) == []
     [entry] = AuditEntry.objects.filter(action=AuditAction.SIGNAL_DISMISSED)
@@ -313,7 +335,7 @@ def test_a_dismissed_signal_is_shown_apart_and_stays_dismissed(secretariat, edit
 def test_dismissing_without_a_reason_shows_the_error_and_keeps_the_signal(
     secretariat, edition, pair
 ):
-    key = flag_key(secretariat.get(fraud_url(edition)))
+    key = flag_key(fraud_page(secretariat, edition))
 
     response = dismiss(secretariat, edition, key, reason="")
 
@@ -328,8 +350,9 @@ def test_dismissing_without_a_reason_shows_the_error_and_keeps_the_signal(
 def test_dismissing_a_signal_that_changed_meanwhile_does_nothing(
     secretariat, edition, nominee, pair
 ):
-    key = flag_key(secretariat.get(fraud_url(edition)))
+    key = flag_key(fraud_page(secretariat, edition))
     VoteFactory(nominee=nominee, voter__email="a.d.a.lovelace@gmail.com")
+    signals_compute(edition=edition)  # as the beat task does while votes come in
 
     response = dismiss(secretariat, edition, key)
 
@@ -479,17 +502,58 @@ def test_fraud_page_query_count_does_not_grow_with_decisions(
         flag_account(secretariat, edition, flagged.email)
         voter_exclude(edition=edition, voter=excluded, by=admin_user, reason=REASON)
     # The secretariat's flags are dismissed: they are then shown apart.
-    for article in flag_articles(secretariat.get(fraud_url(edition))):
+    for article in flag_articles(fraud_page(secretariat, edition)):
         if "flagged by the secretariat" in text(find(article, "h3")[0]):
             dismiss(secretariat, edition, attribute(article, "id"))
 
-    # The gate's three, the edition, the three signals, the secretariat's flags, the
-    # dismissals, the votes and the accounts they concern, the exclusions, the
-    # invalidations, the header's one.
-    with django_assert_num_queries(14):
+    signals_compute(edition=edition)
+
+    # The gate's three, the edition, the exclusions, when the signals were computed, the
+    # secretariat's flags and their dismissals, the count and the page of the stored
+    # signals, the decisions, the dismissed signals and their dismissals, the votes and
+    # the accounts they concern, the latest vote event, the invalidations, the header's one.
+    with django_assert_num_queries(QUERIES):
         response = secretariat.get(fraud_url(edition))
 
     assert len(signal_titles(response)) == size
     assert len(dismissed_titles(response)) == size
     [excluded_rows] = find(section(response, "excluded-heading"), "tbody")
     assert len(find(excluded_rows, "tr")) == size
+
+
+# --- Decisions in the background --------------------------------------------------------
+
+
+def test_a_queued_decision_shows_its_progress_and_takes_no_second_click(
+    secretariat, edition, nominee, pair
+):
+    ada, _twin = pair
+    key = flag_key(fraud_page(secretariat, edition))
+    # No worker has taken the job yet.
+    secretariat.post(
+        fraud_url(edition),
+        {
+            "flag": key,
+            "account": ada.pk,
+            "action": "account-invalidate",
+            f"{key}-account-{ada.pk}-reason": REASON,
+        },
+    )
+
+    response = secretariat.get(fraud_url(edition))
+
+    assert messages_shown(response) == [QUEUED]
+    [row] = decision_rows(response)
+    assert row[:4] == ["Invalidate an account's votes", ada.email, "Queued", "0 of 1 account"]
+    [flag] = flag_articles(response)
+    assert "Decision: Queued" in text(row_of(flag, ada.email))
+    assert find(row_of(flag, ada.email), "form") == []
+    assert "Signals last computed on" in text(page(response))
+
+    again = act_on_account(secretariat, edition, key, ada, "exclude")
+
+    assert messages_shown(secretariat.get(again["Location"])) == [
+        "A decision about this is already queued or running: wait for it to finish."
+    ]
+    assert Vote.objects.get(voter=ada).is_valid
+    assert not VoterExclusion.objects.exists()

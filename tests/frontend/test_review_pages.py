@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,6 +21,7 @@ from tests.frontend.roles import (
     assert_secretariat_refusal,
     sign_in,
 )
+from voting.fraud import signals_compute
 from voting.models import Vote, VoteAction, VoteEvent
 from voting.selectors import standings
 from voting.services import champions_compute, votes_invalidate
@@ -65,6 +66,31 @@ def standings_url(edition: Edition) -> str:
 
 def fraud_url(edition: Edition) -> str:
     return reverse("frontend:fraud", args=[edition.year])
+
+
+def fraud_page(client, edition: Edition):
+    """The fraud page once the signals are computed from the votes so far, as the beat
+    task computes them while votes come in."""
+    signals_compute(edition=edition)
+    return client.get(fraud_url(edition))
+
+
+def decide(client, edition: Edition, data: dict):
+    """Post a decision and let the job it queues run, as a worker would once the
+    request's transaction commits."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(fraud_url(edition), data)
+
+
+def decision_rows(response) -> list[list[str]]:
+    """The cells of the decisions table: decision, about, status, progress, queued."""
+    tables = find(page(response), "table", class_="decision-jobs")
+    if not tables:
+        return []
+    return [cells(row) for row in find(find(tables[0], "tbody")[0], "tr")]
+
+
+QUEUED = "The decision is queued: its progress shows under “Decisions” below."
 
 
 def give(nominee: Project, count: int, **fields) -> list[Vote]:
@@ -129,6 +155,11 @@ def bar_labels(response, number: int) -> list[str]:
     return [attribute(bar, "aria-label") for bar in find(section, "svg", class_="vote-bar")]
 
 
+def section_of(response, heading_id: str):
+    [found] = find(page(response), "section", **{"aria-labelledby": heading_id})
+    return found
+
+
 def flag_articles(response) -> list:
     return find(page(response), "article", class_="flag")
 
@@ -138,7 +169,7 @@ def flag_key(response, index: int = 0) -> str:
 
 
 def invalidate(client, edition: Edition, key: str, reason: str):
-    return client.post(fraud_url(edition), {"flag": key, f"{key}-reason": reason})
+    return decide(client, edition, {"flag": key, f"{key}-reason": reason})
 
 
 def valid_votes(edition: Edition) -> int:
@@ -200,7 +231,7 @@ def test_invalidation_refused_changes_nothing(client, admin_user, edition, nomin
         mailbox_pair(nominee)
     admin = Client()
     admin.force_login(admin_user)
-    key = flag_key(admin.get(fraud_url(edition)))
+    key = flag_key(fraud_page(admin, edition))
     sign_in(client, who)
     url = fraud_url(edition)
 
@@ -470,7 +501,7 @@ def test_fraud_page_shows_a_cluster_of_new_accounts_with_its_evidence(
     votes = cluster(nominee)
     give(nominee, 2)  # ordinary voters
 
-    response = secretariat.get(fraud_url(edition))
+    response = fraud_page(secretariat, edition)
 
     [flag] = flag_articles(response)
     [title] = find(flag, "h3")
@@ -496,7 +527,7 @@ def test_fraud_page_shows_a_cluster_of_new_accounts_with_its_evidence(
 def test_fraud_page_without_signals_says_so(secretariat, edition, nominee):
     give(nominee, 3)
 
-    response = secretariat.get(fraud_url(edition))
+    response = fraud_page(secretariat, edition)
 
     assert flag_articles(response) == []
     assert f"No signal of suspicious voting in {edition.title}." in text(page(response))
@@ -506,14 +537,22 @@ def test_fraud_page_without_signals_says_so(secretariat, edition, nominee):
 def test_invalidating_a_cluster_removes_its_votes_from_the_standings(secretariat, edition, nominee):
     votes = cluster(nominee)
     give(nominee, 2)
-    key = flag_key(secretariat.get(fraud_url(edition)))
+    key = flag_key(fraud_page(secretariat, edition))
 
     response = invalidate(secretariat, edition, key, "Accounts made for this vote.")
 
     assert response.status_code == 302
     assert response["Location"] == fraud_url(edition)
     followed = secretariat.get(response["Location"])
-    assert messages_shown(followed) == ["5 votes invalidated: they no longer count."]
+    assert messages_shown(followed) == [QUEUED]
+    [row] = decision_rows(followed)
+    assert row[:4] == [
+        "Invalidate what a signal concerns",
+        "The 5 votes of a signal",
+        "Done",
+        "5 of 5 votes; 5 votes invalidated",
+    ]
+    # The job computed the signals again: the cluster's votes no longer count.
     assert flag_articles(followed) == []
     [table] = find(page(followed), "table", class_="invalidations")
     [row] = find(find(table, "tbody")[0], "tr")
@@ -532,7 +571,7 @@ def test_invalidating_without_a_reason_shows_the_error_and_changes_nothing(
     secretariat, edition, nominee, reason
 ):
     cluster(nominee)
-    key = flag_key(secretariat.get(fraud_url(edition)))
+    key = flag_key(fraud_page(secretariat, edition))
 
     response = invalidate(secretariat, edition, key, reason)
 
@@ -552,8 +591,9 @@ def test_invalidating_a_signal_that_changed_meanwhile_changes_nothing(
     secretariat, edition, nominee
 ):
     cluster(nominee)
-    key = flag_key(secretariat.get(fraud_url(edition)))
+    key = flag_key(fraud_page(secretariat, edition))
     cluster(nominee, size=1)  # one more vote joins the cluster
+    signals_compute(edition=edition)  # as the beat task does while votes come in
 
     response = invalidate(secretariat, edition, key, "Accounts made for this vote.")
 
@@ -583,7 +623,7 @@ def test_fraud_page_shows_a_mailbox_pair_and_invalidates_it_by_account(
     VoteFactory(nominee=ProjectFactory(category=other_category), voter=pair[0].voter)
     give(nominee, 2)
 
-    response = secretariat.get(fraud_url(edition))
+    response = fraud_page(secretariat, edition)
 
     [flag] = flag_articles(response)
     assert text(find(flag, "h3")[0]) == "2 accounts share the mailbox adalovelace@gmail.com"
@@ -600,7 +640,12 @@ def test_fraud_page_shows_a_mailbox_pair_and_invalidates_it_by_account(
     done = invalidate(secretariat, edition, flag_key(response), "One person, two accounts.")
 
     followed = secretariat.get(done["Location"])
-    assert messages_shown(followed) == ["3 votes invalidated: they no longer count."]
+    [row] = decision_rows(followed)
+    assert row[1:4] == [
+        "The 2 accounts of a signal",
+        "Done",
+        "2 of 2 accounts; 3 votes invalidated",
+    ]
     assert valid_votes(edition) == 2
     [flag] = flag_articles(followed)
     assert "All their votes in this edition are already invalidated." in text(flag)
@@ -614,14 +659,17 @@ def test_invalidating_after_the_standings_were_recorded_asks_to_compute_again(se
     nominee = ProjectFactory(category=CategoryFactory(edition=closed, number=1))
     mailbox_pair(nominee)
     champions_compute(edition=closed)
-    key = flag_key(secretariat.get(fraud_url(closed)))
+    key = flag_key(fraud_page(secretariat, closed))
 
     response = invalidate(secretariat, closed, key, "One person, two accounts.")
 
-    assert messages_shown(secretariat.get(response["Location"])) == [
-        "2 votes invalidated: they no longer count. Compute the Champions again to record "
-        "the standings without them."
-    ]
+    followed = secretariat.get(response["Location"])
+    assert decision_rows(followed)[0][2:4] == ["Done", "2 of 2 accounts; 2 votes invalidated"]
+    [notice] = find(section_of(followed, "decisions-heading"), "p", class_="notice--warning")
+    assert text(notice) == (
+        "Votes were invalidated since the Champions were counted: compute them again on "
+        "the standings page for the count to leave these votes out."
+    )
 
 
 @pytest.mark.parametrize("clusters", [1, 4])
@@ -637,10 +685,10 @@ def test_fraud_page_query_count_does_not_grow_with_the_flags(
     [bought] = give(nominees[0], 1)
     votes_invalidate(votes=Vote.objects.filter(pk=bought.pk), by=admin_user, reason="Bought.")
 
-    # The gate's three, the edition, the three signals, the secretariat's flags, the
-    # dismissals, the votes and the accounts they concern, the exclusions, the
-    # invalidations, the header's one.
-    with django_assert_num_queries(14):
+    signals_compute(edition=edition)
+
+    # As the decisions' query guard counts them (test_fraud_decisions.QUERIES).
+    with django_assert_num_queries(17):
         response = secretariat.get(fraud_url(edition))
 
     assert len(flag_articles(response)) == clusters + 1
