@@ -349,6 +349,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "jury-reminders": {"task": "awards.tasks.jury_reminders_when_due", "schedule": 3600.0},
     "fraud-signals": {"task": "voting.tasks.signals_refresh", "schedule": 300.0},
+    "fraud-decisions-resume": {
+        "task": "voting.tasks.decision_jobs_resume_lost",
+        "schedule": 60.0,
+    },
 }
 # With the broker down a request that queues a task gives up within seconds (the
 # e-mail waits in the outbox, config.celery.task_queue_after_commit logs it), instead of

@@ -801,6 +801,34 @@ def decision_run(*, job_id: int) -> DecisionJob | None:
     return job
 
 
+# A job queued this long ago and still not started lost its message on the way to a
+# worker; one running this long stopped with its worker (jobs take seconds).
+DECISION_JOB_LOST_AFTER = timedelta(minutes=2)
+DECISION_JOB_STOPPED_AFTER = timedelta(minutes=15)
+
+
+def decision_jobs_resume(*, now: datetime | None = None) -> dict[str, int]:
+    """Run by Celery beat every minute: send again the jobs the broker lost (claiming a
+    job makes a second delivery do nothing), and fail the jobs whose worker stopped
+    half-way, so that their account or signal is free for a new decision (what they did
+    so far stays done and recorded; the page says to decide again)."""
+    now = now or timezone.now()
+    lost = list(
+        DecisionJob.objects.filter(
+            status=DecisionStatus.QUEUED, queued_at__lt=now - DECISION_JOB_LOST_AFTER
+        ).values_list("pk", flat=True)
+    )
+    if lost:
+        from voting.tasks import decision_job_run  # the tasks call these services
+
+        for pk in lost:
+            task_queue_after_commit(decision_job_run, job_id=pk)
+    stopped = DecisionJob.objects.filter(
+        status=DecisionStatus.RUNNING, started_at__lt=now - DECISION_JOB_STOPPED_AFTER
+    ).update(status=DecisionStatus.FAILED, error="interrupted", finished_at=now)
+    return {"resent": len(lost), "stopped": stopped}
+
+
 # --- The close of voting -------------------------------------------------------------
 
 

@@ -3,7 +3,12 @@ from django.utils import timezone
 
 from awards.models import Edition, ProjectStatus
 from voting.fraud import signals_compute, signals_due
-from voting.services import ballot_receipts_send, champions_compute, decision_run
+from voting.services import (
+    ballot_receipts_send,
+    champions_compute,
+    decision_jobs_resume,
+    decision_run,
+)
 
 
 @shared_task
@@ -37,6 +42,13 @@ def ballot_receipts() -> int:
 def decision_job_run(*, job_id: int) -> None:
     """Carry out a fraud decision queued by the page; running it twice changes nothing."""
     decision_run(job_id=job_id)
+
+
+@shared_task
+def decision_jobs_resume_lost() -> dict[str, int]:
+    """Run by Celery beat every minute: the decision jobs the broker lost are sent again,
+    those whose worker stopped are failed (``services.decision_jobs_resume``)."""
+    return decision_jobs_resume()
 
 
 @shared_task

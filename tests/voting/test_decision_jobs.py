@@ -1,6 +1,8 @@
 """Fraud decisions run as background jobs: their progress, running them twice, one job
 at a time per account, and the same outcome as the decisions taken in the request."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import TestCase
 
@@ -16,6 +18,7 @@ from voting.services import (
     AlreadyExcluded,
     DecisionInProgress,
     account_votes_invalidate,
+    decision_jobs_resume,
     decision_queue,
     decision_run,
     voter_exclude,
@@ -195,3 +198,72 @@ def test_only_the_secretariat_queues_decisions(edition, nominee):
         )
 
     assert not DecisionJob.objects.exists()
+
+
+def test_a_job_the_broker_lost_is_sent_again_and_runs_once(edition, nominee, admin_user):
+    voter = cluster(nominee)[0].voter
+    job = queued(
+        edition=edition,
+        action=DecisionAction.INVALIDATE_ACCOUNT,
+        voter=voter,
+        by=admin_user,
+        reason=REASON,
+    )
+    later = job.queued_at + timedelta(minutes=3)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert decision_jobs_resume(now=later) == {"resent": 1, "stopped": 0}
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert decision_jobs_resume(now=later) == {"resent": 0, "stopped": 0}
+
+    job.refresh_from_db()
+    assert job.status == DecisionStatus.DONE
+    assert not Vote.objects.filter(voter=voter, invalidated_at__isnull=True).exists()
+    assert AuditEntry.objects.filter(action=AuditAction.VOTES_INVALIDATED).count() == 1
+
+
+def test_a_job_just_queued_is_left_to_its_worker(edition, nominee, admin_user):
+    voter = cluster(nominee)[0].voter
+    job = queued(
+        edition=edition,
+        action=DecisionAction.INVALIDATE_ACCOUNT,
+        voter=voter,
+        by=admin_user,
+        reason=REASON,
+    )
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        resumed = decision_jobs_resume(now=job.queued_at + timedelta(seconds=30))
+
+    assert resumed == {"resent": 0, "stopped": 0}
+    job.refresh_from_db()
+    assert job.status == DecisionStatus.QUEUED
+
+
+def test_a_job_whose_worker_stopped_frees_the_account_for_a_new_decision(
+    edition, nominee, admin_user
+):
+    voter = cluster(nominee)[0].voter
+    job = queued(
+        edition=edition,
+        action=DecisionAction.INVALIDATE_ACCOUNT,
+        voter=voter,
+        by=admin_user,
+        reason=REASON,
+    )
+    started = job.queued_at + timedelta(seconds=1)
+    DecisionJob.objects.filter(pk=job.pk).update(status=DecisionStatus.RUNNING, started_at=started)
+
+    assert decision_jobs_resume(now=started + timedelta(minutes=5)) == {"resent": 0, "stopped": 0}
+    assert decision_jobs_resume(now=started + timedelta(minutes=16)) == {"resent": 0, "stopped": 1}
+
+    job.refresh_from_db()
+    assert (job.status, job.error) == (DecisionStatus.FAILED, "interrupted")
+    again = queued(
+        edition=edition,
+        action=DecisionAction.INVALIDATE_ACCOUNT,
+        voter=voter,
+        by=admin_user,
+        reason=REASON,
+    )
+    assert again.status == DecisionStatus.QUEUED
