@@ -200,15 +200,15 @@ def test_only_the_secretariat_queues_decisions(edition, nominee):
     assert not DecisionJob.objects.exists()
 
 
+def invalidation_queued(edition, voter, by) -> DecisionJob:
+    return queued(
+        edition=edition, action=DecisionAction.INVALIDATE_ACCOUNT, voter=voter, by=by, reason=REASON
+    )
+
+
 def test_a_job_the_broker_lost_is_sent_again_and_runs_once(edition, nominee, admin_user):
     voter = cluster(nominee)[0].voter
-    job = queued(
-        edition=edition,
-        action=DecisionAction.INVALIDATE_ACCOUNT,
-        voter=voter,
-        by=admin_user,
-        reason=REASON,
-    )
+    job = invalidation_queued(edition, voter, admin_user)
     later = job.queued_at + timedelta(minutes=3)
 
     with TestCase.captureOnCommitCallbacks(execute=True):
@@ -224,13 +224,7 @@ def test_a_job_the_broker_lost_is_sent_again_and_runs_once(edition, nominee, adm
 
 def test_a_job_just_queued_is_left_to_its_worker(edition, nominee, admin_user):
     voter = cluster(nominee)[0].voter
-    job = queued(
-        edition=edition,
-        action=DecisionAction.INVALIDATE_ACCOUNT,
-        voter=voter,
-        by=admin_user,
-        reason=REASON,
-    )
+    job = invalidation_queued(edition, voter, admin_user)
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         resumed = decision_jobs_resume(now=job.queued_at + timedelta(seconds=30))
@@ -244,13 +238,7 @@ def test_a_job_whose_worker_stopped_frees_the_account_for_a_new_decision(
     edition, nominee, admin_user
 ):
     voter = cluster(nominee)[0].voter
-    job = queued(
-        edition=edition,
-        action=DecisionAction.INVALIDATE_ACCOUNT,
-        voter=voter,
-        by=admin_user,
-        reason=REASON,
-    )
+    job = invalidation_queued(edition, voter, admin_user)
     started = job.queued_at + timedelta(seconds=1)
     DecisionJob.objects.filter(pk=job.pk).update(status=DecisionStatus.RUNNING, started_at=started)
 
@@ -259,11 +247,5 @@ def test_a_job_whose_worker_stopped_frees_the_account_for_a_new_decision(
 
     job.refresh_from_db()
     assert (job.status, job.error) == (DecisionStatus.FAILED, "interrupted")
-    again = queued(
-        edition=edition,
-        action=DecisionAction.INVALIDATE_ACCOUNT,
-        voter=voter,
-        by=admin_user,
-        reason=REASON,
-    )
+    again = invalidation_queued(edition, voter, admin_user)
     assert again.status == DecisionStatus.QUEUED
