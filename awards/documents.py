@@ -118,6 +118,7 @@ def render_pdf(
             html = _html(template, values, scale=scale, images_inline=True)
             document = HTML(string=html, url_fetcher=DataOnlyFetcher()).render()
             overflow = _overflow(document) if one_page else 1.0
-            if overflow <= 1.0 or scale <= SMALLEST_SCALE:
+            # A thousandth of a page: what the layout's rounding leaves.
+            if overflow <= 1.001 or scale <= SMALLEST_SCALE:
                 return document.write_pdf()
             scale = max(SMALLEST_SCALE, round(scale * min(0.95, overflow**-0.5), 3))
