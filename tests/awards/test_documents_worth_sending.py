@@ -295,3 +295,33 @@ def test_only_the_secretariat_reaches_the_editions_admin(client):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def font_size_of(data: bytes, text: str) -> float:
+    """The size of the type ``text`` is set in on the first page, in the page's units."""
+    page = pdfium.PdfDocument(data)[0].get_textpage()
+    whole = page.get_text_range()
+    index = whole.index(text)
+    return round(pdfium_c.FPDFText_GetFontSize(page.raw, index), 1)
+
+
+def test_a_certificate_that_fits_keeps_its_full_size_type(edition_with_signatory):
+    category = CategoryFactory(edition=edition_with_signatory)
+    short = ProjectFactory(
+        edition=edition_with_signatory, category=category, title="Telecentres", status="winner"
+    )
+    longest = ProjectFactory(
+        edition=edition_with_signatory,
+        category=category,
+        title=LONGEST_TITLE,
+        organisation_name=LONGEST_ORGANISATION,
+        status="winner",
+    )
+
+    # The award ("Champion" until the results are published) is set at 3.2 times the
+    # 11-point body text: 35.2 points, 46.9 in the units WeasyPrint draws in (CSS pixels).
+    assert font_size_of(certificate_pdf(short, language="en"), "Champion") == 46.9
+    # The longest names the fields take may shrink it, never past one page.
+    shrunk = certificate_pdf(longest, language="en")
+    assert page_count(shrunk) == 1
+    assert font_size_of(shrunk, "Champion") <= 46.9
