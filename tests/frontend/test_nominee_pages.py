@@ -6,6 +6,7 @@ from django.test.html import Element
 from django.urls import reverse
 from PIL import Image
 
+from accounts.models import User
 from awards.filters import NomineeFilter
 from awards.models import ActionLine, ProjectImage, ProjectStatus
 from awards.phases import Phase
@@ -398,3 +399,24 @@ def test_nominee_page_query_count_does_not_grow(
         response = client.get(nominee_url(nominee))
 
     assert len(find(page(response), "li", class_="project-images__item")) == images
+
+
+def test_no_voter_sees_nominees_made_one_after_another_in_that_order(category):
+    # Nominees created one after another have ids that follow each other: each voter's
+    # order must scatter them, not keep them in step.
+    nominees = [ProjectFactory(category=category, title=f"Nominee {n:02}") for n in range(12)]
+    created = [project.pk for project in nominees]
+
+    in_step = 0
+    for pk in range(1, 401):
+        order = list(
+            nominees_in_voter_order(
+                nominee_list(edition=category.edition),
+                edition=category.edition,
+                voter=User(pk=pk),
+            ).values_list("pk", flat=True)
+        )
+        assert sorted(order) == sorted(created)
+        in_step += order in (created, created[::-1])
+
+    assert in_step == 0
