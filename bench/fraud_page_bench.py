@@ -25,6 +25,8 @@ import sys
 import time
 from pathlib import Path
 
+import vote_bench
+
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "wsis_bench_fraud"
 PG = ["-h", "127.0.0.1", "-U", "postgres"]
@@ -90,7 +92,6 @@ def seed(votes: int):
     from awards.phases import Phase, timeline_around
     from awards.services import edition_categories_create_standard
     from tests.factories import UserFactory
-    from voting.models import TALLY_SHARDS
 
     now = timezone.now()
     edition = Edition.objects.create(
@@ -226,15 +227,7 @@ def seed(votes: int):
             """,
             params,
         )
-        cursor.execute("DELETE FROM voting_tally")
-        cursor.execute(
-            f"""
-            INSERT INTO voting_tally (edition_id, category_id, nominee_id, shard, votes)
-            SELECT edition_id, category_id, nominee_id, id % {TALLY_SHARDS}, count(*)
-            FROM voting_vote WHERE invalidated_at IS NULL
-            GROUP BY edition_id, category_id, nominee_id, id % {TALLY_SHARDS}
-            """
-        )
+        vote_bench.tallies_rebuild(cursor)
         cursor.execute("ANALYZE")
         cursor.execute("SELECT count(*) FROM voting_vote")
         total = cursor.fetchone()[0]

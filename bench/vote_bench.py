@@ -368,13 +368,28 @@ def pgbench_vote_statement(seconds: int, seeded: dict) -> float:
     return rate
 
 
+def tallies_rebuild(cursor) -> None:
+    """The tallies counted anew from the valid votes, after votes written in bulk with
+    the tally triggers off."""
+    from voting.models import TALLY_SHARDS
+
+    cursor.execute("DELETE FROM voting_tally")
+    cursor.execute(
+        f"""
+        INSERT INTO voting_tally (edition_id, category_id, nominee_id, shard, votes)
+        SELECT edition_id, category_id, nominee_id, id % {TALLY_SHARDS}, count(*)
+        FROM voting_vote WHERE invalidated_at IS NULL
+        GROUP BY edition_id, category_id, nominee_id, id % {TALLY_SHARDS}
+        """
+    )
+
+
 def standings_at(total_votes: int, edition_id: int, voters: int) -> dict:
     """Fill the votes table up to ``total_votes`` (in bulk, tallies rebuilt the same
     way the triggers keep them) and time the standings read."""
     from django.db import connection
 
     from awards.models import Edition
-    from voting.models import TALLY_SHARDS
     from voting.selectors import standings, tally_differences
 
     with connection.cursor() as cursor:
@@ -407,15 +422,7 @@ def standings_at(total_votes: int, edition_id: int, voters: int) -> dict:
             {"edition": edition_id},
         )
         cursor.execute("ALTER TABLE voting_vote ENABLE TRIGGER USER")
-        cursor.execute("DELETE FROM voting_tally")
-        cursor.execute(
-            f"""
-            INSERT INTO voting_tally (edition_id, category_id, nominee_id, shard, votes)
-            SELECT edition_id, category_id, nominee_id, id % {TALLY_SHARDS}, count(*)
-            FROM voting_vote WHERE invalidated_at IS NULL
-            GROUP BY edition_id, category_id, nominee_id, id % {TALLY_SHARDS}
-            """
-        )
+        tallies_rebuild(cursor)
         cursor.execute("ANALYZE")
         cursor.execute("SELECT count(*) FROM voting_vote")
         votes = cursor.fetchone()[0]
