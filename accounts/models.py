@@ -56,6 +56,11 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
     )
+    # Where the account was made from, for the fraud signals: the network (never the
+    # address) and the browser's family. Cleared once the edition it voted in has its
+    # final results and the retention period has passed.
+    signup_network = models.CharField(_("network at sign-up"), max_length=64, blank=True)
+    signup_browser = models.CharField(_("browser at sign-up"), max_length=40, blank=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -9,6 +9,8 @@ and the vote's network all ask here.
 """
 
 import ipaddress
+import re
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -43,3 +45,49 @@ def client_ip(request: HttpRequest) -> str:
         # the header): no entry is vouched for, so the peer stands.
         return peer
     return _address(forwarded[-proxies]) or peer
+
+
+def request_network(request: HttpRequest) -> str:
+    return network_of(client_ip(request))
+
+
+@lru_cache(maxsize=4096)
+def network_of(address: str) -> str:
+    """The network an address belongs to, not the address: a /24 for IPv4, a /48 for
+    IPv6 (what one household, office or campus usually shares)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return ""
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+# The browser's name and its system, most specific first: Edge and Opera say "Chrome"
+# too, Chrome says "Safari", and every mobile browser says its system.
+_BROWSERS = (
+    ("Edge", re.compile(r"\bEdg(e|A|iOS)?/")),
+    ("Opera", re.compile(r"\b(OPR|Opera)/")),
+    ("Samsung Internet", re.compile(r"\bSamsungBrowser/")),
+    ("Firefox", re.compile(r"\b(Firefox|FxiOS)/")),
+    ("Chrome", re.compile(r"\b(Chrome|Chromium|CriOS)/")),
+    ("Safari", re.compile(r"\bSafari/")),
+)
+_SYSTEMS = (
+    ("Android", re.compile(r"\bAndroid\b")),
+    ("iOS", re.compile(r"\b(iPhone|iPad|iPod)\b")),
+    ("Windows", re.compile(r"\bWindows\b")),
+    ("macOS", re.compile(r"\bMac OS X\b")),
+    ("Linux", re.compile(r"\b(Linux|X11)\b")),
+)
+
+
+@lru_cache(maxsize=4096)
+def browser_family(user_agent: str) -> str:
+    """A browser's family from its User-Agent: its name and system ("Firefox on
+    Windows"), without versions, which tell a person apart; empty if none is named."""
+    name = next((name for name, pattern in _BROWSERS if pattern.search(user_agent)), "")
+    system = next((name for name, pattern in _SYSTEMS if pattern.search(user_agent)), "")
+    if not name and not system:
+        return "Other" if user_agent.strip() else ""
+    return f"{name or 'Other'} on {system or 'other'}"[:40]

@@ -42,8 +42,8 @@ from awards.selectors import (
 )
 from awards.vocabulary import translated
 from config.errors import DomainError
+from config.network import request_network
 from frontend.current import current_edition, edition_or_404
-from voting.network import request_network
 from voting.permissions import may_vote_in, vote_is_set_aside, voting_is_open
 from voting.selectors import Ballot, BallotVote, ballot_counts_if_closed_now, ballot_get
 from voting.services import (

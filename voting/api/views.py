@@ -7,10 +7,10 @@ from rest_framework.views import APIView
 from accounts.api.permissions import HasConfirmedEmail
 from awards.api.views import YEAR
 from awards.selectors import edition_get_or_404
+from config.network import request_network
 from config.schema import refusals
 from voting.api.serializers import BallotSerializer, VoteRequestSerializer, VoteSerializer
 from voting.catalogue import voting_category
-from voting.network import request_network
 from voting.selectors import ballot_get
 from voting.services import (
     NotANominee,
