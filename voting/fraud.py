@@ -47,6 +47,18 @@ BURST_WITHIN = timedelta(seconds=3)
 DOTLESS_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 SECRETARIAT_FLAG = "flagged_by_secretariat"
 
+# Each kind of signal, as the fraud page and the public exclusion report name it.
+SIGNAL_KINDS = {
+    "lockstep_ballots": _("Ballots in lockstep"),
+    "signup_batch": _("Accounts made in a batch or at a rhythm"),
+    "vote_rhythm": _("Votes at a steady rhythm"),
+    "concentration": _("A nominee's votes from one source"),
+    "new_accounts_one_network": _("New accounts from one network"),
+    "mailbox_variants": _("One mailbox, several accounts"),
+    "burst": _("Faster than a person"),
+    SECRETARIAT_FLAG: _("Flagged by the secretariat"),
+}
+
 
 @dataclass
 class Flag:

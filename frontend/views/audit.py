@@ -36,7 +36,7 @@ from awards.selectors import (
     edition_list,
 )
 from frontend.current import edition_or_404
-from frontend.views.fraud import FLAG_KINDS
+from voting.fraud import SIGNAL_KINDS
 
 ENTRIES_PER_PAGE = 50
 
@@ -244,7 +244,7 @@ def entry_summary(entry: AuditEntry) -> list[str]:
         count = details.get("votes_restored", 0)
         return [_counted("%(count)d vote restored", "%(count)d votes restored", count)]
     if action == AuditAction.SIGNAL_DISMISSED:
-        kind = FLAG_KINDS.get(details.get("kind", ""), details.get("kind", ""))
+        kind = SIGNAL_KINDS.get(details.get("kind", ""), details.get("kind", ""))
         accounts = _counted("%(count)d account", "%(count)d accounts", details.get("accounts", 0))
         return [f"{kind}: {accounts}"]
     if action == AuditAction.RULES_CHANGED:

@@ -28,7 +28,7 @@ from config.errors import DomainError
 from frontend.current import edition_or_404
 from frontend.refusals import refusal_onto_form
 from voting.fraud import (
-    SECRETARIAT_FLAG,
+    SIGNAL_KINDS,
     Flag,
     flag_key,
     secretariat_review,
@@ -73,12 +73,6 @@ FLAG_ROWS_SHOWN = 100
 # Signals per page.
 SIGNALS_PER_PAGE = 10
 
-FLAG_KINDS = {
-    "new_accounts_one_network": _("New accounts from one network"),
-    "mailbox_variants": _("One mailbox, several accounts"),
-    "burst": _("Faster than a person"),
-    SECRETARIAT_FLAG: _("Flagged by the secretariat"),
-}
 
 FLAG_CHANGED_MESSAGE = _(
     "Nothing was invalidated: this signal has changed since the page was loaded "
@@ -182,7 +176,7 @@ class FlagView:
 
     @property
     def kind_label(self) -> str:
-        return FLAG_KINDS.get(self.flag.kind, self.flag.kind.replace("_", " ").capitalize())
+        return SIGNAL_KINDS.get(self.flag.kind, self.flag.kind.replace("_", " ").capitalize())
 
     @property
     def by_account(self) -> bool:
