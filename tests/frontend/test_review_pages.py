@@ -1,3 +1,4 @@
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -97,8 +98,13 @@ def give(nominee: Project, count: int, **fields) -> list[Vote]:
     return [VoteFactory(nominee=nominee, **fields) for _ in range(count)]
 
 
+MEMBERS = itertools.count(1)
+
+
 def cluster(nominee: Project, *, size: int = 5, network: str = NETWORK) -> list[Vote]:
-    """Votes of ``size`` accounts made an hour before, from one network, a minute apart."""
+    """Votes of ``size`` accounts made an hour before, from one network, a minute apart,
+    on a mail service (not the domain of the nominee's organisation, as everyone's in
+    these tests is)."""
     start = timezone.now() - timedelta(minutes=30)
     votes = []
     for minute in range(size):
@@ -107,6 +113,7 @@ def cluster(nominee: Project, *, size: int = 5, network: str = NETWORK) -> list[
             VoteFactory(
                 nominee=nominee,
                 voter__date_joined=at - timedelta(hours=1),
+                voter__email=f"member{next(MEMBERS)}@mail.example.net",
                 network=network,
                 user_agent="Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/126.0",
                 cast_at=at,
