@@ -411,16 +411,19 @@ def _reason_given(reason: str, refusal: str = INVALIDATION_REASON_REQUIRED) -> s
     return reason
 
 
-def _invalidate(*, votes: QuerySet[Vote], by: User, reason: str, at: datetime) -> list[tuple]:
-    """Invalidate the votes that still count, and record it in their history: the
-    (id, edition, category, nominee, voter) of each."""
+def _invalidate(
+    *, votes: QuerySet[Vote], by: User, reason: str, at: datetime, signal: str = ""
+) -> list[tuple]:
+    """Invalidate the votes that still count, with the kind of fraud signal that led to
+    it (empty for any other review: the public report counts by it), and record it in
+    their history: the (id, edition, category, nominee, voter) of each."""
     chosen = list(
         votes.select_for_update()
         .filter(invalidated_at__isnull=True)
         .values_list("pk", "edition_id", "category_id", "nominee_id", "voter_id")
     )
     Vote.objects.filter(pk__in=[row[0] for row in chosen]).update(
-        invalidated_at=at, invalidated_reason=reason, invalidated_by=by
+        invalidated_at=at, invalidated_reason=reason, invalidated_by=by, invalidated_signal=signal
     )
     VoteEvent.objects.bulk_create(
         VoteEvent(
@@ -439,16 +442,22 @@ def _invalidate(*, votes: QuerySet[Vote], by: User, reason: str, at: datetime) -
 
 @transaction.atomic
 def votes_invalidate(
-    *, votes: QuerySet[Vote], by: User, reason: str, at: datetime | None = None
+    *,
+    votes: QuerySet[Vote],
+    by: User,
+    reason: str,
+    at: datetime | None = None,
+    signal: str = "",
 ) -> int:
     """Invalidate votes with a written reason; they leave the valid counts (the tallies
     follow by trigger), the history records it, and so does the audit trail (an entry
-    per edition, naming the account when the votes are one account's). Returns how
-    many changed."""
+    per edition, naming the account when the votes are one account's). ``signal`` is
+    the kind of fraud signal the decision came from (``voting.fraud.SIGNAL_KINDS``),
+    empty for any other review. Returns how many changed."""
     at = at or timezone.now()
     require_secretariat(by, refusal=gettext("Only the secretariat invalidates votes."))
     reason = _reason_given(reason)
-    chosen = _invalidate(votes=votes, by=by, reason=reason, at=at)
+    chosen = _invalidate(votes=votes, by=by, reason=reason, at=at, signal=signal)
     by_edition: dict[int, list[tuple]] = {}
     for row in chosen:
         by_edition.setdefault(row[1], []).append(row)
@@ -467,11 +476,21 @@ def votes_invalidate(
 
 
 def account_votes_invalidate(
-    *, edition: Edition, voter: User, by: User, reason: str, at: datetime | None = None
+    *,
+    edition: Edition,
+    voter: User,
+    by: User,
+    reason: str,
+    at: datetime | None = None,
+    signal: str = "",
 ) -> int:
     """Invalidate every vote of one account in an edition."""
     return votes_invalidate(
-        votes=Vote.objects.filter(edition=edition, voter=voter), by=by, reason=reason, at=at
+        votes=Vote.objects.filter(edition=edition, voter=voter),
+        by=by,
+        reason=reason,
+        at=at,
+        signal=signal,
     )
 
 
@@ -489,10 +508,17 @@ def _votes_held() -> None:
 
 @transaction.atomic
 def voter_exclude(
-    *, edition: Edition, voter: User, by: User, reason: str, at: datetime | None = None
+    *,
+    edition: Edition,
+    voter: User,
+    by: User,
+    reason: str,
+    at: datetime | None = None,
+    signal: str = "",
 ) -> VoterExclusion:
     """Exclude an account from voting in an edition: its votes there are invalidated
-    with the reason, and it can cast, change or withdraw none until reinstated."""
+    with the reason (and ``signal``, the kind of fraud signal that led to it, if any),
+    and it can cast, change or withdraw none until reinstated."""
     at = at or timezone.now()
     require_secretariat(by, refusal=_("Only the secretariat excludes accounts from voting."))
     reason = _reason_given(reason, EXCLUSION_REASON_REQUIRED)
@@ -500,7 +526,11 @@ def voter_exclude(
     if voter_is_excluded(edition=edition, voter=voter):
         raise AlreadyExcluded()
     chosen = _invalidate(
-        votes=Vote.objects.filter(edition=edition, voter=voter), by=by, reason=reason, at=at
+        votes=Vote.objects.filter(edition=edition, voter=voter),
+        by=by,
+        reason=reason,
+        at=at,
+        signal=signal,
     )
     exclusion = VoterExclusion.objects.create(
         edition=edition,
@@ -560,7 +590,7 @@ def voter_reinstate(
         .values_list("pk", "category_id", "nominee_id")
     )
     Vote.objects.filter(pk__in=[row[0] for row in restored]).update(
-        invalidated_at=None, invalidated_reason="", invalidated_by=None
+        invalidated_at=None, invalidated_reason="", invalidated_by=None, invalidated_signal=""
     )
     VoteEvent.objects.bulk_create(
         VoteEvent(
@@ -673,12 +703,15 @@ def decision_queue(
     reason: str,
     voter: User | None = None,
     flag: Flag | None = None,
+    signal_kind: str = "",
     at: datetime | None = None,
 ) -> DecisionJob:
     """Queue an invalidation or an exclusion, about one account (``voter``) or what a
-    signal concerns (``flag``), to run in the background. Refused at once when the
-    reason is missing, the account is excluded already, or a job about the same account
-    or signal is queued or running."""
+    signal concerns (``flag``), to run in the background. An account decision taken
+    from a signal's list of accounts names that signal's kind (``signal_kind``); the
+    votes it invalidates carry it, as those of a signal decision carry the flag's.
+    Refused at once when the reason is missing, the account is excluded already, or a
+    job about the same account or signal is queued or running."""
     at = at or timezone.now()
     if action == DecisionAction.EXCLUDE_ACCOUNT:
         require_secretariat(by, refusal=_("Only the secretariat excludes accounts from voting."))
@@ -704,7 +737,7 @@ def decision_queue(
                 action=action,
                 subject=_job_subject(voter=voter, flag=flag),
                 voter=voter,
-                signal_kind=flag.kind if flag else "",
+                signal_kind=flag.kind if flag else signal_kind,
                 vote_ids=list(flag.vote_ids) if flag else [],
                 voter_ids=list(flag.voter_ids) if flag else [],
                 reason=reason,
@@ -728,23 +761,30 @@ def _job_progress(job: DecisionJob, **changes) -> None:
 
 def _job_steps(job: DecisionJob, by: User) -> Iterator[int]:
     """Carry the job out step by step, yielding the votes each step invalidated."""
-    edition = job.edition
+    edition, signal = job.edition, job.signal_kind
     if job.action == DecisionAction.EXCLUDE_ACCOUNT:
-        exclusion = voter_exclude(edition=edition, voter=job.voter, by=by, reason=job.reason)
+        exclusion = voter_exclude(
+            edition=edition, voter=job.voter, by=by, reason=job.reason, signal=signal
+        )
         yield len(exclusion.votes_set_aside)
     elif job.action == DecisionAction.INVALIDATE_ACCOUNT:
-        yield account_votes_invalidate(edition=edition, voter=job.voter, by=by, reason=job.reason)
+        yield account_votes_invalidate(
+            edition=edition, voter=job.voter, by=by, reason=job.reason, signal=signal
+        )
     elif job.vote_ids:
         # A signal that names votes: as one decision, one entry in the audit trail.
         yield votes_invalidate(
             votes=Vote.objects.filter(edition=edition, pk__in=job.vote_ids),
             by=by,
             reason=job.reason,
+            signal=signal,
         )
     else:
         # A signal that names accounts: one account at a time, as the page did.
         for voter in User.objects.filter(pk__in=job.voter_ids).order_by("pk").iterator():
-            yield account_votes_invalidate(edition=edition, voter=voter, by=by, reason=job.reason)
+            yield account_votes_invalidate(
+                edition=edition, voter=voter, by=by, reason=job.reason, signal=signal
+            )
 
 
 def decision_run(*, job_id: int) -> DecisionJob | None:
