@@ -24,6 +24,7 @@ from awards.models import PUBLIC_STATUSES, AuditAction, Category, Edition, Proje
 from awards.phases import Phase
 from awards.selectors import (
     category_list,
+    edition_list_final,
     edition_phase_is_open,
     edition_winners_chosen,
     nominees_by_id,
@@ -41,6 +42,7 @@ from voting.models import (
     DecisionJob,
     DecisionStatus,
     SignalDismissal,
+    TracePurge,
     Vote,
     VoteAction,
     VoteEvent,
@@ -890,6 +892,70 @@ def champions_compute(
         by=by,
         at=at,
     )
+
+
+# --- Retention of traces -------------------------------------------------------------
+# The network and browser of each vote (and of its history) and of each sign-up serve
+# the fraud review only. Once an edition's results are final, and TRACE_RETENTION_DAYS
+# after that, its review needs them no more: they are emptied, daily, by Celery beat.
+
+
+@dataclass(frozen=True)
+class TracesPurged:
+    editions: int  # editions whose votes' traces were emptied by this run
+    votes: int
+    events: int
+    accounts: int  # accounts whose sign-up traces were emptied
+
+
+def _traces_empty(rows: QuerySet[Vote] | QuerySet[VoteEvent]) -> int:
+    return rows.exclude(network="", user_agent="").update(network="", user_agent="")
+
+
+def traces_purge(*, at: datetime | None = None) -> TracesPurged:
+    """Empty the traces the fraud review no longer needs at ``at``:
+
+    - the network and user agent of the votes and vote history of every edition whose
+      results were final (published) more than TRACE_RETENTION_DAYS ago, each edition
+      once (``TracePurge`` records it, so that its votes are not read again);
+    - the sign-up network and browser of the accounts that joined before the latest
+      such edition's voting closed and have voted in no edition still within its
+      period (nor in one to come): those that voted only in expired editions, and
+      those that never voted.
+
+    Running it again, or twice at once, empties nothing more."""
+    at = at or timezone.now()
+    until = at - timedelta(days=settings.TRACE_RETENTION_DAYS)
+    expired = edition_list_final(by=until)
+    editions = votes = events = 0
+    due = expired.exclude(Exists(TracePurge.objects.filter(edition=OuterRef("pk"))))
+    for edition_id in due.values_list("pk", flat=True):
+        try:
+            with transaction.atomic():
+                # Claimed first: a second run at once waits here, then finds it done.
+                TracePurge.objects.create(edition_id=edition_id, at=at)
+                emptied_votes = _traces_empty(Vote.objects.filter(edition_id=edition_id))
+                emptied_events = _traces_empty(VoteEvent.objects.filter(edition_id=edition_id))
+                TracePurge.objects.filter(edition_id=edition_id).update(
+                    votes=emptied_votes, events=emptied_events
+                )
+        except IntegrityError:
+            continue
+        editions += 1
+        votes += emptied_votes
+        events += emptied_events
+    last_close = expired.aggregate(last=Max("voting_closes_at"))["last"]
+    accounts = 0
+    if last_close is not None:
+        current = Edition.objects.exclude(pk__in=expired.values("pk"))
+        accounts = (
+            User.objects.filter(date_joined__lt=last_close)
+            .exclude(signup_network="", signup_browser="")
+            .exclude(Exists(Vote.objects.filter(voter=OuterRef("pk"), edition__in=current)))
+            .exclude(Exists(VoteEvent.objects.filter(voter=OuterRef("pk"), edition__in=current)))
+            .update(signup_network="", signup_browser="")
+        )
+    return TracesPurged(editions=editions, votes=votes, events=events, accounts=accounts)
 
 
 # --- Receipts ------------------------------------------------------------------------

@@ -41,6 +41,13 @@ def results_are_public(*, edition: Edition, at: datetime | None = None) -> bool:
     return _has_happened(edition.results_published_at, at)
 
 
+def edition_list_final(*, by: datetime) -> QuerySet[Edition]:
+    """The editions whose results were final by ``by``: published, after which no
+    Winner, Champion or count of theirs changes (the retention of traces counts from
+    then)."""
+    return Edition.objects.filter(results_published_at__lte=by)
+
+
 def category_is_revealed(*, category: Category, at: datetime | None = None) -> bool:
     """Whether the ceremony has revealed the category's Winner."""
     return _has_happened(category.revealed_at, at)
