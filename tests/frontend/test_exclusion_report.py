@@ -4,7 +4,7 @@ it acted on; no one named, and a query count that does not grow with the rows.""
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from awards.models import Edition, ExclusionReason
@@ -204,3 +204,16 @@ def test_the_report_query_count_does_not_grow_with_categories_or_kinds(
         response = client.get(RESULTS)
 
     assert len(report_rows(page(response))) == size * size
+
+
+def test_the_report_speaks_the_pages_language(client, reviewed):
+    with translation.override("fr"):
+        url = reverse("frontend:results", args=[YEAR])
+
+    root = page(client.get(url))
+
+    assert (
+        report_rows(root)[0]
+        == "1. Theme 1 Invalidé par le secrétariat — Plus rapide qu\u2019un humain 2"
+    )
+    assert report_rows(root, "exclusion-signals")[-1] == "Autre examen par le secrétariat 1"
