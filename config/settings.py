@@ -8,6 +8,7 @@ every variable.
 import warnings
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 from config.env import Env
@@ -334,6 +335,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Days the networks and browser families of votes and sign-ups are kept once an
+# edition's results are final (published), for the fraud review; then they are emptied
+# (voting.services.traces_purge, daily).
+TRACE_RETENTION_DAYS = env.int("TRACE_RETENTION_DAYS", 90, minimum=0)
 CELERY_BEAT_SCHEDULE = {
     "champions-when-voting-closes": {
         "task": "voting.tasks.champions_when_voting_closes",
@@ -352,6 +357,11 @@ CELERY_BEAT_SCHEDULE = {
     "fraud-decisions-resume": {
         "task": "voting.tasks.decision_jobs_resume_lost",
         "schedule": 60.0,
+    },
+    # Daily, at a quiet hour: each run finds what it has to do from the stored dates.
+    "traces-retention": {
+        "task": "voting.tasks.traces_purge_expired",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 # With the broker down a request that queues a task gives up within seconds (the
