@@ -690,7 +690,30 @@ def concentration(population: Population) -> list[Finding]:
                 chance_log10=chance,
             )
         )
-    return findings
+    return _merged_by_network(findings, count="votes")
+
+
+def _merged_by_network(findings: list[Finding], *, count: str) -> list[Finding]:
+    """Findings of one network about mostly the same accounts (their votes for several
+    nominees) as one: the strongest one's nominee, the others counted; ``count`` names
+    the fact that counts what it concerns, which then counts them all."""
+    kept: list[Finding] = []
+    for finding in sorted(findings, key=lambda f: f.chance_log10):
+        for other in kept:
+            shared = len(set(other.voter_ids) & set(finding.voter_ids))
+            if other.facts["network"] == finding.facts["network"] and shared >= 0.5 * min(
+                len(other.voter_ids), len(finding.voter_ids)
+            ):
+                other.voter_ids = sorted(set(other.voter_ids) | set(finding.voter_ids))
+                other.vote_ids = sorted(set(other.vote_ids) | set(finding.vote_ids))
+                other.facts["other_nominees"] = other.facts.get("other_nominees", 0) + 1
+                break
+        else:
+            kept.append(finding)
+    for finding in kept:
+        finding.facts["accounts"] = len(finding.voter_ids)
+        finding.facts[count] = len(finding.vote_ids if count == "votes" else finding.voter_ids)
+    return kept
 
 
 def _explained(facts: dict) -> bool:
@@ -792,7 +815,7 @@ def new_accounts_one_network(population: Population) -> list[Finding]:
                 chance_log10=chance,
             )
         )
-    return findings
+    return _merged_by_network(findings, count="count")
 
 
 def _network_own_share(population: Population) -> np.ndarray:

@@ -210,12 +210,22 @@ def flag_describe(kind: str, facts: dict) -> tuple[str, str]:
             ),
         )
     if kind == "concentration":
-        return (
+        others = facts.get("other_nominees", 0)
+        title = (
             ngettext(
+                "%(count)d vote for “%(nominee)s” and other nominees from %(network)s",
+                "%(count)d votes for “%(nominee)s” and other nominees from %(network)s",
+                facts["votes"],
+            )
+            if others
+            else ngettext(
                 "%(count)d vote for “%(nominee)s” from %(network)s",
                 "%(count)d votes for “%(nominee)s” from %(network)s",
                 facts["votes"],
             )
+        )
+        return (
+            title
             % {"count": facts["votes"], "nominee": facts["nominee"], "network": facts["network"]},
             " ".join(
                 [
@@ -246,6 +256,15 @@ def flag_describe(kind: str, facts: dict) -> tuple[str, str]:
                 % {"chance": chance_text(facts["chance_log10"])}
             )
             evidence += " " + _context_text(facts)
+        if facts.get("other_nominees"):
+            evidence += " " + (
+                ngettext(
+                    "They voted together for %(count)d other nominee too.",
+                    "They voted together for %(count)d other nominees too.",
+                    facts["other_nominees"],
+                )
+                % {"count": facts["other_nominees"]}
+            )
         return (
             gettext("%(count)d new accounts from %(network)s voted for “%(nominee)s”")
             % {"count": facts["count"], "network": facts["network"], "nominee": facts["nominee"]},

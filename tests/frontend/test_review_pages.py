@@ -14,6 +14,7 @@ from tests.factories import (
     CategoryFactory,
     EditionFactory,
     ProjectFactory,
+    UserFactory,
     VoteFactory,
 )
 from tests.frontend.html import attribute, error_summary, find, h1, page, text
@@ -500,6 +501,42 @@ def test_compute_after_the_winners_are_chosen_offers_no_button(secretariat, clos
 
 
 # --- Fraud review ---------------------------------------------------------------------
+
+
+def test_fraud_page_ranks_clusters_strongest_first_and_says_which_signals_share_one(
+    secretariat, edition, nominee
+):
+    """Twelve accounts made from one network, one a minute, voting the same way in
+    every category, make four signals about the same accounts: one cluster, shown
+    before a cluster of two addresses of one mailbox."""
+    mailbox_pair(nominee)
+    start = timezone.now() - timedelta(hours=1)
+    others = [
+        ProjectFactory(category=CategoryFactory(edition=edition, number=n)) for n in (4, 5, 6, 7)
+    ]
+    for n in range(12):
+        at = start + timedelta(minutes=n)
+        voter = UserFactory(
+            email=f"script{n}@mail.example.net",
+            date_joined=at - timedelta(seconds=30),
+            signup_network=NETWORK,
+        )
+        for k, project in enumerate([nominee, *others]):
+            moment = at + timedelta(seconds=5 * k)
+            VoteFactory(
+                nominee=project, voter=voter, network=NETWORK, cast_at=moment, changed_at=moment
+            )
+
+    response = fraud_page(secretariat, edition)
+
+    articles = flag_articles(response)
+    ranks = [text(find(article, "p", class_="flag__cluster")[0]) for article in articles]
+    assert ranks[-1] == "Cluster 2: 1 signal about 2 accounts in all."
+    assert set(ranks[:-1]) == {f"Cluster 1: {len(ranks) - 1} signals about 12 accounts in all."}
+    assert len(ranks) - 1 >= 2
+    kinds = [text(find(article, "span", class_="badge")[0]) for article in articles]
+    assert "Ballots in lockstep" in kinds
+    assert "Signals that name some of the same accounts form a cluster." in text(page(response))
 
 
 def test_fraud_page_shows_a_cluster_of_new_accounts_with_its_evidence(
