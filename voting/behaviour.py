@@ -5,7 +5,7 @@ same items at around the same time (Facebook's CopyCatch, WWW 2013) and accounts
 timed actions are alike (SynchroTrap, CCS 2014). Each one is a chance: how likely what
 was seen is if the accounts acted independently, as a crowd does. A finding is kept
 when that chance, multiplied by the number of groups or windows looked at, is below
-``FLAG_CHANCE``; its facts say what was seen, in numbers a reviewer can check.
+``FLAG_CHANCE_LOG10``; its facts say what was seen, in numbers a reviewer can check.
 
 - ``lockstep_ballots``: accounts that chose the same nominees in many categories, far
   more often than each category's vote shares allow (every subset of a ballot that
@@ -16,9 +16,11 @@ when that chance, multiplied by the number of groups or windows looked at, is be
   campaign's e-mail, and thin out; evenness is what they do not have.
 - ``signup_rhythm``: accounts made from one network at a steady rhythm.
 - ``concentration``: a nominee's votes from one network far beyond that network's share
-  of all votes, unless what honest campaigns have explains it: accounts on the
-  nominee's own organisation's mail domain, accounts older than the vote, varied
-  browsers with votes that thin out after a first rush.
+  of all votes, and ``new_accounts_one_network``: new accounts voting for one nominee
+  from one network within minutes beyond that network's share of those minutes; each
+  unless what honest campaigns have explains it: accounts on the mail domain of a
+  nominee they voted for, accounts older than the voting, varied browsers with votes
+  that thin out after a first rush.
 
 The whole edition is read once into arrays (about 2 million votes in seconds).
 """
@@ -46,7 +48,7 @@ FLAG_CHANCE_LOG10 = -6.0
 LOCKSTEP_MIN_ACCOUNTS = 5
 LOCKSTEP_MIN_CATEGORIES = 5
 # Rhythm: windows of this many consecutive votes for one nominee (or sign-ups from one
-# network), moved by a quarter of their length.
+# network), moved by an eighth of their length.
 RHYTHM_WINDOWS = (20, 40, 60)
 # Concentration: at least this many votes for a nominee from one network.
 CONCENTRATION_MIN_VOTES = 10
