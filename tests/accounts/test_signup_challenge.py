@@ -12,6 +12,7 @@ from django.core import mail
 
 from accounts.models import User
 from tests.accounts.conftest import APP, AppClient
+from tests.frontend.browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.django_db
 
@@ -336,3 +337,39 @@ def test_the_widget_speaks_the_page_language(client, prefix, label, direction):
     strings = json.loads(html.unescape(match.group(1)))
     assert strings["label"] == label
     assert f'dir="{direction}"' in page
+
+
+# --- In the browser ---------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_widget_solves_in_chromium_and_the_person_signs_up(live_server, settings):
+    """Real Chromium under the site's Content-Security-Policy, the widget from the
+    site's own files: it solves by itself, says so to the keyboard and screen reader
+    (a labelled, ticked checkbox), and the form goes through with Enter."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    settings.SIGNUP_ALLOWANCE = 0
+    console: list[str] = []
+    requests: list[str] = []
+
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(base_url=live_server.url)
+            page.set_default_timeout(15_000)
+            page.on("console", lambda message: console.append(message.text))
+            page.on("request", lambda request: requests.append(request.url))
+            page.goto("/accounts/signup/")
+            page.locator("altcha-widget [data-state=verified]").wait_for()
+            ticked = page.get_by_role("checkbox", name="Checked").is_checked()
+            page.get_by_label("Email").fill("nadia@example.org")
+            page.get_by_label("Email").press("Enter")
+            page.wait_for_url(re.compile(r"/code/confirm/"))
+        finally:
+            browser.close()
+
+    assert ticked
+    assert User.objects.filter(email="nadia@example.org").exists()
+    assert [line for line in console if "Content Security Policy" in line] == []
+    assert all(url.startswith(live_server.url) for url in requests)
