@@ -58,7 +58,9 @@ class SignupProfileForm(forms.Form):
     @cached_property
     def signup_standing(self) -> SignupStanding:
         request = allauth_context.request
-        if request is None:  # a form made outside a request asks nothing
+        # A form made outside a request asks nothing, nor one a signed-in person sends
+        # (allauth refuses it as it always has).
+        if request is None or request.user.is_authenticated:
             return SignupStanding(challenge_required=False, limit_wait=None)
         return signup_standing(request)
 
@@ -88,8 +90,9 @@ class SignupProfileForm(forms.Form):
         except ChallengeRefusal as refusal:
             self.add_error("altcha", forms.ValidationError(str(refusal), code=refusal.code))
             return
-        if not self.errors and allauth_context.request is not None:
-            signup_record(allauth_context.request)
+        request = allauth_context.request
+        if not self.errors and request is not None and not request.user.is_authenticated:
+            signup_record(request)
 
     def signup(self, request, user: User) -> None:
         for field in ("name", "country", "organisation", "stakeholder_type"):

@@ -318,6 +318,25 @@ def test_the_page_past_the_hard_limit_says_so(client, settings):
     assert not made("late@example.org")
 
 
+def test_a_signed_in_person_past_the_limit_is_sent_on_as_before(client, settings):
+    settings.SIGNUP_LIMIT_PER_HOUR = 2
+    use_the_allowance()
+    client.force_login(User.objects.get(email="early0@example.org"))
+
+    page = client.get("/accounts/signup/", REMOTE_ADDR=PEER)
+    api = client.post(
+        f"{BROWSER}/auth/signup",
+        {"email": "late@example.org"},
+        content_type="application/json",
+        REMOTE_ADDR=PEER,
+    )
+
+    # allauth's answers to a signed-in person, not the limit's.
+    assert page.status_code == 302
+    assert api.status_code == 409
+    assert not made("late@example.org")
+
+
 @pytest.mark.parametrize(
     ("prefix", "label", "direction"),
     [
