@@ -42,9 +42,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from database import database_prepare, django_setup
+
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "wsis_bench_fraud_eval"
-PG = ["-h", "127.0.0.1", "-U", "postgres"]
 ENV = {
     "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
     "DEBUG": "false",
@@ -371,30 +372,6 @@ def populations(world: World, votes: int) -> list[Voter]:
 # --- Writing ----------------------------------------------------------------------------
 
 
-def psql(sql: str, database: str = "postgres") -> None:
-    subprocess.run(["psql", *PG, "-d", database, "-qc", sql], check=True, capture_output=True)
-
-
-def prepare_database() -> None:
-    psql(f"DROP DATABASE IF EXISTS {DATABASE}")
-    psql(f"CREATE DATABASE {DATABASE}")
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v0"],
-        env={**os.environ, **ENV},
-        cwd=ROOT,
-        check=True,
-    )
-
-
-def setup_django() -> None:
-    os.environ.update(ENV)
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-
-
 def _copy(cursor, table: str, columns: list[str], rows) -> None:
     """COPY rows into a table; its other required text columns get ''."""
     cursor.execute(
@@ -572,8 +549,8 @@ def main() -> None:
         flush=True,
     )
     if not args.reuse:
-        prepare_database()
-    setup_django()
+        database_prepare(DATABASE, ENV)
+    django_setup(ENV)
     if not args.reuse:
         started = time.monotonic()
         write(world, voters)
