@@ -75,9 +75,13 @@ class Flag:
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
+# Below this a chance says no more to a reviewer: "below 10⁻³⁰" holds for the smaller.
+CHANCE_FLOOR_LOG10 = -30
+
+
 def chance_text(log10: float) -> str:
     """A chance as a power of ten a little above it: "10⁻¹²" for 3·10⁻¹³."""
-    return "10" + str(math.ceil(log10)).translate(SUPERSCRIPT)
+    return "10" + str(max(math.ceil(log10), CHANCE_FLOOR_LOG10)).translate(SUPERSCRIPT)
 
 
 def duration_text(seconds: float) -> str:
@@ -100,8 +104,8 @@ def _accounts_text(facts: dict) -> str:
     """What the evidence of a behaviour signal says of its accounts."""
     return gettext(
         "Accounts made between %(first)s and %(last)s: %(new)d of them within the hour "
-        "before voting, %(old)d before voting opened; signed up from %(networks)d networks "
-        "in %(browsers)d browser families."
+        "before voting, %(old)d before voting opened. Networks they signed up from: "
+        "%(networks)d; browser families: %(browsers)d."
     ) % {
         "first": _moment(facts["joined_first"]),
         "last": _moment(facts["joined_last"]),
@@ -116,8 +120,8 @@ def _context_text(facts: dict) -> str:
     """What honest campaigns have, and how little of it these accounts have."""
     return gettext(
         "Not explained by an honest campaign: %(own)d of %(count)d accounts on the mail "
-        "domain of a nominee they voted for, %(old)d made before voting opened, "
-        "%(browsers)d browser families."
+        "domain of a nominee they voted for, %(old)d made before voting opened; browser "
+        "families: %(browsers)d."
     ) % {
         "own": facts["own_domain"],
         "count": facts["accounts"],
@@ -130,10 +134,18 @@ def _gaps_text(facts: dict, prefix: str) -> dict:
     return {
         "low": duration_text(facts.get(f"{prefix}_gap_low", 0)),
         "high": duration_text(facts.get(f"{prefix}_gap_high", 0)),
+        # Each gap one number: every gap rounds to it.
+        "gap": duration_text(facts.get(f"{prefix}_gap_high", 0)),
         "first": _moment(facts[f"{prefix}_first"]),
         "last": _moment(facts[f"{prefix}_last"]),
         "chance": chance_text(facts["chance_log10"]),
     }
+
+
+def _one_gap(facts: dict, prefix: str) -> bool:
+    """Whether the gaps between events all read as one duration."""
+    texts = _gaps_text(facts, prefix)
+    return texts["low"] == texts["high"]
 
 
 def flag_describe(kind: str, facts: dict) -> tuple[str, str]:
@@ -169,9 +181,16 @@ def flag_describe(kind: str, facts: dict) -> tuple[str, str]:
             % {"count": facts["accounts"], "nominee": facts["nominee"]},
             " ".join(
                 [
-                    gettext(
-                        "Votes %(low)s to %(high)s apart between %(first)s and %(last)s, "
-                        "more evenly spaced than people's: the chance is below %(chance)s."
+                    (
+                        gettext(
+                            "Votes about %(gap)s apart between %(first)s and %(last)s, more "
+                            "evenly spaced than people's: the chance is below %(chance)s."
+                        )
+                        if _one_gap(facts, "votes")
+                        else gettext(
+                            "Votes %(low)s to %(high)s apart between %(first)s and %(last)s, "
+                            "more evenly spaced than people's: the chance is below %(chance)s."
+                        )
                     )
                     % _gaps_text(facts, "votes"),
                     *(
@@ -200,9 +219,17 @@ def flag_describe(kind: str, facts: dict) -> tuple[str, str]:
             % {"count": facts["accounts"], "network": facts["network"]},
             " ".join(
                 [
-                    gettext(
-                        "Made %(low)s to %(high)s apart between %(first)s and %(last)s, more "
-                        "evenly spaced than people sign up: the chance is below %(chance)s."
+                    (
+                        gettext(
+                            "Made about %(gap)s apart between %(first)s and %(last)s, more "
+                            "evenly spaced than people sign up: the chance is below %(chance)s."
+                        )
+                        if _one_gap(facts, "joined")
+                        else gettext(
+                            "Made %(low)s to %(high)s apart between %(first)s and %(last)s, "
+                            "more evenly spaced than people sign up: the chance is below "
+                            "%(chance)s."
+                        )
                     )
                     % _gaps_text(facts, "joined"),
                     _accounts_text(facts),

@@ -339,7 +339,7 @@ def test_the_command_says_when_there_is_no_such_edition(edition):
 
 
 @pytest.mark.parametrize(
-    "log10, text", [(-9.2, "10⁻⁹"), (-12.0, "10⁻¹²"), (-3.7, "10⁻³"), (-120.5, "10⁻¹²⁰")]
+    "log10, text", [(-9.2, "10⁻⁹"), (-12.0, "10⁻¹²"), (-3.7, "10⁻³"), (-1802.5, "10⁻³⁰")]
 )
-def test_a_chance_is_written_as_the_power_of_ten_above_it(log10, text):
+def test_a_chance_is_written_as_the_power_of_ten_above_it_down_to_10_to_the_minus_30(log10, text):
     assert chance_text(log10) == text
