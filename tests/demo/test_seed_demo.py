@@ -40,7 +40,7 @@ from voting.fraud import fraud_flags
 from voting.models import Vote, VoteEvent
 from voting.selectors import tally_differences
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 STANDARD_ACTION_LINES = [
     "C1", "C2", "C3", "C4", "C5", "C6",
