@@ -52,14 +52,18 @@ IN_A_TRANSACTION, EMPTYING_THE_DATABASE, WITHOUT_DATABASE = 0, 1, 2
 ORDER = {WITHOUT_DATABASE: 0, IN_A_TRANSACTION: 1, EMPTYING_THE_DATABASE: 2}
 
 
+def _empties_the_database(transaction=False, reset_sequences=False, *args, **kwargs) -> bool:
+    """Whether ``django_db(...)`` with these arguments makes a transactional test."""
+    return bool(transaction or reset_sequences)
+
+
 def _kind(item: pytest.Item) -> int:
     """The kind of test, as pytest-django tells it when it orders them."""
     marker = item.get_closest_marker("django_db")
     fixtures = getattr(item, "fixturenames", [])
-    transactional = bool(
-        marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
-    ) or ("transactional_db" in fixtures or "live_server" in fixtures)
-    if transactional:
+    if (marker and _empties_the_database(*marker.args, **marker.kwargs)) or (
+        "transactional_db" in fixtures or "live_server" in fixtures
+    ):
         return EMPTYING_THE_DATABASE
     return IN_A_TRANSACTION if marker or "db" in fixtures else WITHOUT_DATABASE
 
