@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.services import email_queue
 from config.languages import language_remember
-from config.network import client_ip
+from config.network import browser_family, client_ip, request_network
 
 # Marked here, translated where it is raised: the tests compare it as English text.
 DISPOSABLE_MESSAGE = gettext_noop(
@@ -70,6 +70,17 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         full_context = {"request": request, "email": email, "current_site": site, **context}
         email_queue(message=self.render_mail(template_prefix, email, full_context))
+
+    def save_user(self, request, user, form, commit=True):
+        """Every sign-up (the site's form, with or without a password, and the headless
+        API's browser and app clients) keeps where the account was made from, for the
+        fraud signals: the network, never the address, and the browser's family.
+        Accounts made in the admin or by a command have neither. They are emptied once
+        the results they could matter to are final (``voting.services.traces_purge``)."""
+        if request is not None:
+            user.signup_network = request_network(request)
+            user.signup_browser = browser_family(request.headers.get("User-Agent", ""))
+        return super().save_user(request, user, form, commit=commit)
 
     def is_login_by_code_required(self, login) -> bool:
         # A sign-up without a password goes on with a login code sent to the address:

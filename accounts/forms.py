@@ -1,9 +1,22 @@
+import json
+from functools import cached_property
+
+from allauth.core import context as allauth_context
 from allauth.mfa.webauthn.forms import AddWebAuthnForm
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.challenge import (
+    ChallengeRefusal,
+    SignupStanding,
+    challenge_check,
+    challenge_create,
+    signup_record,
+    signup_standing,
+    widget_strings,
+)
 from accounts.models import StakeholderType, User
 from accounts.passkeys import credential_readable, credential_refusal
 
@@ -27,6 +40,7 @@ class SignupProfileForm(forms.Form):
         "country",
         "organisation",
         "stakeholder_type",
+        "altcha",
     ]
 
     name = forms.CharField(max_length=150, label=_("Full name"), required=False)
@@ -37,6 +51,48 @@ class SignupProfileForm(forms.Form):
         label=_("Stakeholder type"),
         required=False,
     )
+    # The solution of the sign-up challenge (accounts/challenge.py), which the widget
+    # writes into a field of this name; asked only beyond the address's allowance.
+    altcha = forms.CharField(label=_("Check that a person is signing up"), required=False)
+
+    @cached_property
+    def signup_standing(self) -> SignupStanding:
+        request = allauth_context.request
+        # A form made outside a request asks nothing, nor one a signed-in person sends
+        # (allauth refuses it as it always has).
+        if request is None or request.user.is_authenticated:
+            return SignupStanding(challenge_required=False, limit_wait=None)
+        return signup_standing(request)
+
+    @cached_property
+    def challenge(self) -> dict | None:
+        """A challenge for the page to show, when this sign-up needs one."""
+        return challenge_create() if self.signup_standing.challenge_required else None
+
+    def challenge_json(self) -> str:
+        return json.dumps(self.challenge)
+
+    def challenge_strings(self) -> str:
+        return json.dumps(widget_strings(), ensure_ascii=False)
+
+    def full_clean(self) -> None:
+        """The challenge comes last: a solution is used up only by a sign-up that
+        nothing else refuses, which then counts against the address."""
+        super().full_clean()
+        if not self.is_bound:
+            return
+        try:
+            challenge_check(
+                required=self.signup_standing.challenge_required,
+                payload=self.cleaned_data.get("altcha") or "",
+                consume=not self.errors,
+            )
+        except ChallengeRefusal as refusal:
+            self.add_error("altcha", forms.ValidationError(str(refusal), code=refusal.code))
+            return
+        request = allauth_context.request
+        if not self.errors and request is not None and not request.user.is_authenticated:
+            signup_record(request)
 
     def signup(self, request, user: User) -> None:
         for field in ("name", "country", "organisation", "stakeholder_type"):

@@ -59,8 +59,13 @@ class User(AbstractUser):
     # Where the account was made from, for the fraud signals: the network (never the
     # address) and the browser's family. Cleared once the edition it voted in has its
     # final results and the retention period has passed.
-    signup_network = models.CharField(_("network at sign-up"), max_length=64, blank=True)
-    signup_browser = models.CharField(_("browser at sign-up"), max_length=40, blank=True)
+    # (Empty by default in the database too, for accounts written in bulk by SQL.)
+    signup_network = models.CharField(
+        _("network at sign-up"), max_length=64, blank=True, default="", db_default=""
+    )
+    signup_browser = models.CharField(
+        _("browser at sign-up"), max_length=40, blank=True, default="", db_default=""
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -232,6 +232,10 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
             "last_login": user.last_login.isoformat() if user.last_login else None,
             "two_factor_authentication": Authenticator.objects.filter(user=user).exists(),
             "roles": sorted(user.groups.values_list("name", flat=True)),
+            # Where the account signed up from, kept for the fraud review until the
+            # retention period ends (voting.services.traces_purge): None once emptied.
+            "signup_network": user.signup_network or None,
+            "signup_browser": user.signup_browser or None,
         },
         "email_addresses": [
             {"email": a.email, "verified": a.verified, "primary": a.primary} for a in addresses

@@ -535,18 +535,22 @@ class ExclusionReason(models.TextChoices):
 
 class Exclusion(models.Model):
     """The exclusion report: how many votes of a category did not count, and why (no
-    personal data)."""
+    personal data). Votes the secretariat invalidated are counted by the kind of fraud
+    signal they came from (``signal``, a kind of ``voting.fraud.SIGNAL_KINDS``; empty
+    for any other review and for the other reasons)."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="exclusions")
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="exclusions")
     reason = models.CharField(max_length=32, choices=ExclusionReason.choices)
+    signal = models.CharField(max_length=64, blank=True, default="")
     votes = models.PositiveIntegerField()
 
     class Meta:
-        ordering = ["category__number", "reason"]
+        ordering = ["category__number", "reason", "signal"]
         constraints = [
             models.UniqueConstraint(
-                fields=["category", "reason"], name="exclusion_one_per_category_reason"
+                fields=["category", "reason", "signal"],
+                name="exclusion_one_per_category_reason_signal",
             )
         ]
 

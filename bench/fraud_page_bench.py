@@ -18,18 +18,15 @@ accounts voting faster than a person clicks. Then it prints:
 """
 
 import argparse
-import os
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import vote_bench
+from database import database_prepare, django_setup
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "wsis_bench_fraud"
-PG = ["-h", "127.0.0.1", "-U", "postgres"]
 ENV = {
     "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
     "DEBUG": "false",
@@ -56,31 +53,6 @@ FAST_VOTERS = 100  # 18 votes in a few seconds each
 
 def say(text: str) -> None:
     print(text, flush=True)
-
-
-def psql(sql: str, database: str = "postgres") -> None:
-    subprocess.run(["psql", *PG, "-d", database, "-qc", sql], check=True, capture_output=True)
-
-
-def prepare_database() -> None:
-    psql(f"DROP DATABASE IF EXISTS {DATABASE}")
-    psql(f"CREATE DATABASE {DATABASE}")
-    for command in (["migrate"], ["collectstatic", "--noinput"]):  # as a release does
-        subprocess.run(
-            [sys.executable, "manage.py", *command, "-v0"],
-            env={**os.environ, **ENV},
-            cwd=ROOT,
-            check=True,
-        )
-
-
-def setup_django() -> None:
-    os.environ.update(ENV)
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
 
 
 def seed(votes: int):
@@ -307,8 +279,8 @@ def main() -> None:
     args = parser.parse_args()
 
     say(f"database {DATABASE}: dropping, creating, migrating")
-    prepare_database()
-    setup_django()
+    database_prepare(DATABASE, ENV, static=True)
+    django_setup(ENV)
     from django.test import Client
     from django.urls import reverse
 

@@ -8,6 +8,7 @@ every variable.
 import warnings
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 from config.env import Env
@@ -77,6 +78,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sign-up beyond an address's allowance: its hard limit, and the challenge that the
+    # API's refusals carry (accounts/challenge.py).
+    "accounts.challenge.SignupChallengeMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Last, so that it is asked first about a view's exception (config/faults.py).
     "config.faults.ServiceUnavailableMiddleware",
@@ -229,13 +233,27 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[WSIS Prizes] "
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
-    "signup": "20/m/ip",
+    # Sign-up requests (attempts, whatever comes of them) from one address: a guard
+    # against a flood only. The accounts an address makes have their allowance and
+    # limit below.
+    "signup": "120/m/ip",
     # Codes asked for: 3 in 5 minutes per address (the key), so that nobody fills a
     # mailbox; per client address as many as sign-ups. (No period longer than 5
     # minutes: allauth's 429 says not when to retry, and config.errors_json answers the
     # longest period of these limits.)
     "request_login_code": "20/m/ip,3/5m/key",
 }
+# Accounts made from one client address (accounts/challenge.py): up to SIGNUP_ALLOWANCE
+# in 10 minutes sign up as before, which a class or an office signing up together
+# rarely passes; beyond, each sign-up asks a proof-of-work challenge (ALTCHA, about a
+# second in a phone's browser at the default difficulty: bench/README.md) instead of
+# being refused; past SIGNUP_LIMIT_PER_HOUR in an hour, sign-up is refused (429).
+SIGNUP_ALLOWANCE = env.int("SIGNUP_ALLOWANCE", 20, minimum=0)
+SIGNUP_LIMIT_PER_HOUR = env.int("SIGNUP_LIMIT_PER_HOUR", 300, minimum=1)
+# The challenge's maxnumber: the solver tries half of it on average. A browser hashes
+# through WebCrypto, far slower than a script: this is sized for a phone's wait, and a
+# script's cost is small at any size a phone can bear (bench/README.md).
+SIGNUP_CHALLENGE_MAXNUMBER = env.int("SIGNUP_CHALLENGE_MAXNUMBER", 30_000, minimum=1000)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_SERVE_SPECIFICATION = False
@@ -334,6 +352,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Days the networks and browser families of votes and sign-ups are kept once an
+# edition's results are final (published), for the fraud review; then they are emptied
+# (voting.services.traces_purge, daily).
+TRACE_RETENTION_DAYS = env.int("TRACE_RETENTION_DAYS", 90, minimum=0)
 CELERY_BEAT_SCHEDULE = {
     "champions-when-voting-closes": {
         "task": "voting.tasks.champions_when_voting_closes",
@@ -352,6 +374,11 @@ CELERY_BEAT_SCHEDULE = {
     "fraud-decisions-resume": {
         "task": "voting.tasks.decision_jobs_resume_lost",
         "schedule": 60.0,
+    },
+    # Daily, at a quiet hour: each run finds what it has to do from the stored dates.
+    "traces-retention": {
+        "task": "voting.tasks.traces_purge_expired",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 # With the broker down a request that queues a task gives up within seconds (the

@@ -1115,6 +1115,7 @@ def _projects_ensure(
 
 DEMO_VOTERS = 300
 FRAUD_NETWORK = "198.51.100.0/24"
+RHYTHM_NETWORK = "192.0.2.0/24"
 
 
 def _votes_for_rank(rank: int) -> int:
@@ -1144,13 +1145,17 @@ def _voters_ensure(password_hash: str) -> list[User]:
     return voters
 
 
-def _fraud_voter(email: str, *, joined: datetime, password_hash: str) -> User:
+def _fraud_voter(
+    email: str, *, joined: datetime, password_hash: str, network: str = "", browser: str = ""
+) -> User:
     user, _ = User.objects.get_or_create(
         email=email,
         defaults={
             "name": "Demo suspicious voter",
             "password": password_hash,
             "date_joined": joined,
+            "signup_network": network,
+            "signup_browser": browser,
         },
     )
     EmailAddress.objects.get_or_create(
@@ -1223,15 +1228,19 @@ def _votes_ensure(
             key=lambda p: popularity[(category.number, p.organisation_name)],
         )
         order = [n for rank, n in enumerate(nominees) for _ in range(_votes_for_rank(rank))]
+        # As people vote: each voter's choice of a category apart from the others', at
+        # moments of their own, each voter from a home network of their own.
+        chance = random.Random(category.number)
+        who = chance.sample(range(DEMO_VOTERS), len(order))
         for k, nominee in enumerate(order):
             ballots.cast(
                 edition=edition,
                 category=category,
-                voter=voters[(k + 37 * category.number) % DEMO_VOTERS],
+                voter=voters[who[k]],
                 nominee_id=nominee.pk,
-                network=f"192.0.2.{k % 200}".rsplit(".", 1)[0] + ".0/24",
+                network=f"198.18.{who[k] % 250}.0/24",
                 user_agent="Demo browser",
-                at=opens + window * ((k + 1) / (len(order) + 1)),
+                at=opens + window * chance.uniform(0.01, 0.99),
             )
     demo_nominees = {
         category.number: sorted(
@@ -1295,6 +1304,50 @@ def _fraud_ensure(
             network="203.0.113.0/24",
             user_agent="Demo browser",
             at=start,
+        )
+    # A script's ring: 24 accounts made three minutes apart, each from a network of its
+    # own, each casting the same ballot (every category's least popular nominee) as
+    # soon as it is made.
+    slate = [members[-1] for members in nominees.values() if members]
+    for n in range(24):
+        made = start + timedelta(hours=2, minutes=3 * n, seconds=(7 * n) % 20)
+        voter = _fraud_voter(
+            f"ring{n:02}@script.wsis.example",
+            joined=made,
+            password_hash=password_hash,
+            network=f"100.64.{n}.0/24",
+            browser="Chrome on Linux",
+        )
+        for k, nominee in enumerate(slate):
+            ballots.cast(
+                edition=edition,
+                category=nominee.category,
+                voter=voter,
+                nominee_id=nominee.pk,
+                network=f"100.64.{n}.0/24",
+                user_agent="Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0",
+                at=made + timedelta(seconds=20 + 6 * k),
+            )
+    # Accounts made from one network two minutes apart, each voting for one nominee
+    # straight away.
+    second = nominees[sorted(nominees)[1]] if len(nominees) > 1 else nominees[first_number]
+    for n in range(20):
+        made = start + timedelta(hours=5, minutes=2 * n, seconds=(11 * n) % 15)
+        voter = _fraud_voter(
+            f"member{n:02}@rhythm.wsis.example",
+            joined=made,
+            password_hash=password_hash,
+            network=RHYTHM_NETWORK,
+            browser="Firefox on Windows",
+        )
+        ballots.cast(
+            edition=edition,
+            category=second[-1].category,
+            voter=voter,
+            nominee_id=second[-1].pk,
+            network=RHYTHM_NETWORK,
+            user_agent="Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Firefox/128.0",
+            at=made + timedelta(seconds=40),
         )
     # A voter faster than anyone clicks: every category within two seconds.
     fast = _fraud_voter(

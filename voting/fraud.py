@@ -14,6 +14,7 @@ Beside them, the accounts the secretariat flagged itself, and the signals it dis
 """
 
 import hashlib
+import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -24,10 +25,12 @@ from django.db.models import Exists, F, Max, OuterRef, QuerySet
 from django.db.models.expressions import Window
 from django.db.models.functions import Lag
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import Edition
+from voting.behaviour import behaviour_findings
 from voting.models import (
     AccountFlag,
     SignalComputation,
@@ -38,9 +41,6 @@ from voting.models import (
     VoteEvent,
 )
 
-NEW_ACCOUNT_AGE = timedelta(days=2)
-CLUSTER_WINDOW = timedelta(minutes=10)
-CLUSTER_MIN_ACCOUNTS = 5
 BURST_VOTES = 5
 BURST_WITHIN = timedelta(seconds=3)
 # Providers that ignore dots in the local part of an address.
@@ -72,18 +72,203 @@ class Flag:
     facts: dict = field(default_factory=dict)
 
 
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def chance_text(log10: float) -> str:
+    """A chance as a power of ten a little above it: "10⁻¹²" for 3·10⁻¹³."""
+    return "10" + str(math.ceil(log10)).translate(SUPERSCRIPT)
+
+
+def duration_text(seconds: float) -> str:
+    if seconds < 90:
+        n = round(seconds)
+        return ngettext("%(n)d second", "%(n)d seconds", n) % {"n": n}
+    if seconds < 90 * 60:
+        n = round(seconds / 60)
+        return ngettext("%(n)d minute", "%(n)d minutes", n) % {"n": n}
+    n = round(seconds / 3600)
+    return ngettext("%(n)d hour", "%(n)d hours", n) % {"n": n}
+
+
+def _moment(seconds: float) -> str:
+    at = datetime.fromtimestamp(seconds, tz=timezone.get_current_timezone())
+    return date_format(at, "SHORT_DATETIME_FORMAT")
+
+
+def _accounts_text(facts: dict) -> str:
+    """What the evidence of a behaviour signal says of its accounts."""
+    return gettext(
+        "Accounts made between %(first)s and %(last)s: %(new)d of them within the hour "
+        "before voting, %(old)d before voting opened; signed up from %(networks)d networks "
+        "in %(browsers)d browser families."
+    ) % {
+        "first": _moment(facts["joined_first"]),
+        "last": _moment(facts["joined_last"]),
+        "new": facts["new"],
+        "old": facts["old"],
+        "networks": facts["signup_networks"],
+        "browsers": facts["browsers"],
+    }
+
+
+def _context_text(facts: dict) -> str:
+    """What honest campaigns have, and how little of it these accounts have."""
+    return gettext(
+        "Not explained by an honest campaign: %(own)d of %(count)d accounts on the mail "
+        "domain of a nominee they voted for, %(old)d made before voting opened, "
+        "%(browsers)d browser families."
+    ) % {
+        "own": facts["own_domain"],
+        "count": facts["accounts"],
+        "old": facts["old"],
+        "browsers": facts["browsers"],
+    }
+
+
+def _gaps_text(facts: dict, prefix: str) -> dict:
+    return {
+        "low": duration_text(facts.get(f"{prefix}_gap_low", 0)),
+        "high": duration_text(facts.get(f"{prefix}_gap_high", 0)),
+        "first": _moment(facts[f"{prefix}_first"]),
+        "last": _moment(facts[f"{prefix}_last"]),
+        "chance": chance_text(facts["chance_log10"]),
+    }
+
+
 def flag_describe(kind: str, facts: dict) -> tuple[str, str]:
     """The title and the evidence of a computed signal, in the active language."""
+    if kind == "lockstep_ballots":
+        return (
+            ngettext(
+                "%(count)d account chose the same nominees in %(categories)d of %(of)d categories",
+                "%(count)d accounts chose the same nominees in %(categories)d of %(of)d categories",
+                facts["accounts"],
+            )
+            % {"count": facts["accounts"], "categories": facts["categories"], "of": facts["of"]},
+            " ".join(
+                [
+                    gettext(
+                        "The chance that independent voters agree so, given each category's "
+                        "vote shares, is below %(chance)s. Votes cast between %(first)s and "
+                        "%(last)s."
+                    )
+                    % _gaps_text(facts, "votes"),
+                    _accounts_text(facts),
+                ]
+            ),
+        )
+    if kind == "vote_rhythm":
+        others = facts.get("other_nominees", 0)
+        return (
+            ngettext(
+                "%(count)d account voted for “%(nominee)s” at a steady rhythm",
+                "%(count)d accounts voted for “%(nominee)s” at a steady rhythm",
+                facts["accounts"],
+            )
+            % {"count": facts["accounts"], "nominee": facts["nominee"]},
+            " ".join(
+                [
+                    gettext(
+                        "Votes %(low)s to %(high)s apart between %(first)s and %(last)s, "
+                        "more evenly spaced than people's: the chance is below %(chance)s."
+                    )
+                    % _gaps_text(facts, "votes"),
+                    *(
+                        [
+                            ngettext(
+                                "The same accounts kept the rhythm for %(count)d other nominee.",
+                                "The same accounts kept the rhythm for %(count)d other nominees.",
+                                others,
+                            )
+                            % {"count": others}
+                        ]
+                        if others
+                        else []
+                    ),
+                    _accounts_text(facts),
+                ]
+            ),
+        )
+    if kind == "signup_rhythm":
+        return (
+            ngettext(
+                "%(count)d account made from %(network)s at a steady rhythm",
+                "%(count)d accounts made from %(network)s at a steady rhythm",
+                facts["accounts"],
+            )
+            % {"count": facts["accounts"], "network": facts["network"]},
+            " ".join(
+                [
+                    gettext(
+                        "Made %(low)s to %(high)s apart between %(first)s and %(last)s, more "
+                        "evenly spaced than people sign up: the chance is below %(chance)s."
+                    )
+                    % _gaps_text(facts, "joined"),
+                    _accounts_text(facts),
+                ]
+            ),
+        )
+    if kind == "concentration":
+        others = facts.get("other_nominees", 0)
+        title = (
+            ngettext(
+                "%(count)d vote for “%(nominee)s” and other nominees from %(network)s",
+                "%(count)d votes for “%(nominee)s” and other nominees from %(network)s",
+                facts["votes"],
+            )
+            if others
+            else ngettext(
+                "%(count)d vote for “%(nominee)s” from %(network)s",
+                "%(count)d votes for “%(nominee)s” from %(network)s",
+                facts["votes"],
+            )
+        )
+        return (
+            title
+            % {"count": facts["votes"], "nominee": facts["nominee"], "network": facts["network"]},
+            " ".join(
+                [
+                    gettext(
+                        "This network's share of all votes leads to expect %(expected)s: "
+                        "the chance of as many is below %(chance)s."
+                    )
+                    % {
+                        "expected": number_format(facts["expected"], 1),
+                        "chance": chance_text(facts["chance_log10"]),
+                    },
+                    _context_text(facts),
+                ]
+            ),
+        )
     if kind == "new_accounts_one_network":
+        evidence = ngettext(
+            "Accounts less than %(days)d days old, all within %(minutes)s minute.",
+            "Accounts less than %(days)d days old, all within %(minutes)s minutes.",
+            round(facts["minutes"]),
+        ) % {"days": facts["days"], "minutes": f"{facts['minutes']:.0f}"}
+        if "chance_log10" in facts:
+            evidence += " " + (
+                gettext(
+                    "The network's share of the nominee's votes in those minutes makes the "
+                    "chance of as many below %(chance)s."
+                )
+                % {"chance": chance_text(facts["chance_log10"])}
+            )
+            evidence += " " + _context_text(facts)
+        if facts.get("other_nominees"):
+            evidence += " " + (
+                ngettext(
+                    "They voted together for %(count)d other nominee too.",
+                    "They voted together for %(count)d other nominees too.",
+                    facts["other_nominees"],
+                )
+                % {"count": facts["other_nominees"]}
+            )
         return (
             gettext("%(count)d new accounts from %(network)s voted for “%(nominee)s”")
             % {"count": facts["count"], "network": facts["network"], "nominee": facts["nominee"]},
-            ngettext(
-                "Accounts less than %(days)d days old, all within %(minutes)s minute.",
-                "Accounts less than %(days)d days old, all within %(minutes)s minutes.",
-                round(facts["minutes"]),
-            )
-            % {"days": facts["days"], "minutes": f"{facts['minutes']:.0f}"},
+            evidence,
         )
     if kind == "mailbox_variants":
         return (
@@ -118,49 +303,6 @@ def mailbox_of(email: str) -> str:
         local = local.replace(".", "")
         domain = "gmail.com"
     return f"{local}@{domain}"
-
-
-def _new_account_clusters(edition: Edition) -> list[Flag]:
-    votes = (
-        Vote.objects.filter(
-            edition=edition,
-            invalidated_at__isnull=True,
-            voter__date_joined__gt=F("cast_at") - NEW_ACCOUNT_AGE,
-        )
-        .exclude(network="")
-        .order_by("network", "nominee_id", "cast_at")
-        .values_list("pk", "network", "nominee_id", "voter_id", "cast_at", "nominee__title")
-    )
-    groups: dict[tuple[str, int], list[tuple]] = defaultdict(list)
-    for row in votes:
-        groups[(row[1], row[2])].append(row)
-    flags = []
-    for (network, _nominee), rows in groups.items():
-        start, best = 0, (0, 0)
-        for end in range(len(rows)):
-            while rows[end][4] - rows[start][4] > CLUSTER_WINDOW:
-                start += 1
-            if end - start + 1 > best[1] - best[0]:
-                best = (start, end + 1)
-        cluster = rows[best[0] : best[1]]
-        if len({row[3] for row in cluster}) >= CLUSTER_MIN_ACCOUNTS:
-            minutes = (cluster[-1][4] - cluster[0][4]).total_seconds() / 60
-            facts = {
-                "count": len(cluster),
-                "network": network,
-                "nominee": cluster[0][5],
-                "days": NEW_ACCOUNT_AGE.days,
-                "minutes": minutes,
-            }
-            flags.append(
-                _flag(
-                    "new_accounts_one_network",
-                    facts,
-                    vote_ids=[row[0] for row in cluster],
-                    voter_ids=sorted({row[3] for row in cluster}),
-                )
-            )
-    return flags
 
 
 def _mailbox_variants(edition: Edition) -> list[Flag]:
@@ -222,7 +364,57 @@ def _bursts(edition: Edition) -> list[Flag]:
 
 
 def fraud_flags(*, edition: Edition) -> list[Flag]:
-    return [*_new_account_clusters(edition), *_mailbox_variants(edition), *_bursts(edition)]
+    """The edition's signals, grouped into clusters of the accounts they share and
+    ranked: the cluster with the strongest evidence first, then the larger."""
+    flags = [
+        _flag(finding.kind, finding.facts, vote_ids=finding.vote_ids, voter_ids=finding.voter_ids)
+        for finding in behaviour_findings(edition=edition)
+    ]
+    flags += [*_mailbox_variants(edition), *_bursts(edition)]
+    return _ranked(flags)
+
+
+def _ranked(flags: list[Flag]) -> list[Flag]:
+    """The flags in clusters (flags that name a common account are one cluster), the
+    strongest cluster first; each flag's facts say its cluster, its rank and size."""
+    parent = list(range(len(flags)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[int, int] = {}
+    for i, flag in enumerate(flags):
+        for voter_id in flag.voter_ids:
+            if voter_id in owner:
+                parent[root(i)] = root(owner[voter_id])
+            else:
+                owner[voter_id] = i
+    clusters: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(flags)):
+        clusters[root(i)].append(i)
+
+    def strength(members: list[int]) -> tuple:
+        chance = min(flags[i].facts.get("chance_log10", 0.0) for i in members)
+        accounts = len({v for i in members for v in flags[i].voter_ids})
+        return (chance, -len(members), -accounts, min(members))
+
+    ranked = sorted(clusters.values(), key=strength)
+    out = []
+    for rank, members in enumerate(ranked, start=1):
+        accounts = len({v for i in members for v in flags[i].voter_ids})
+        for i in sorted(members, key=lambda i: flags[i].facts.get("chance_log10", 0.0)):
+            flag = flags[i]
+            flag.facts = {
+                **flag.facts,
+                "cluster": rank,
+                "cluster_signals": len(members),
+                "cluster_accounts": accounts,
+            }
+            out.append(flag)
+    return out
 
 
 def signal_accounts_key(flag: Flag) -> str:

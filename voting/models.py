@@ -60,6 +60,10 @@ class Vote(models.Model):
         related_name="+",
         db_index=False,  # a partial index below: votes are rarely invalidated
     )
+    # The kind of fraud signal the invalidation came from (``voting.fraud.SIGNAL_KINDS``),
+    # for the public exclusion report; empty for any other review by the secretariat.
+    # A default in the database too: the vote statement, written in SQL, names it not.
+    invalidated_signal = models.CharField(max_length=64, blank=True, default="", db_default="")
 
     class Meta:
         constraints = [
@@ -463,3 +467,19 @@ class DecisionJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (DecisionStatus.QUEUED, DecisionStatus.RUNNING)
+
+
+class TracePurge(models.Model):
+    """When the networks and browsers of an edition's votes and history were emptied,
+    its results being final and the retention period over (``services.traces_purge``):
+    once done, its votes are not read again."""
+
+    edition = models.OneToOneField(
+        "awards.Edition", on_delete=models.CASCADE, related_name="+", primary_key=True
+    )
+    at = models.DateTimeField()
+    votes = models.PositiveIntegerField(default=0)
+    events = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Traces of {self.edition_id} emptied at {self.at:%Y-%m-%d %H:%M}"

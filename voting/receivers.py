@@ -6,6 +6,7 @@ from django.dispatch import receiver
 from accounts.models import User
 from accounts.signals import account_deleting, personal_data_requested
 from awards.models import Category, Edition, Project
+from config.network import browser_family
 from voting.catalogue import voting_catalogue_clear
 from voting.models import Vote
 from voting.permissions import voting_is_open
@@ -39,6 +40,11 @@ def votes_for_download(sender, *, user: User, **kwargs) -> tuple[str, list[dict[
             "nominee_title": vote.nominee.title,
             "cast_at": vote.cast_at.isoformat(),
             "changed_at": vote.changed_at.isoformat(),
+            # Kept for the fraud review until the retention period ends: None once
+            # emptied (services.traces_purge).
+            "network": vote.network or None,
+            "browser": browser_family(vote.user_agent) or None,
+            "user_agent": vote.user_agent or None,
         }
         for vote in votes
     ]

@@ -127,7 +127,9 @@ def tally_differences(*, edition: Edition) -> dict[int, tuple[int, int]]:
 @dataclass(frozen=True)
 class ValidCount:
     votes: dict[int, int]  # valid votes by nominee id
-    exclusions: dict[tuple[int, str], int]  # votes not counted, by (category id, reason)
+    # Votes not counted, by (category id, reason, kind of signal): the kind is that of
+    # the signal an invalidation came from, empty for any other review and reason.
+    exclusions: dict[tuple[int, str, str], int]
     voters: int  # people who voted (at least once, valid or not)
 
 
@@ -158,22 +160,29 @@ def valid_count(*, edition: Edition) -> ValidCount:
     """The valid votes of an edition, as they stood when voting closed: without the
     votes cast outside the voting window, the votes the secretariat invalidated and,
     where the edition requires complete ballots, the votes of ballots that lack a
-    category; with how many were left out, and why, per category."""
+    category; with how many were left out, and why, per category (and, for invalidated
+    votes, per kind of fraud signal)."""
     votes = Vote.objects.filter(edition=edition)
-    exclusions: dict[tuple[int, str], int] = {}
+    exclusions: dict[tuple[int, str, str], int] = {}
 
     def excluded(queryset: QuerySet[Vote], reason: str) -> None:
         for category_id, total in (
             queryset.values_list("category_id").annotate(total=Count("id")).order_by()
         ):
-            exclusions[(category_id, reason)] = total
+            exclusions[(category_id, reason, "")] = total
 
     # The vote statement writes only inside the window; a timeline moved afterwards
     # can leave votes outside it.
     inside = Q(cast_at__gte=edition.voting_opens_at, cast_at__lt=edition.voting_closes_at)
     excluded(votes.exclude(inside), ExclusionReason.OUTSIDE_WINDOW)
     votes = votes.filter(inside)
-    excluded(votes.filter(invalidated_at__isnull=False), ExclusionReason.INVALIDATED)
+    for category_id, signal, total in (
+        votes.filter(invalidated_at__isnull=False)
+        .values_list("category_id", "invalidated_signal")
+        .annotate(total=Count("id"))
+        .order_by()
+    ):
+        exclusions[(category_id, ExclusionReason.INVALIDATED, signal)] = total
     counted = votes.filter(invalidated_at__isnull=True)
     if edition.complete_ballot_required:
         complete = (

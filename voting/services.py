@@ -24,6 +24,7 @@ from awards.models import PUBLIC_STATUSES, AuditAction, Category, Edition, Proje
 from awards.phases import Phase
 from awards.selectors import (
     category_list,
+    edition_list_final,
     edition_phase_is_open,
     edition_winners_chosen,
     nominees_by_id,
@@ -41,6 +42,7 @@ from voting.models import (
     DecisionJob,
     DecisionStatus,
     SignalDismissal,
+    TracePurge,
     Vote,
     VoteAction,
     VoteEvent,
@@ -411,16 +413,19 @@ def _reason_given(reason: str, refusal: str = INVALIDATION_REASON_REQUIRED) -> s
     return reason
 
 
-def _invalidate(*, votes: QuerySet[Vote], by: User, reason: str, at: datetime) -> list[tuple]:
-    """Invalidate the votes that still count, and record it in their history: the
-    (id, edition, category, nominee, voter) of each."""
+def _invalidate(
+    *, votes: QuerySet[Vote], by: User, reason: str, at: datetime, signal: str = ""
+) -> list[tuple]:
+    """Invalidate the votes that still count, with the kind of fraud signal that led to
+    it (empty for any other review: the public report counts by it), and record it in
+    their history: the (id, edition, category, nominee, voter) of each."""
     chosen = list(
         votes.select_for_update()
         .filter(invalidated_at__isnull=True)
         .values_list("pk", "edition_id", "category_id", "nominee_id", "voter_id")
     )
     Vote.objects.filter(pk__in=[row[0] for row in chosen]).update(
-        invalidated_at=at, invalidated_reason=reason, invalidated_by=by
+        invalidated_at=at, invalidated_reason=reason, invalidated_by=by, invalidated_signal=signal
     )
     VoteEvent.objects.bulk_create(
         VoteEvent(
@@ -439,16 +444,22 @@ def _invalidate(*, votes: QuerySet[Vote], by: User, reason: str, at: datetime) -
 
 @transaction.atomic
 def votes_invalidate(
-    *, votes: QuerySet[Vote], by: User, reason: str, at: datetime | None = None
+    *,
+    votes: QuerySet[Vote],
+    by: User,
+    reason: str,
+    at: datetime | None = None,
+    signal: str = "",
 ) -> int:
     """Invalidate votes with a written reason; they leave the valid counts (the tallies
     follow by trigger), the history records it, and so does the audit trail (an entry
-    per edition, naming the account when the votes are one account's). Returns how
-    many changed."""
+    per edition, naming the account when the votes are one account's). ``signal`` is
+    the kind of fraud signal the decision came from (``voting.fraud.SIGNAL_KINDS``),
+    empty for any other review. Returns how many changed."""
     at = at or timezone.now()
     require_secretariat(by, refusal=gettext("Only the secretariat invalidates votes."))
     reason = _reason_given(reason)
-    chosen = _invalidate(votes=votes, by=by, reason=reason, at=at)
+    chosen = _invalidate(votes=votes, by=by, reason=reason, at=at, signal=signal)
     by_edition: dict[int, list[tuple]] = {}
     for row in chosen:
         by_edition.setdefault(row[1], []).append(row)
@@ -467,11 +478,21 @@ def votes_invalidate(
 
 
 def account_votes_invalidate(
-    *, edition: Edition, voter: User, by: User, reason: str, at: datetime | None = None
+    *,
+    edition: Edition,
+    voter: User,
+    by: User,
+    reason: str,
+    at: datetime | None = None,
+    signal: str = "",
 ) -> int:
     """Invalidate every vote of one account in an edition."""
     return votes_invalidate(
-        votes=Vote.objects.filter(edition=edition, voter=voter), by=by, reason=reason, at=at
+        votes=Vote.objects.filter(edition=edition, voter=voter),
+        by=by,
+        reason=reason,
+        at=at,
+        signal=signal,
     )
 
 
@@ -489,10 +510,17 @@ def _votes_held() -> None:
 
 @transaction.atomic
 def voter_exclude(
-    *, edition: Edition, voter: User, by: User, reason: str, at: datetime | None = None
+    *,
+    edition: Edition,
+    voter: User,
+    by: User,
+    reason: str,
+    at: datetime | None = None,
+    signal: str = "",
 ) -> VoterExclusion:
     """Exclude an account from voting in an edition: its votes there are invalidated
-    with the reason, and it can cast, change or withdraw none until reinstated."""
+    with the reason (and ``signal``, the kind of fraud signal that led to it, if any),
+    and it can cast, change or withdraw none until reinstated."""
     at = at or timezone.now()
     require_secretariat(by, refusal=_("Only the secretariat excludes accounts from voting."))
     reason = _reason_given(reason, EXCLUSION_REASON_REQUIRED)
@@ -500,7 +528,11 @@ def voter_exclude(
     if voter_is_excluded(edition=edition, voter=voter):
         raise AlreadyExcluded()
     chosen = _invalidate(
-        votes=Vote.objects.filter(edition=edition, voter=voter), by=by, reason=reason, at=at
+        votes=Vote.objects.filter(edition=edition, voter=voter),
+        by=by,
+        reason=reason,
+        at=at,
+        signal=signal,
     )
     exclusion = VoterExclusion.objects.create(
         edition=edition,
@@ -560,7 +592,7 @@ def voter_reinstate(
         .values_list("pk", "category_id", "nominee_id")
     )
     Vote.objects.filter(pk__in=[row[0] for row in restored]).update(
-        invalidated_at=None, invalidated_reason="", invalidated_by=None
+        invalidated_at=None, invalidated_reason="", invalidated_by=None, invalidated_signal=""
     )
     VoteEvent.objects.bulk_create(
         VoteEvent(
@@ -673,12 +705,15 @@ def decision_queue(
     reason: str,
     voter: User | None = None,
     flag: Flag | None = None,
+    signal_kind: str = "",
     at: datetime | None = None,
 ) -> DecisionJob:
     """Queue an invalidation or an exclusion, about one account (``voter``) or what a
-    signal concerns (``flag``), to run in the background. Refused at once when the
-    reason is missing, the account is excluded already, or a job about the same account
-    or signal is queued or running."""
+    signal concerns (``flag``), to run in the background. An account decision taken
+    from a signal's list of accounts names that signal's kind (``signal_kind``); the
+    votes it invalidates carry it, as those of a signal decision carry the flag's.
+    Refused at once when the reason is missing, the account is excluded already, or a
+    job about the same account or signal is queued or running."""
     at = at or timezone.now()
     if action == DecisionAction.EXCLUDE_ACCOUNT:
         require_secretariat(by, refusal=_("Only the secretariat excludes accounts from voting."))
@@ -704,7 +739,7 @@ def decision_queue(
                 action=action,
                 subject=_job_subject(voter=voter, flag=flag),
                 voter=voter,
-                signal_kind=flag.kind if flag else "",
+                signal_kind=flag.kind if flag else signal_kind,
                 vote_ids=list(flag.vote_ids) if flag else [],
                 voter_ids=list(flag.voter_ids) if flag else [],
                 reason=reason,
@@ -728,23 +763,30 @@ def _job_progress(job: DecisionJob, **changes) -> None:
 
 def _job_steps(job: DecisionJob, by: User) -> Iterator[int]:
     """Carry the job out step by step, yielding the votes each step invalidated."""
-    edition = job.edition
+    edition, signal = job.edition, job.signal_kind
     if job.action == DecisionAction.EXCLUDE_ACCOUNT:
-        exclusion = voter_exclude(edition=edition, voter=job.voter, by=by, reason=job.reason)
+        exclusion = voter_exclude(
+            edition=edition, voter=job.voter, by=by, reason=job.reason, signal=signal
+        )
         yield len(exclusion.votes_set_aside)
     elif job.action == DecisionAction.INVALIDATE_ACCOUNT:
-        yield account_votes_invalidate(edition=edition, voter=job.voter, by=by, reason=job.reason)
+        yield account_votes_invalidate(
+            edition=edition, voter=job.voter, by=by, reason=job.reason, signal=signal
+        )
     elif job.vote_ids:
         # A signal that names votes: as one decision, one entry in the audit trail.
         yield votes_invalidate(
             votes=Vote.objects.filter(edition=edition, pk__in=job.vote_ids),
             by=by,
             reason=job.reason,
+            signal=signal,
         )
     else:
         # A signal that names accounts: one account at a time, as the page did.
         for voter in User.objects.filter(pk__in=job.voter_ids).order_by("pk").iterator():
-            yield account_votes_invalidate(edition=edition, voter=voter, by=by, reason=job.reason)
+            yield account_votes_invalidate(
+                edition=edition, voter=voter, by=by, reason=job.reason, signal=signal
+            )
 
 
 def decision_run(*, job_id: int) -> DecisionJob | None:
@@ -850,6 +892,70 @@ def champions_compute(
         by=by,
         at=at,
     )
+
+
+# --- Retention of traces -------------------------------------------------------------
+# The network and browser of each vote (and of its history) and of each sign-up serve
+# the fraud review only. Once an edition's results are final, and TRACE_RETENTION_DAYS
+# after that, its review needs them no more: they are emptied, daily, by Celery beat.
+
+
+@dataclass(frozen=True)
+class TracesPurged:
+    editions: int  # editions whose votes' traces were emptied by this run
+    votes: int
+    events: int
+    accounts: int  # accounts whose sign-up traces were emptied
+
+
+def _traces_empty(rows: QuerySet[Vote] | QuerySet[VoteEvent]) -> int:
+    return rows.exclude(network="", user_agent="").update(network="", user_agent="")
+
+
+def traces_purge(*, at: datetime | None = None) -> TracesPurged:
+    """Empty the traces the fraud review no longer needs at ``at``:
+
+    - the network and user agent of the votes and vote history of every edition whose
+      results were final (published) more than TRACE_RETENTION_DAYS ago, each edition
+      once (``TracePurge`` records it, so that its votes are not read again);
+    - the sign-up network and browser of the accounts that joined before the latest
+      such edition's voting closed and have voted in no edition still within its
+      period (nor in one to come): those that voted only in expired editions, and
+      those that never voted.
+
+    Running it again, or twice at once, empties nothing more."""
+    at = at or timezone.now()
+    until = at - timedelta(days=settings.TRACE_RETENTION_DAYS)
+    expired = edition_list_final(by=until)
+    editions = votes = events = 0
+    due = expired.exclude(Exists(TracePurge.objects.filter(edition=OuterRef("pk"))))
+    for edition_id in due.values_list("pk", flat=True):
+        try:
+            with transaction.atomic():
+                # Claimed first: a second run at once waits here, then finds it done.
+                TracePurge.objects.create(edition_id=edition_id, at=at)
+                emptied_votes = _traces_empty(Vote.objects.filter(edition_id=edition_id))
+                emptied_events = _traces_empty(VoteEvent.objects.filter(edition_id=edition_id))
+                TracePurge.objects.filter(edition_id=edition_id).update(
+                    votes=emptied_votes, events=emptied_events
+                )
+        except IntegrityError:
+            continue
+        editions += 1
+        votes += emptied_votes
+        events += emptied_events
+    last_close = expired.aggregate(last=Max("voting_closes_at"))["last"]
+    accounts = 0
+    if last_close is not None:
+        current = Edition.objects.exclude(pk__in=expired.values("pk"))
+        accounts = (
+            User.objects.filter(date_joined__lt=last_close)
+            .exclude(signup_network="", signup_browser="")
+            .exclude(Exists(Vote.objects.filter(voter=OuterRef("pk"), edition__in=current)))
+            .exclude(Exists(VoteEvent.objects.filter(voter=OuterRef("pk"), edition__in=current)))
+            .update(signup_network="", signup_browser="")
+        )
+    return TracesPurged(editions=editions, votes=votes, events=events, accounts=accounts)
 
 
 # --- Receipts ------------------------------------------------------------------------

@@ -1,3 +1,5 @@
+from dataclasses import asdict
+
 from celery import shared_task
 from django.utils import timezone
 
@@ -8,6 +10,7 @@ from voting.services import (
     champions_compute,
     decision_jobs_resume,
     decision_run,
+    traces_purge,
 )
 
 
@@ -67,3 +70,11 @@ def signals_refresh() -> list[int]:
         signals_compute(edition=edition)
         done.append(edition.pk)
     return done
+
+
+@shared_task
+def traces_purge_expired() -> dict[str, int]:
+    """Run by Celery beat daily: empty the networks and browsers of votes and sign-ups
+    that the fraud review no longer needs (``services.traces_purge``); running it twice
+    empties nothing more."""
+    return asdict(traces_purge())

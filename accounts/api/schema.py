@@ -165,8 +165,28 @@ COMPONENTS: dict[str, dict[str, Any]] = {
                 },
             },
             **DETAIL_AND_CODE,
+            "challenge": _ref("SignupChallenge"),
         },
         "required": ["detail", "code"],
+    },
+    "SignupChallenge": {
+        "type": "object",
+        "description": _(
+            "Sign-up only, with the codes challenge_required, challenge_invalid, "
+            "challenge_expired and challenge_reused: a new proof-of-work challenge (ALTCHA). "
+            "Find the number n from 0 to maxnumber whose SHA-256 of salt followed by n in "
+            "decimal, in hexadecimal, is challenge; send again with the field altcha set to "
+            "the base64 of the JSON {algorithm, challenge, number, salt, signature}. It "
+            "expires within 10 minutes and is accepted once."
+        ),
+        "properties": {
+            "algorithm": {"type": "string", "enum": ["SHA-256"]},
+            "challenge": {"type": "string"},
+            "maxnumber": {"type": "integer"},
+            "salt": {"type": "string"},
+            "signature": {"type": "string"},
+        },
+        "required": ["algorithm", "challenge", "maxnumber", "salt", "signature"],
     },
     "AuthEmailVerification": {
         "type": "object",
@@ -251,6 +271,14 @@ def _signup_fields() -> tuple[dict[str, Any], list[str]]:
         },
         "organisation": {"type": "string", "maxLength": form["organisation"].max_length},
         "stakeholder_type": {"type": "string", "enum": ["", *StakeholderType.values]},
+        "altcha": {
+            "type": "string",
+            "description": _(
+                "The solution of the sign-up challenge, when the last answer asked one "
+                "(challenge_required): base64 of the JSON {algorithm, challenge, number, "
+                "salt, signature}. Ignored while none is asked."
+            ),
+        },
     }
     return properties, ["email", "name", "country"]
 
@@ -348,7 +376,11 @@ def _paths() -> dict[str, Any]:
                     "/auth/code/confirm with that token, which confirms the address and "
                     "signs in. With a password, the account signs in at once (200) and a "
                     "confirmation e-mail is sent; until the address is confirmed the "
-                    "account can browse but not vote or submit (403 email_not_verified)."
+                    "account can browse but not vote or submit (403 email_not_verified). "
+                    "Beyond the sign-ups one address may make in 10 minutes, the answer is "
+                    "400 challenge_required with a proof-of-work challenge to solve and "
+                    "send back in the field altcha; past those it may make in an hour, "
+                    "429 signup_limit."
                 ),
                 {
                     "200": signed_in,
@@ -357,6 +389,32 @@ def _paths() -> dict[str, Any]:
                         "AuthFlows",
                     ),
                     **_refusals(400, 409, 410, 413, 429),
+                    "400": _answer(
+                        _(
+                            "A field is not valid (each error in errors names its field in "
+                            "param), or, beyond the sign-ups its address may make without "
+                            "one, the challenge is asked or its solution refused: the answer "
+                            'then carries a new challenge to solve (README.md, "Sign-up '
+                            'challenge"). Codes: `parse_error`, `invalid`, `required`, '
+                            "`max_length`, `email_taken`, `disposable_email`, "
+                            "`password_too_short`, `password_too_common`, "
+                            "`password_entirely_numeric`, "
+                            "`password_too_similar`, `challenge_required`, "
+                            "`challenge_invalid`, `challenge_expired`, `challenge_reused`."
+                        ),
+                        "AuthError",
+                    ),
+                    "429": _answer(
+                        _(
+                            "Too many requests: past allauth's rate limits, or past the "
+                            "accounts an address may make in an hour (`signup_limit`), or "
+                            "past the rate of wrong session tokens from the same address. "
+                            "Wait the seconds that Retry-After says. Codes: `throttled`, "
+                            "`signup_limit`."
+                        ),
+                        "AuthError",
+                        RETRY_AFTER,
+                    ),
                 },
                 _body(*_signup_fields()),
             )

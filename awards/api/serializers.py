@@ -287,10 +287,27 @@ class CategoryResultSerializer(serializers.Serializer):
     valid_votes = serializers.IntegerField()
 
 
+class SignalCountSerializer(serializers.Serializer):
+    kind = serializers.CharField(
+        help_text=_(
+            "The kind of fraud signal the secretariat acted on (for example "
+            "“lockstep_ballots”); empty for any other review."
+        )
+    )
+    votes = serializers.IntegerField()
+
+
 class ExclusionSerializer(serializers.Serializer):
     category = serializers.IntegerField(source="category.number")
     reason = serializers.CharField()
     votes = serializers.IntegerField()
+    signals = SignalCountSerializer(
+        many=True,
+        help_text=_(
+            "For the votes the secretariat invalidated: how many by kind of fraud signal. "
+            "Empty for the other reasons."
+        ),
+    )
 
 
 class ResultsSerializer(serializers.Serializer):
@@ -300,7 +317,9 @@ class ResultsSerializer(serializers.Serializer):
     votes_cast = serializers.IntegerField()
     valid_votes = serializers.IntegerField()
     voters = serializers.IntegerField(source="edition.voters_counted", allow_null=True)
-    exclusions = ExclusionSerializer(many=True, help_text=_("Votes that did not count, and why."))
+    exclusions = ExclusionSerializer(
+        source="exclusion_totals", many=True, help_text=_("Votes that did not count, and why.")
+    )
 
 
 class RevealedSerializer(serializers.Serializer):

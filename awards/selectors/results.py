@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 
 from awards.models import (
     Category,
     Edition,
     Exclusion,
+    ExclusionReason,
     Project,
     ProjectEvent,
     ProjectEventKind,
@@ -38,6 +39,13 @@ def results_are_public(*, edition: Edition, at: datetime | None = None) -> bool:
     """Whether the secretariat has published the edition's whole results: every
     category's Winner, Champions and vote statistics, the results pages, API and files."""
     return _has_happened(edition.results_published_at, at)
+
+
+def edition_list_final(*, by: datetime) -> QuerySet[Edition]:
+    """The editions whose results were final by ``by``: published, after which no
+    Winner, Champion or count of theirs changes (the retention of traces counts from
+    then)."""
+    return Edition.objects.filter(results_published_at__lte=by)
 
 
 def category_is_revealed(*, category: Category, at: datetime | None = None) -> bool:
@@ -122,10 +130,29 @@ class CategoryResult:
 
 
 @dataclass(frozen=True)
+class SignalCount:
+    kind: str  # a kind of voting.fraud.SIGNAL_KINDS; empty: any other review
+    votes: int
+
+
+@dataclass(frozen=True)
+class ExclusionTotal:
+    """The votes of a category left out for one reason; for the votes the secretariat
+    invalidated, how many came from each kind of fraud signal."""
+
+    category: Category
+    reason: str
+    votes: int
+    signals: list[SignalCount]
+
+
+@dataclass(frozen=True)
 class EditionResults:
     edition: Edition
     categories: list[CategoryResult]
-    exclusions: list  # Exclusion rows: the exclusion report
+    # Exclusion rows: the exclusion report, by category, reason and kind of signal, in
+    # that order.
+    exclusions: list
 
     @property
     def valid_votes(self) -> int:
@@ -134,6 +161,45 @@ class EditionResults:
     @property
     def votes_cast(self) -> int:
         return sum(c.votes_cast for c in self.categories)
+
+    @property
+    def excluded_votes(self) -> int:
+        return sum(exclusion.votes for exclusion in self.exclusions)
+
+    @property
+    def exclusion_totals(self) -> list[ExclusionTotal]:
+        """The report by category and reason, each with its split by kind of signal."""
+        groups: dict[tuple[int, str], list[Exclusion]] = {}
+        for exclusion in self.exclusions:
+            groups.setdefault((exclusion.category_id, exclusion.reason), []).append(exclusion)
+        return [
+            ExclusionTotal(
+                category=rows[0].category,
+                reason=reason,
+                votes=sum(row.votes for row in rows),
+                signals=(
+                    [SignalCount(kind=row.signal, votes=row.votes) for row in rows]
+                    if reason == ExclusionReason.INVALIDATED
+                    else []
+                ),
+            )
+            for (_category, reason), rows in groups.items()
+        ]
+
+    @property
+    def invalidated_by_signal(self) -> list[SignalCount]:
+        """The votes the secretariat invalidated in all categories, by kind of signal,
+        most first (then by kind); other reviews last."""
+        votes: dict[str, int] = {}
+        for exclusion in self.exclusions:
+            if exclusion.reason == ExclusionReason.INVALIDATED:
+                votes[exclusion.signal] = votes.get(exclusion.signal, 0) + exclusion.votes
+        return [
+            SignalCount(kind=kind, votes=count)
+            for kind, count in sorted(
+                votes.items(), key=lambda item: (not item[0], -item[1], item[0])
+            )
+        ]
 
 
 def standing_list(*, edition: Edition) -> QuerySet[Standing]:
@@ -157,12 +223,14 @@ def standing_list(*, edition: Edition) -> QuerySet[Standing]:
 
 
 def exclusion_counts(*, edition: Edition) -> dict[tuple[int, str], int]:
-    """The votes the count at the close left out: by (category id, reason)."""
+    """The votes the count at the close left out: by (category id, reason), whatever
+    the kind of signal."""
     return {
         (category_id, reason): votes
         for category_id, reason, votes in Exclusion.objects.filter(edition=edition)
+        .values_list("category_id", "reason")
+        .annotate(total=Sum("votes"))
         .order_by()
-        .values_list("category_id", "reason", "votes")
     }
 
 
@@ -171,7 +239,11 @@ def results_get(*, edition: Edition) -> EditionResults:
     its Champions with their valid votes and rank, and the votes counted and left out.
     Read it only once the results are public (``results_are_public``)."""
     standings = list(Standing.objects.filter(edition=edition).select_related("nominee", "category"))
-    exclusions = list(Exclusion.objects.filter(edition=edition).select_related("category"))
+    exclusions = list(
+        Exclusion.objects.filter(edition=edition)
+        .select_related("category")
+        .order_by("category__number", "reason", "signal")
+    )
     excluded: dict[int, int] = {}
     for exclusion in exclusions:
         excluded[exclusion.category_id] = excluded.get(exclusion.category_id, 0) + exclusion.votes

@@ -76,15 +76,17 @@ def standings_record(
     *,
     edition: Edition,
     votes: Mapping[int, int],
-    exclusions: Mapping[tuple[int, str], int],
+    exclusions: Mapping[tuple[int, str] | tuple[int, str, str], int],
     voters: int | None = None,
     by: User | None = None,
     at: datetime | None = None,
 ) -> list[Standing]:
     """Record each nominee's valid ``votes`` (by nominee id) and rank, mark the top
     ``champions_per_category`` of each category as Champions, and keep the exclusion
-    report (``exclusions``: votes not counted, by category id and reason). Running it
-    again with the same counts changes nothing."""
+    report (``exclusions``: votes not counted, by category id, reason and, for votes
+    the secretariat invalidated, the kind of fraud signal they came from: a key without
+    a kind, or with an empty one, is any other review). Running it again with the same
+    counts changes nothing."""
     at = at or timezone.now()
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
     if not edition_phase_is_over(edition=edition, phase=Phase.VOTING, at=at):
@@ -125,10 +127,16 @@ def standings_record(
             )
             recorded.append(standing)
 
+    report: dict[tuple[int, str, str], int] = {}
+    for (category_id, reason, *signal), count in exclusions.items():
+        key = (category_id, reason, signal[0] if signal else "")
+        report[key] = report.get(key, 0) + count
     Exclusion.objects.filter(edition=edition).delete()
     Exclusion.objects.bulk_create(
-        Exclusion(edition=edition, category_id=category_id, reason=reason, votes=count)
-        for (category_id, reason), count in sorted(exclusions.items())
+        Exclusion(
+            edition=edition, category_id=category_id, reason=reason, signal=signal, votes=count
+        )
+        for (category_id, reason, signal), count in sorted(report.items())
         if count
     )
     edition.standings_recorded_at = at

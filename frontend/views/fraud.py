@@ -339,6 +339,8 @@ def _account_action(
                 else DecisionAction.INVALIDATE_ACCOUNT
             ),
             voter=account,
+            # The account was found by this signal: its votes count under its kind.
+            signal_kind=view.flag.kind,
             by=request.user,
             reason=form.cleaned_data["reason"],
         )

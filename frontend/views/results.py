@@ -27,11 +27,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.decorators import secretariat_required
-from awards.models import Category, Edition, ProjectStatus
+from awards.models import Category, Edition, Exclusion, ExclusionReason, ProjectStatus
 from awards.selectors import (
     CEREMONY_FEED_SECONDS,
     CategoryResult,
     ResultEntry,
+    SignalCount,
     ceremony_feed,
     ceremony_remaining,
     ceremony_revealed,
@@ -51,6 +52,7 @@ from awards.services.publication import (
 from config.errors import DomainError
 from frontend.charts import percent
 from frontend.refusals import refusal_onto_form
+from voting.fraud import SIGNAL_KINDS
 
 # Spreadsheets run a cell that starts with one of these as a formula; titles and
 # organisation names are typed by submitters.
@@ -88,6 +90,60 @@ def _chart(result: CategoryResult) -> CategoryRows:
     )
 
 
+@dataclass(frozen=True)
+class ExclusionRow:
+    category: Category
+    reason: str  # as the report names it
+    votes: int
+
+
+def signal_kind_label(kind: str) -> str:
+    """What the report calls a kind of fraud signal; no kind is any other review."""
+    if not kind:
+        return _("Other review by the secretariat")
+    return str(SIGNAL_KINDS.get(kind, ExclusionReason.INVALIDATED.label))
+
+
+def _exclusion_reason(exclusion: Exclusion) -> str:
+    if exclusion.reason != ExclusionReason.INVALIDATED:
+        return exclusion.get_reason_display()
+    if not exclusion.signal or exclusion.signal not in SIGNAL_KINDS:
+        return signal_kind_label(exclusion.signal)
+    return _("Invalidated by the secretariat — %(kind)s") % {
+        "kind": signal_kind_label(exclusion.signal)
+    }
+
+
+def _exclusion_rows(exclusions: list[Exclusion]) -> list[ExclusionRow]:
+    """The report's rows, by category and reason; a category's invalidated votes by
+    kind of signal, most first, any other review last."""
+    rows = [
+        (exclusion, ExclusionRow(exclusion.category, _exclusion_reason(exclusion), exclusion.votes))
+        for exclusion in exclusions
+    ]
+    rows.sort(
+        key=lambda pair: (
+            pair[0].category.number,
+            pair[0].reason,
+            not pair[0].signal,
+            -pair[1].votes,
+            pair[1].reason,
+        )
+    )
+    return [row for _exclusion, row in rows]
+
+
+def _by_label(counts: list[SignalCount]) -> list[tuple[str, int]]:
+    """The invalidated votes by kind as the report names them (kinds it does not know
+    share the general name), most first, any other review last."""
+    votes: dict[str, int] = {}
+    for count in counts:
+        label = signal_kind_label(count.kind)
+        votes[label] = votes.get(label, 0) + count.votes
+    other = signal_kind_label("")
+    return sorted(votes.items(), key=lambda item: (item[0] == other, -item[1], item[0]))
+
+
 @require_safe
 def results(request: HttpRequest, year: int) -> HttpResponse:
     edition = edition_get_or_404(year=year)
@@ -101,7 +157,9 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
             "edition": edition,
             "results": outcome,
             "categories": [_chart(result) for result in outcome.categories],
-            "excluded_votes": sum(exclusion.votes for exclusion in outcome.exclusions),
+            "excluded_votes": outcome.excluded_votes,
+            "exclusions": _exclusion_rows(outcome.exclusions),
+            "invalidated_by_signal": _by_label(outcome.invalidated_by_signal),
         },
     )
 

@@ -124,3 +124,31 @@ def test_export_shows_a_winner_as_a_champion_until_its_category_is_revealed(deci
     assert after["status"] == "winner"
     assert [e["kind"] for e in after["history"]] == ["champion", "winner"]
     assert after["history"][1]["note"] == ""
+
+
+def test_export_shows_where_the_account_signed_up_and_voted_from(person):
+    person.signup_network, person.signup_browser = "203.0.113.0/24", "Firefox on Windows"
+    person.save(update_fields=["signup_network", "signup_browser"])
+    user_agent = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Mobile Safari/604.1"
+    VoteFactory(voter=person, network="2001:db8:abcd::/48", user_agent=user_agent)
+
+    data = personal_data_export(user=person)
+
+    assert data["account"]["signup_network"] == "203.0.113.0/24"
+    assert data["account"]["signup_browser"] == "Firefox on Windows"
+    [vote] = data["votes"]
+    assert (vote["network"], vote["browser"], vote["user_agent"]) == (
+        "2001:db8:abcd::/48",
+        "Safari on iOS",
+        user_agent,
+    )
+
+
+def test_export_says_when_the_traces_are_gone(person):
+    VoteFactory(voter=person, network="", user_agent="")
+
+    data = personal_data_export(user=person)
+
+    assert (data["account"]["signup_network"], data["account"]["signup_browser"]) == (None, None)
+    [vote] = data["votes"]
+    assert (vote["network"], vote["browser"], vote["user_agent"]) == (None, None, None)

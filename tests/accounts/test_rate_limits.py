@@ -33,14 +33,17 @@ def test_browser_login_locks_after_five_failures_with_a_message(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_signup_is_limited_per_address(app_client):
+def test_signup_beyond_the_allowance_of_an_address_asks_a_challenge(app_client):
     for number in range(20):
         assert app_client.signup(email=f"person{number}@example.org").status_code == 200
         app_client.token = None
 
     response = app_client.signup(email="one.too.many@example.org")
 
-    assert response.status_code == 429
+    # Friction, not a refusal (tests/accounts/test_signup_challenge.py).
+    assert response.status_code == 400
+    assert response.json()["code"] == "challenge_required"
+    assert "challenge" in response.json()
 
 
 @pytest.fixture

@@ -45,7 +45,14 @@ def test_published_results_per_category_in_order(api_client, decided, admin_user
     ]
     assert (first["valid_votes"], first["votes_cast"]) == (55, 59)
     assert (body["valid_votes"], body["votes_cast"], body["voters"]) == (110, 114, 40)
-    assert body["exclusions"] == [{"category": 1, "reason": "invalidated", "votes": 4}]
+    assert body["exclusions"] == [
+        {
+            "category": 1,
+            "reason": "invalidated",
+            "votes": 4,
+            "signals": [{"kind": "", "votes": 4}],
+        }
+    ]
 
 
 def test_publishing_makes_the_certificates_once_it_commits(

@@ -206,9 +206,15 @@ def test_the_headless_auth_endpoints_clients_use_are_described(openapi):
                 )
     signup = described[("POST", f"{APP}/auth/signup")]["requestBody"]["content"]
     fields = signup["application/json"]["schema"]["properties"]
-    assert {"email", "password", "name", "country", "organisation", "stakeholder_type"} == set(
-        fields
-    )
+    assert {
+        "email",
+        "password",
+        "name",
+        "country",
+        "organisation",
+        "stakeholder_type",
+        "altcha",
+    } == set(fields)
     # A voter signs up without a password and goes on with a login code.
     assert "password" not in signup["application/json"]["schema"]["required"]
 

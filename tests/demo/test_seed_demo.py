@@ -352,8 +352,8 @@ class TestTheVotingDemo:
 
     def test_its_accounts_have_confirmed_addresses(self, voting_demo):
         demo_accounts = User.objects.filter(email__endswith="wsis.example")
-        # 2 role accounts, 2 more jurors, 6 submitters, the voters, 9 fraud example voters.
-        assert demo_accounts.count() == 10 + DEMO_VOTERS + 9
+        # 2 role accounts, 2 more jurors, 6 submitters, the voters, 53 fraud example voters.
+        assert demo_accounts.count() == 10 + DEMO_VOTERS + 53
         assert all(has_confirmed_email(user) for user in demo_accounts)
 
     def test_its_role_accounts_pass_two_factor_with_the_printed_code(self, voting_demo, client):
@@ -401,8 +401,23 @@ class TestTheVotingDemo:
         assert 1000 < votes.count() < 10000
         assert VoteEvent.objects.filter(edition=edition, action="cast").count() == votes.count()
         assert tally_differences(edition=edition) == {}
-        kinds = {flag.kind for flag in fraud_flags(edition=edition)}
-        assert kinds == {"new_accounts_one_network", "mailbox_variants", "burst"}
+        flags = fraud_flags(edition=edition)
+        flagged = User.objects.filter(pk__in={pk for flag in flags for pk in flag.voter_ids})
+        assert (
+            not flagged.filter(email__endswith="@voters.wsis.example")
+            .exclude(email__startswith="kofi.mensah")
+            .exclude(email="fast.voter@voters.wsis.example")
+        ), "the ordinary voters are not flagged"
+        kinds = {flag.kind for flag in flags}
+        assert kinds == {
+            "new_accounts_one_network",
+            "mailbox_variants",
+            "burst",
+            "lockstep_ballots",
+            "vote_rhythm",
+            "signup_rhythm",
+            "concentration",
+        }
 
     def test_seeding_again_adds_no_votes(self, voting_demo):
         before = (Vote.objects.count(), VoteEvent.objects.count())

@@ -20,8 +20,9 @@ def test_results_tables_are_named_regions_the_keyboard_can_scroll(client, admin_
     html = page(client.get(RESULTS))
 
     regions = find(html, "div", class_="table-scroll")
-    # Two categories' Champions, then the exclusion report.
-    assert len(regions) == 3
+    # Two categories' Champions, then the exclusion report and its invalidated votes by
+    # kind of signal.
+    assert len(regions) == 4
     for region in regions:
         attributes = dict(region.attributes)
         assert attributes["tabindex"] == "0"
@@ -30,7 +31,8 @@ def test_results_tables_are_named_regions_the_keyboard_can_scroll(client, admin_
         assert caption in list(descendants(region))
     names = [text(caption) for caption in find(html, "caption")]
     assert names[0].startswith("Champions of category 1")
-    assert names[-1].startswith("Votes left out of the results of")
+    assert names[-2].startswith("Votes left out of the results of")
+    assert names[-1].startswith("Votes the secretariat invalidated in")
 
 
 @pytest.mark.parametrize(

@@ -159,7 +159,8 @@ def test_published_results_totals_exclusions_and_open_data_links(client, decided
     assert text(totals) == "Votes cast 114 Valid votes 110 Voters 40"
     [report] = find(root, "table", class_="exclusion-report")
     assert [text(row) for row in find(find(report, "tbody")[0], "tr")] == [
-        "1. Theme 1 Invalidated by the secretariat 4"
+        # Invalidated in a review that no kind of fraud signal names.
+        "1. Theme 1 Other review by the secretariat 4"
     ]
     assert text(find(report, "tfoot")[0]) == "All categories 4"
     links = {text(a): dict(a.attributes)["href"] for a in find(root, "a")}

@@ -1,3 +1,4 @@
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from tests.factories import (
     CategoryFactory,
     EditionFactory,
     ProjectFactory,
+    UserFactory,
     VoteFactory,
 )
 from tests.frontend.html import attribute, error_summary, find, h1, page, text
@@ -97,8 +99,13 @@ def give(nominee: Project, count: int, **fields) -> list[Vote]:
     return [VoteFactory(nominee=nominee, **fields) for _ in range(count)]
 
 
+MEMBERS = itertools.count(1)
+
+
 def cluster(nominee: Project, *, size: int = 5, network: str = NETWORK) -> list[Vote]:
-    """Votes of ``size`` accounts made an hour before, from one network, a minute apart."""
+    """Votes of ``size`` accounts made an hour before, from one network, a minute apart,
+    on a mail service (not the domain of the nominee's organisation, as everyone's in
+    these tests is)."""
     start = timezone.now() - timedelta(minutes=30)
     votes = []
     for minute in range(size):
@@ -107,6 +114,7 @@ def cluster(nominee: Project, *, size: int = 5, network: str = NETWORK) -> list[
             VoteFactory(
                 nominee=nominee,
                 voter__date_joined=at - timedelta(hours=1),
+                voter__email=f"member{next(MEMBERS)}@mail.example.net",
                 network=network,
                 user_agent="Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/126.0",
                 cast_at=at,
@@ -493,6 +501,42 @@ def test_compute_after_the_winners_are_chosen_offers_no_button(secretariat, clos
 
 
 # --- Fraud review ---------------------------------------------------------------------
+
+
+def test_fraud_page_ranks_clusters_strongest_first_and_says_which_signals_share_one(
+    secretariat, edition, nominee
+):
+    """Twelve accounts made from one network, one a minute, voting the same way in
+    every category, make four signals about the same accounts: one cluster, shown
+    before a cluster of two addresses of one mailbox."""
+    mailbox_pair(nominee)
+    start = timezone.now() - timedelta(hours=1)
+    others = [
+        ProjectFactory(category=CategoryFactory(edition=edition, number=n)) for n in (4, 5, 6, 7)
+    ]
+    for n in range(12):
+        at = start + timedelta(minutes=n)
+        voter = UserFactory(
+            email=f"script{n}@mail.example.net",
+            date_joined=at - timedelta(seconds=30),
+            signup_network=NETWORK,
+        )
+        for k, project in enumerate([nominee, *others]):
+            moment = at + timedelta(seconds=5 * k)
+            VoteFactory(
+                nominee=project, voter=voter, network=NETWORK, cast_at=moment, changed_at=moment
+            )
+
+    response = fraud_page(secretariat, edition)
+
+    articles = flag_articles(response)
+    ranks = [text(find(article, "p", class_="flag__cluster")[0]) for article in articles]
+    assert ranks[-1] == "Cluster 2: 1 signal about 2 accounts in all."
+    assert set(ranks[:-1]) == {f"Cluster 1: {len(ranks) - 1} signals about 12 accounts in all."}
+    assert len(ranks) - 1 >= 2
+    kinds = [text(find(article, "span", class_="badge")[0]) for article in articles]
+    assert "Ballots in lockstep" in kinds
+    assert "Signals that name some of the same accounts form a cluster." in text(page(response))
 
 
 def test_fraud_page_shows_a_cluster_of_new_accounts_with_its_evidence(

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import factory
 import pytest
 from django.utils import timezone
 
@@ -16,7 +17,13 @@ def nominee(categories):
 
 
 def new_account_vote(nominee, *, network: str, at, age=timedelta(hours=3)):
-    voter = UserFactory(email_confirmed=True, date_joined=at - age)
+    """A vote of an account made ``age`` before, on a mail service (not the domain of
+    the nominee's organisation, as everyone's in these tests is)."""
+    voter = UserFactory(
+        email_confirmed=True,
+        date_joined=at - age,
+        email=factory.Sequence(lambda n: f"member{n}@mail.example.net"),
+    )
     return VoteFactory(nominee=nominee, voter=voter, network=network, cast_at=at, changed_at=at)
 
 

@@ -186,7 +186,7 @@ def test_the_count_leaves_out_votes_cast_outside_the_window():
     counted = valid_count(edition=edition)
 
     assert counted.votes == {nominee.pk: 1}
-    assert counted.exclusions == {(category.pk, ExclusionReason.OUTSIDE_WINDOW): 2}
+    assert counted.exclusions == {(category.pk, ExclusionReason.OUTSIDE_WINDOW, ""): 2}
     assert inside.is_valid
 
 
