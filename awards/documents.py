@@ -17,33 +17,76 @@ any other address in the text (a project's, say) is refused.
 
 import base64
 import hashlib
+import importlib.metadata
 import mimetypes
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-import weasyprint
 from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
 from django.utils import translation
 from PIL import ImageFile
-from weasyprint import HTML, URLFetcher
 
-# WeasyPrint tells Pillow, for the whole process, to accept truncated images as they
-# come; the uploads' check (``awards.files``) refuses them, and so does everything
-# else here. The images of the documents are uploads that passed that check.
-ImageFile.LOAD_TRUNCATED_IMAGES = False
+if TYPE_CHECKING:
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
 
 # The smallest a one-page document's type may shrink to (a share of its size) before it
 # keeps a second page.
 SMALLEST_SCALE = 0.5
 
+_weasyprint_lock = threading.Lock()
 
-class DataOnlyFetcher(URLFetcher):
+
+@cache
+def _weasyprint() -> ModuleType:
+    """WeasyPrint, imported with the first document a process lays out: its import
+    loads Pango, HarfBuzz and fontconfig, about a second that every process paid at
+    start otherwise (each ``manage.py`` command, each gunicorn and Celery worker, the
+    admin importing this module), most of them never making a document."""
+    with _weasyprint_lock:
+        import weasyprint
+
+        # WeasyPrint tells Pillow, for the whole process, to accept truncated images as
+        # they come; the uploads' check (``awards.files``) refuses them, and so does
+        # everything else here. The images of the documents are uploads that passed
+        # that check.
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        return weasyprint
+
+
+@cache
+def _renderer_version() -> str:
+    # The installed distribution's version, which is WeasyPrint's ``__version__``,
+    # read without importing it: the facts are made where no document is.
+    return importlib.metadata.version("weasyprint")
+
+
+# Each thread's fonts, made once: WeasyPrint makes a new FontConfiguration (the
+# system's fonts loaded, each face opened again) for every document it is given none,
+# about a third of a certificate's time. The documents add no ``@font-face`` of their
+# own, so one serves them all, with the same bytes. Pango's font maps are not for use
+# by two threads at once, hence one per thread.
+_fonts = threading.local()
+
+
+def _font_config() -> "FontConfiguration":
+    config = getattr(_fonts, "config", None)
+    if config is None:
+        _weasyprint()  # first, for what its import changes in Pillow
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = _fonts.config = FontConfiguration()
+    return config
+
+
+def _data_only_fetcher() -> "weasyprint.URLFetcher":
     """Only ``data:`` addresses: a document never reaches the network or the disk."""
-
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols=["data"])
+    return _weasyprint().URLFetcher(allowed_protocols=["data"])
 
 
 @dataclass(frozen=True)
@@ -84,10 +127,10 @@ def document_facts(template: str, context: Callable[[], dict], *, language: str)
     and the renderer's version), made in milliseconds, without the PDF."""
     with translation.override(language):
         html = _html(template, context(), scale=1.0, images_inline=False)
-    return hashlib.sha256(f"{weasyprint.__version__}\n{html}".encode()).hexdigest()
+    return hashlib.sha256(f"{_renderer_version()}\n{html}".encode()).hexdigest()
 
 
-def _overflow(document: weasyprint.Document) -> float:
+def _overflow(document: "weasyprint.Document") -> float:
     """How many times the height of a page the content takes: 1 or less when it fits
     on one. ``documents/base.html`` marks where the content ends and where the page
     area does: a box that does not break across pages (a flex one) would otherwise run
@@ -111,12 +154,15 @@ def render_pdf(
     ``one_page`` document shrinks its type (the ``scale`` of its template) until it
     fits on one page: wrapped text takes about the square of the scale in height, so
     the first guess from the overflow is near, and each further try a little smaller."""
+    html_document = _weasyprint().HTML
     scale = 1.0
     with translation.override(language):
         values = context()
         while True:
             html = _html(template, values, scale=scale, images_inline=True)
-            document = HTML(string=html, url_fetcher=DataOnlyFetcher()).render()
+            document = html_document(string=html, url_fetcher=_data_only_fetcher()).render(
+                font_config=_font_config()
+            )
             overflow = _overflow(document) if one_page else 1.0
             # A thousandth of a page: what the layout's rounding leaves.
             if overflow <= 1.001 or scale <= SMALLEST_SCALE:

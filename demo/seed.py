@@ -70,7 +70,7 @@ from awards.services.publication import ceremony_reveal_next, results_publish
 from awards.tasks import certificates_for_edition
 from config.celery import task_queue_after_commit
 from voting.catalogue import voting_catalogue_clear
-from voting.models import Vote, VoteEvent
+from voting.models import Vote, VoteEvent, VoterExclusion
 from voting.services import ballot_cast, champions_compute
 
 DEMO_YEAR = 2020
@@ -1164,6 +1164,44 @@ def _fraud_voter(
     return user
 
 
+class _Ballots:
+    """Casts the demo's ballots through the voting service, but for those a previous run
+    cast already: a valid vote of an account free to vote that names the same nominee.
+    The service would find each such ballot a repeat and change nothing, after reading
+    again why it wrote nothing; thousands of those made most of a second run's time."""
+
+    def __init__(self, edition: Edition) -> None:
+        excluded = VoterExclusion.objects.filter(edition=edition, lifted_at=None)
+        self.standing = set(
+            Vote.objects.filter(edition=edition, invalidated_at=None)
+            .exclude(voter_id__in=excluded.values("voter_id"))
+            .values_list("voter_id", "category_id", "nominee_id")
+        )
+
+    def cast(
+        self,
+        *,
+        edition: Edition,
+        category: Category,
+        voter: User,
+        nominee_id: int,
+        network: str,
+        user_agent: str,
+        at: datetime,
+    ) -> None:
+        if (voter.pk, category.pk, nominee_id) in self.standing:
+            return
+        ballot_cast(
+            edition=edition,
+            category=category,
+            voter=voter,
+            nominee_id=nominee_id,
+            network=network,
+            user_agent=user_agent,
+            at=at,
+        )
+
+
 def _votes_ensure(
     *, edition: Edition, categories: Sequence[Category], clock: "_Clock", password_hash: str
 ) -> None:
@@ -1171,6 +1209,7 @@ def _votes_ensure(
     who vote in some categories only), and one example of each fraud signal."""
     voters = _voters_ensure(password_hash)
     voting_catalogue_clear()  # the nominees were made a moment ago, in this process
+    ballots = _Ballots(edition)
     popularity = {
         (seed.category_number, seed.organisation.name): (-seed.popularity, seed.slot)
         for seeds in demo_catalogue().values()
@@ -1188,13 +1227,13 @@ def _votes_ensure(
             ),
             key=lambda p: popularity[(category.number, p.organisation_name)],
         )
-        ballots = [n for rank, n in enumerate(nominees) for _ in range(_votes_for_rank(rank))]
+        order = [n for rank, n in enumerate(nominees) for _ in range(_votes_for_rank(rank))]
         # As people vote: each voter's choice of a category apart from the others', at
         # moments of their own, each voter from a home network of their own.
         chance = random.Random(category.number)
-        who = chance.sample(range(DEMO_VOTERS), len(ballots))
-        for k, nominee in enumerate(ballots):
-            ballot_cast(
+        who = chance.sample(range(DEMO_VOTERS), len(order))
+        for k, nominee in enumerate(order):
+            ballots.cast(
                 edition=edition,
                 category=category,
                 voter=voters[who[k]],
@@ -1215,7 +1254,11 @@ def _votes_ensure(
         for category in categories
     }
     _fraud_ensure(
-        edition=edition, nominees=demo_nominees, window=window, password_hash=password_hash
+        edition=edition,
+        nominees=demo_nominees,
+        window=window,
+        password_hash=password_hash,
+        ballots=ballots,
     )
 
 
@@ -1225,6 +1268,7 @@ def _fraud_ensure(
     nominees: dict[int, list[Project]],
     window: timedelta,
     password_hash: str,
+    ballots: _Ballots,
 ) -> None:
     first_number = min(nominees)
     if not nominees[first_number]:
@@ -1240,7 +1284,7 @@ def _fraud_ensure(
             joined=at - timedelta(hours=1),
             password_hash=password_hash,
         )
-        ballot_cast(
+        ballots.cast(
             edition=edition,
             category=first,
             voter=voter,
@@ -1252,7 +1296,7 @@ def _fraud_ensure(
     # Two addresses of one mailbox.
     for email in ("kofi.mensah@voters.wsis.example", "kofi.mensah+prizes@voters.wsis.example"):
         voter = _fraud_voter(email, joined=edition.submission_opens_at, password_hash=password_hash)
-        ballot_cast(
+        ballots.cast(
             edition=edition,
             category=first,
             voter=voter,
@@ -1275,7 +1319,7 @@ def _fraud_ensure(
             browser="Chrome on Linux",
         )
         for k, nominee in enumerate(slate):
-            ballot_cast(
+            ballots.cast(
                 edition=edition,
                 category=nominee.category,
                 voter=voter,
@@ -1296,7 +1340,7 @@ def _fraud_ensure(
             network=RHYTHM_NETWORK,
             browser="Firefox on Windows",
         )
-        ballot_cast(
+        ballots.cast(
             edition=edition,
             category=second[-1].category,
             voter=voter,
@@ -1314,7 +1358,7 @@ def _fraud_ensure(
     for n, members in enumerate(nominees.values()):
         if members:
             nominee = members[0]
-            ballot_cast(
+            ballots.cast(
                 edition=edition,
                 category=nominee.category,
                 voter=fast,

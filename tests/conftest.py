@@ -45,6 +45,39 @@ def pytest_configure(config):
     celery_app.conf.task_default_queue = f"tests-{WORKER}"
 
 
+# pytest-django's order of the kinds of test (as Django's runner): those in a transaction
+# rolled back, then those that empty the database (transactional), then those without
+# one. Ours: those without a database first.
+IN_A_TRANSACTION, EMPTYING_THE_DATABASE, WITHOUT_DATABASE = 0, 1, 2
+ORDER = {WITHOUT_DATABASE: 0, IN_A_TRANSACTION: 1, EMPTYING_THE_DATABASE: 2}
+
+
+def _empties_the_database(transaction=False, reset_sequences=False, *args, **kwargs) -> bool:
+    """Whether ``django_db(...)`` with these arguments makes a transactional test."""
+    return bool(transaction or reset_sequences)
+
+
+def _kind(item: pytest.Item) -> int:
+    """The kind of test, as pytest-django tells it when it orders them."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", [])
+    if (marker and _empties_the_database(*marker.args, **marker.kwargs)) or (
+        "transactional_db" in fixtures or "live_server" in fixtures
+    ):
+        return EMPTYING_THE_DATABASE
+    return IN_A_TRANSACTION if marker or "db" in fixtures else WITHOUT_DATABASE
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """After pytest-django's ordering: the tests without a database first, and in each
+    kind the ``slow`` ones first. Under ``pytest -n`` each process takes the next tests
+    as it finishes its own: a test of a minute taken last keeps one process running
+    alone that long (the fault tests were last, by pytest-django's order). The tests
+    that empty the database still come after those that need its migrated rows."""
+    items.sort(key=lambda item: (ORDER[_kind(item)], not item.get_closest_marker("slow")))
+
+
 def _shares_redis(caches: dict) -> bool:
     return any(options["BACKEND"] == "config.cache.RedisCache" for options in caches.values())
 

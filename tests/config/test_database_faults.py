@@ -11,6 +11,8 @@ import pytest
 
 from tests.servers import PostgresCluster, Site, clean_environment, manage
 
+pytestmark = pytest.mark.slow
+
 DATABASE = "wsis_faults"
 
 

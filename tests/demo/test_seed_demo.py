@@ -40,7 +40,7 @@ from voting.fraud import fraud_flags
 from voting.models import Vote, VoteEvent
 from voting.selectors import tally_differences
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 STANDARD_ACTION_LINES = [
     "C1", "C2", "C3", "C4", "C5", "C6",
@@ -146,7 +146,8 @@ def test_seed_demo_rounds_to_the_utc_hour_from_any_zone():
 
 
 def test_seed_demo_in_submission_has_only_drafts_and_submitted_projects():
-    seed("submission", nominees=4)
+    # Three projects a category (one nominee's and two more): every third is a draft.
+    seed("submission", nominees=1)
 
     for counts in statuses_by_category().values():
         assert set(counts) == {ProjectStatus.DRAFT, ProjectStatus.SUBMITTED}
@@ -155,7 +156,8 @@ def test_seed_demo_in_submission_has_only_drafts_and_submitted_projects():
 
 
 def test_seed_demo_in_nomination_has_nominees_rejected_and_submissions_under_review():
-    seed("nomination", nominees=4)
+    # Three projects a category: a nominee, one awaiting its review, one rejected.
+    seed("nomination", nominees=1)
 
     for counts in statuses_by_category().values():
         assert set(counts) == {

@@ -34,6 +34,7 @@ from voting.models import Vote
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.slow,
 ]
 
 VOTING_YEAR = 2021

@@ -148,6 +148,7 @@ def test_before_publication_the_gallery_has_no_outcome_filter_and_ignores_one(cl
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.slow
 @pytest.mark.parametrize("width", [1280, 375])
 def test_in_chromium_a_visitor_finds_the_results_and_the_winner_from_the_home_page(
     live_server, admin_user, width

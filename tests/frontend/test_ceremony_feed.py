@@ -295,6 +295,7 @@ def _session_cookie(user) -> dict:
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.slow
 def test_host_reveal_reaches_an_open_audience_page_after_the_feed_failed(live_server):
     """The host presses "Reveal" on the host page; the audience page, whose feed failed
     for a while, kept what it showed without a word, then shows and announces the reveal."""

@@ -16,6 +16,7 @@ from tests.frontend.browser import CHROMIUM, CHROMIUM_ARGS
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.slow,
 ]
 
 

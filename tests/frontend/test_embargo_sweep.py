@@ -38,7 +38,7 @@ from awards.services import (
 from awards.services.jury import jury_assign, score_save, winner_confirm
 from tests.factories import PASSWORD, CategoryFactory, EditionFactory, UserFactory, words
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 YEAR = 2020
 # The pairs of twins: category -> its two submitters' sides, the Winner's first. Each

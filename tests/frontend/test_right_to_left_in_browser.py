@@ -58,6 +58,7 @@ def arabic(name: str, *args) -> str:
         return reverse(name, args=args)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("width", [1280, 375])
 def test_arabic_pages_are_laid_out_right_to_left(sync_api, live_server, tmp_path, width):
     edition = EditionFactory(year=YEAR, phase=Phase.VOTING)

@@ -26,6 +26,7 @@ from voting.models import Vote, VoteEvent
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.slow,
 ]
 
 YEAR = 2020
