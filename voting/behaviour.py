@@ -15,12 +15,12 @@ when that chance, multiplied by the number of groups or windows looked at, is be
   whichever accounts (old ones bought, or new). People's votes come in bursts, after a
   campaign's e-mail, and thin out; evenness is what they do not have.
 - ``signup_rhythm``: accounts made from one network at a steady rhythm.
-- ``concentration``: a nominee's votes from one network far beyond that network's share
-  of all votes, and ``new_accounts_one_network``: new accounts voting for one nominee
-  from one network within minutes beyond that network's share of those minutes; each
-  unless what honest campaigns have explains it: accounts on the mail domain of a
-  nominee they voted for, accounts older than the voting, varied browsers with votes
-  that thin out after a first rush.
+- ``concentration``: a nominee's votes from one network, or from accounts made in one
+  browser family, far beyond that source's share of all votes, and
+  ``new_accounts_one_network``: new accounts voting for one nominee from one network
+  within minutes beyond that network's share of those minutes; each unless what honest
+  campaigns have explains it: accounts on the mail domain of a nominee they voted for,
+  accounts older than the voting, a crowd whose votes thin out after a first rush.
 
 The whole edition is read once into arrays (about 2 million votes in seconds).
 """
@@ -50,8 +50,10 @@ LOCKSTEP_MIN_CATEGORIES = 5
 # Rhythm: windows of this many consecutive votes for one nominee (or sign-ups from one
 # network), moved by an eighth of their length.
 RHYTHM_WINDOWS = (20, 40, 60)
-# Concentration: at least this many votes for a nominee from one network.
+# Concentration: at least this many votes for a nominee from one network (or browser
+# family), and this many times what its share of all votes leads to expect.
 CONCENTRATION_MIN_VOTES = 10
+CONCENTRATION_EXCESS = 3
 # What explains a concentration: this share of accounts on the nominee's own domain, or
 # older than the voting, or at least this many browser families, none above this share.
 OWN_DOMAIN_SHARE = 0.25
@@ -641,47 +643,74 @@ def _thins_out(times: np.ndarray) -> bool:
 
 
 def concentration(population: Population) -> list[Finding]:
-    """A nominee's votes from one network far beyond that network's share of all votes,
-    where what honest campaigns have does not explain it."""
+    """A nominee's votes from one network, or from accounts made in one browser family,
+    far beyond that network's or family's share of all votes, where what honest
+    campaigns have does not explain it."""
     if not len(population.vote_id):
         return []
-    networks = len(population.networks)
-    pair = population.nominee * networks + population.network
+    browsers = sorted(set(population.signup_browser) - {""})
+    index = {browser: i for i, browser in enumerate(browsers)}
+    browser_of = np.array(
+        [index.get(browser, -1) for browser in population.signup_browser], dtype=np.int64
+    )
+    return [
+        *_concentrated(population, "network", population.network, population.networks),
+        *_concentrated(population, "browser", browser_of[population.voter], browsers),
+    ]
+
+
+def _concentrated(
+    population: Population, source: str, of_vote: np.ndarray, names: list[str]
+) -> list[Finding]:
+    """``concentration`` for one kind of source: ``of_vote`` gives each vote's (an index
+    into ``names``, or -1 where it is not known)."""
+    known = np.flatnonzero(of_vote >= 0)
+    if not len(known) or not names:
+        return []
+    sources = len(names)
+    pair = population.nominee[known] * sources + of_vote[known]
     pairs, counts = np.unique(pair, return_counts=True)
     candidates = counts >= CONCENTRATION_MIN_VOTES
     pairs, counts = pairs[candidates], counts[candidates]
     if not len(pairs):
         return []
-    total = len(population.vote_id)
-    share = np.bincount(population.network, minlength=networks) / total
-    votes_for = np.bincount(population.nominee, minlength=len(population.nominee_id))
+    share = np.bincount(of_vote[known], minlength=sources) / len(known)
+    votes_for = np.bincount(population.nominee[known], minlength=len(population.nominee_id))
     tests_log10 = math.log10(len(pairs))
     first_vote = _first_votes(population)
     order = np.argsort(pair, kind="stable")
     sorted_pairs = pair[order]
     findings = []
     for key, observed in zip(pairs.tolist(), counts.tolist(), strict=True):
-        nominee, network = divmod(key, networks)
-        # What the nominee's votes from elsewhere lead to expect from this network.
+        nominee, where = divmod(key, sources)
+        # What the nominee's votes from elsewhere lead to expect from this source.
         others = votes_for[nominee] - observed
-        expected = others * share[network] / max(1 - share[network], 1e-9)
+        expected = others * share[where] / max(1 - share[where], 1e-9)
         chance = poisson_tail_log10(observed, expected)
-        if chance + tests_log10 >= FLAG_CHANCE_LOG10:
+        # Beyond chance, and mostly beyond what is expected: of the votes a finding
+        # names, at most a third may be what the source's share would bring anyway.
+        if chance + tests_log10 >= FLAG_CHANCE_LOG10 or observed < CONCENTRATION_EXCESS * expected:
             continue
-        rows = order[np.searchsorted(sorted_pairs, key) : np.searchsorted(sorted_pairs, key + 1)]
+        rows = known[
+            order[np.searchsorted(sorted_pairs, key) : np.searchsorted(sorted_pairs, key + 1)]
+        ]
         members = np.unique(population.voter[rows])
         facts = _accounts_facts(population, members, first_vote[members])
         facts.update(
-            nominee=population.nominee_title[nominee],
-            network=population.networks[network],
-            votes=observed,
-            expected=expected,
-            own_domain=int(population.own_domain[members].sum()),
-            thins_out=_thins_out(population.cast_at[rows]),
-            chance_log10=chance,
-            **{f"votes_{k}": v for k, v in _span_facts(population.cast_at[rows]).items()},
+            {
+                "nominee": population.nominee_title[nominee],
+                source: names[where],
+                "votes": observed,
+                "expected": expected,
+                "own_domain": int(population.own_domain[members].sum()),
+                "thins_out": _thins_out(population.cast_at[rows]),
+                "chance_log10": chance,
+                **{f"votes_{k}": v for k, v in _span_facts(population.cast_at[rows]).items()},
+            }
         )
-        if _explained(facts):
+        # Accounts of one browser family are not varied by definition: a rush that
+        # thins out is what explains them, as for a community that uses one browser.
+        if _explained(facts) or (source == "browser" and facts["thins_out"]):
             continue
         findings.append(
             Finding(
@@ -692,18 +721,19 @@ def concentration(population: Population) -> list[Finding]:
                 chance_log10=chance,
             )
         )
-    return _merged_by_network(findings, count="votes")
+    return _merged_by_source(findings, count="votes", source=source)
 
 
-def _merged_by_network(findings: list[Finding], *, count: str) -> list[Finding]:
-    """Findings of one network about mostly the same accounts (their votes for several
-    nominees) as one: the strongest one's nominee, the others counted; ``count`` names
-    the fact that counts what it concerns, which then counts them all."""
+def _merged_by_source(findings: list[Finding], *, count: str, source: str) -> list[Finding]:
+    """Findings of one network (or browser family: ``source``) about mostly the same
+    accounts (their votes for several nominees) as one: the strongest one's nominee,
+    the others counted; ``count`` names the fact that counts what it concerns, which
+    then counts them all."""
     kept: list[Finding] = []
     for finding in sorted(findings, key=lambda f: f.chance_log10):
         for other in kept:
             shared = len(set(other.voter_ids) & set(finding.voter_ids))
-            if other.facts["network"] == finding.facts["network"] and shared >= 0.5 * min(
+            if other.facts[source] == finding.facts[source] and shared >= 0.5 * min(
                 len(other.voter_ids), len(finding.voter_ids)
             ):
                 other.voter_ids = sorted(set(other.voter_ids) | set(finding.voter_ids))
@@ -817,7 +847,7 @@ def new_accounts_one_network(population: Population) -> list[Finding]:
                 chance_log10=chance,
             )
         )
-    return _merged_by_network(findings, count="count")
+    return _merged_by_source(findings, count="count", source="network")
 
 
 def _network_own_share(population: Population) -> np.ndarray:

@@ -236,6 +236,40 @@ def flag_describe(kind: str, facts: dict) -> tuple[str, str]:
                 ]
             ),
         )
+    if kind == "concentration" and "browser" in facts:
+        others = facts.get("other_nominees", 0)
+        title = (
+            ngettext(
+                "%(count)d vote for “%(nominee)s” and other nominees from accounts made in "
+                "%(browser)s",
+                "%(count)d votes for “%(nominee)s” and other nominees from accounts made in "
+                "%(browser)s",
+                facts["votes"],
+            )
+            if others
+            else ngettext(
+                "%(count)d vote for “%(nominee)s” from accounts made in %(browser)s",
+                "%(count)d votes for “%(nominee)s” from accounts made in %(browser)s",
+                facts["votes"],
+            )
+        )
+        return (
+            title
+            % {"count": facts["votes"], "nominee": facts["nominee"], "browser": facts["browser"]},
+            " ".join(
+                [
+                    gettext(
+                        "This browser family's share of all votes leads to expect "
+                        "%(expected)s: the chance of as many is below %(chance)s."
+                    )
+                    % {
+                        "expected": number_format(facts["expected"], 1),
+                        "chance": chance_text(facts["chance_log10"]),
+                    },
+                    _context_text(facts),
+                ]
+            ),
+        )
     if kind == "concentration":
         others = facts.get("other_nominees", 0)
         title = (

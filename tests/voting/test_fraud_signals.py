@@ -249,11 +249,45 @@ def test_a_nominee_s_votes_from_one_network_beyond_its_share_are_flagged(edition
         for _ in range(12)
     ]
 
+    by_network, by_browser = kinds(fraud_flags(edition=edition))["concentration"]
+
+    assert set(by_network.voter_ids) == {user.pk for user in ring}
+    assert by_network.title == "12 votes for “Nominee 1d” from 192.0.2.0/24"
+    assert "0 of 12 accounts on the mail domain of a nominee they voted for" in (
+        by_network.evidence
+    )
+    # The crowd's browsers are three others: one family is as telling as one network.
+    assert set(by_browser.voter_ids) == {user.pk for user in ring}
+    assert by_browser.title == "12 votes for “Nominee 1d” from accounts made in Chrome on Linux"
+
+
+def test_a_nominee_s_votes_from_accounts_of_one_browser_family_are_flagged(edition, ballot):
+    """Paced a few hours apart from networks of their own: the browser family the
+    accounts were made in is what they share."""
+    people = People(edition, ballot)
+    people.crowd(60)
+    ring = [
+        people.add(
+            "ring",
+            people.start + timedelta(hours=2 * i),
+            {1: 3},
+            browser="Chrome on Linux",
+        )
+        for i in range(12)
+    ]
+
     [flag] = kinds(fraud_flags(edition=edition))["concentration"]
 
     assert set(flag.voter_ids) == {user.pk for user in ring}
-    assert flag.title == "12 votes for “Nominee 1d” from 192.0.2.0/24"
-    assert "0 of 12 accounts on the mail domain of a nominee they voted for" in flag.evidence
+    assert "This browser family's share of all votes leads to expect" in flag.evidence
+
+
+def test_a_community_s_rush_in_one_browser_family_is_not_flagged(edition, ballot):
+    people = People(edition, ballot)
+    people.crowd(60)
+    community = people.rush(30, (1, 3), browser="Samsung Internet on Android")
+
+    assert named(fraud_flags(edition=edition), community) == set()
 
 
 @pytest.mark.parametrize(
