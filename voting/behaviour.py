@@ -28,8 +28,10 @@ The whole edition is read once into arrays (about 2 million votes in seconds).
 import itertools
 import math
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -106,10 +108,17 @@ class Population:
     # Per voter: on the mail domain of an organisation whose nominee it voted for.
     own_domain: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
 
-    @property
+    @cached_property
     def ballot_start(self) -> np.ndarray:
         """Where each voter's votes start in the per-vote arrays (and the end)."""
         return np.searchsorted(self.voter, np.arange(len(self.voter_id) + 1))
+
+    @cached_property
+    def first_vote(self) -> np.ndarray:
+        """Each voter's first vote's time."""
+        first = np.full(len(self.voter_id), np.inf)
+        np.minimum.at(first, self.voter, self.cast_at)
+        return first
 
 
 def _seconds(name: str):
@@ -342,28 +351,28 @@ def _span_facts(times: np.ndarray) -> dict:
     return facts
 
 
-def _accounts_facts(population: Population, voters: np.ndarray, first_vote: np.ndarray) -> dict:
+def _made_for_the_vote(first_vote: np.ndarray, joined: np.ndarray) -> np.ndarray:
+    """Which accounts first voted within ``NEW_FOR_THE_VOTE`` of being made."""
+    age = first_vote - joined
+    return (age >= 0) & (age <= NEW_FOR_THE_VOTE.total_seconds())
+
+
+def _accounts_facts(population: Population, voters: np.ndarray) -> dict:
     """What a reviewer reads about a group of accounts besides the signal itself."""
     joined = population.joined[voters]
+    first_vote = population.first_vote[voters]
     networks = {population.signup_network[v] for v in voters} - {""}
     browsers = [population.signup_browser[v] for v in voters if population.signup_browser[v]]
     top_browser = max((browsers.count(b) for b in set(browsers)), default=0)
     return {
         "accounts": len(voters),
-        "new": int(np.sum((first_vote - joined >= 0) & (first_vote - joined <= 3600))),
+        "new": int(np.sum(_made_for_the_vote(first_vote, joined))),
         "old": int(np.sum(joined < population.opens_at)),
         "signup_networks": len(networks),
         "browsers": len(set(browsers)),
         "top_browser_share": top_browser / len(browsers) if browsers else 0.0,
         **{f"joined_{key}": value for key, value in _span_facts(joined).items()},
     }
-
-
-def _first_votes(population: Population) -> np.ndarray:
-    """Each voter's first vote's time."""
-    first = np.full(len(population.voter_id), np.inf)
-    np.minimum.at(first, population.voter, population.cast_at)
-    return first
 
 
 # --- Lockstep ballots -----------------------------------------------------------------
@@ -423,15 +432,20 @@ def lockstep_ballots(population: Population) -> list[Finding]:
                 {"categories": len(choices), "of": int(size[members].max())},
             )
         )
-    return _merge(population, "lockstep_ballots", found)
+    return _lockstep_merged(population, found)
 
 
-def _merge(
-    population: Population, kind: str, found: list[tuple[float, np.ndarray, dict]]
-) -> list[Finding]:
-    """Findings that share accounts, as one: the strongest one's facts, all the
-    accounts."""
-    parent = list(range(len(found)))
+def _mostly_shared(some: Iterable[int], others: Iterable[int]) -> bool:
+    """Whether two groups of accounts are mostly the same: half of the smaller one is in
+    the other."""
+    some, others = set(some), set(others)
+    return len(some & others) >= 0.5 * min(len(some), len(others))
+
+
+def groups_sharing_members(members: Sequence[Iterable[int]]) -> list[list[int]]:
+    """The indices of ``members`` in groups: two lists that name a common member are in
+    one group, and so on through the lists they share members with (union-find)."""
+    parent = list(range(len(members)))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -440,35 +454,41 @@ def _merge(
         return i
 
     seen: dict[int, int] = {}
-    for i, (_chance, members, _facts) in enumerate(found):
-        for member in members.tolist():
+    for i, names in enumerate(members):
+        for member in names:
             if member in seen:
                 parent[root(i)] = root(seen[member])
             else:
                 seen[member] = i
-    merged: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(found)):
-        merged[root(i)].append(i)
-    first_vote = _first_votes(population)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(members)):
+        groups[root(i)].append(i)
+    return list(groups.values())
+
+
+def _lockstep_merged(
+    population: Population, found: list[tuple[float, np.ndarray, dict]]
+) -> list[Finding]:
+    """Lockstep groups that share accounts, as one finding: the strongest one's facts,
+    all the accounts."""
     findings = []
-    for indices in merged.values():
+    for indices in groups_sharing_members([members.tolist() for _c, members, _f in found]):
         strongest = min(indices, key=lambda i: found[i][0])
         chance, _members, facts = found[strongest]
-        if "categories" in facts:
-            # Each account agrees with others in at least this many categories.
-            best: dict[int, int] = {}
-            for i in indices:
-                for member in found[i][1].tolist():
-                    best[member] = max(best.get(member, 0), found[i][2]["categories"])
-            facts = {**facts, "categories": min(best.values())}
+        # Each account agrees with others in at least this many categories.
+        best: dict[int, int] = {}
+        for i in indices:
+            for member in found[i][1].tolist():
+                best[member] = max(best.get(member, 0), found[i][2]["categories"])
+        facts = {**facts, "categories": min(best.values())}
         members = np.unique(np.concatenate([found[i][1] for i in indices]))
         casts = population.cast_at[np.isin(population.voter, members)]
         findings.append(
             Finding(
-                kind=kind,
+                kind="lockstep_ballots",
                 facts={
                     **facts,
-                    **_accounts_facts(population, members, first_vote[members]),
+                    **_accounts_facts(population, members),
                     **{f"votes_{key}": value for key, value in _span_facts(casts).items()},
                     "chance_log10": chance,
                 },
@@ -549,10 +569,7 @@ def vote_rhythm(population: Population) -> list[Finding]:
     # half the categories: how soon an account votes after it is made, and how many
     # categories it votes in, say nothing of when it votes, so the second stream is
     # as irregular as the first for people, with fewer of them mixed into a script's.
-    first_vote = _first_votes(population)
-    made_for_it = (first_vote - population.joined >= 0) & (
-        first_vote - population.joined <= NEW_FOR_THE_VOTE.total_seconds()
-    )
+    made_for_it = _made_for_the_vote(population.first_vote, population.joined)
     size = np.bincount(population.voter, minlength=len(population.voter_id))
     selected = made_for_it & (2 * size >= population.categories)
     runs = []
@@ -569,8 +586,7 @@ def vote_rhythm(population: Population) -> list[Finding]:
     kept: list[list] = []
     for run in runs:
         for group in kept:
-            common = len(np.intersect1d(group[1], run[1], assume_unique=True))
-            if common >= 0.5 * min(len(group[1]), len(run[1])):
+            if _mostly_shared(group[1].tolist(), run[1].tolist()):
                 group[1] = np.union1d(group[1], run[1])
                 group[4].append(run[2])
                 group[5].append(run[1])
@@ -587,7 +603,7 @@ def vote_rhythm(population: Population) -> list[Finding]:
         facts = {
             "nominee": population.nominee_title[headline],
             "other_nominees": len(set(others) - {headline}),
-            **_accounts_facts(population, members, first_vote[members]),
+            **_accounts_facts(population, members),
             **{f"votes_{key}": value for key, value in _span_facts(run_times).items()},
             "chance_log10": chance,
         }
@@ -610,7 +626,6 @@ def signup_rhythm(population: Population) -> list[Finding]:
     group = np.array([index.get(network, -1) for network in networks], dtype=np.int64)
     candidates = np.flatnonzero(known)
     order = candidates[np.lexsort((population.joined[candidates], group[candidates]))]
-    first_vote = _first_votes(population)
     found = []
     for s, e, chance in _even_windows(population.joined[order], group[order]):
         members = order[s:e]
@@ -619,7 +634,7 @@ def signup_rhythm(population: Population) -> list[Finding]:
                 kind="signup_rhythm",
                 facts={
                     "network": networks[int(members[0])],
-                    **_accounts_facts(population, members, first_vote[members]),
+                    **_accounts_facts(population, members),
                     "chance_log10": chance,
                 },
                 voter_ids=sorted(population.voter_id[members].tolist()),
@@ -677,7 +692,6 @@ def _concentrated(
     share = np.bincount(of_vote[known], minlength=sources) / len(known)
     votes_for = np.bincount(population.nominee[known], minlength=len(population.nominee_id))
     tests_log10 = math.log10(len(pairs))
-    first_vote = _first_votes(population)
     order = np.argsort(pair, kind="stable")
     sorted_pairs = pair[order]
     findings = []
@@ -695,7 +709,7 @@ def _concentrated(
             order[np.searchsorted(sorted_pairs, key) : np.searchsorted(sorted_pairs, key + 1)]
         ]
         members = np.unique(population.voter[rows])
-        facts = _accounts_facts(population, members, first_vote[members])
+        facts = _accounts_facts(population, members)
         facts.update(
             {
                 "nominee": population.nominee_title[nominee],
@@ -732,9 +746,8 @@ def _merged_by_source(findings: list[Finding], *, count: str, source: str) -> li
     kept: list[Finding] = []
     for finding in sorted(findings, key=lambda f: f.chance_log10):
         for other in kept:
-            shared = len(set(other.voter_ids) & set(finding.voter_ids))
-            if other.facts[source] == finding.facts[source] and shared >= 0.5 * min(
-                len(other.voter_ids), len(finding.voter_ids)
+            if other.facts[source] == finding.facts[source] and _mostly_shared(
+                other.voter_ids, finding.voter_ids
             ):
                 other.voter_ids = sorted(set(other.voter_ids) | set(finding.voter_ids))
                 other.vote_ids = sorted(set(other.vote_ids) | set(finding.vote_ids))
@@ -800,7 +813,6 @@ def new_accounts_one_network(population: Population) -> list[Finding]:
     if not best:
         return []
     tests_log10 = math.log10(len(best))
-    first_vote = _first_votes(population)
     network_own = _network_own_share(population)
     findings = []
     for g, i in best.items():
@@ -820,7 +832,7 @@ def new_accounts_one_network(population: Population) -> list[Finding]:
         if chance + tests_log10 >= FLAG_CHANCE_LOG10:
             continue
         times = population.cast_at[chosen]
-        facts = _accounts_facts(population, members, first_vote[members])
+        facts = _accounts_facts(population, members)
         facts.update(
             count=len(chosen),
             network=population.networks[network],

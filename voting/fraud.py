@@ -30,7 +30,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import Edition
-from voting.behaviour import behaviour_findings
+from voting.behaviour import behaviour_findings, groups_sharing_members
 from voting.models import (
     AccountFlag,
     SignalComputation,
@@ -438,31 +438,14 @@ def fraud_flags(*, edition: Edition) -> list[Flag]:
 def _ranked(flags: list[Flag]) -> list[Flag]:
     """The flags in clusters (flags that name a common account are one cluster), the
     strongest cluster first; each flag's facts say its cluster, its rank and size."""
-    parent = list(range(len(flags)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    owner: dict[int, int] = {}
-    for i, flag in enumerate(flags):
-        for voter_id in flag.voter_ids:
-            if voter_id in owner:
-                parent[root(i)] = root(owner[voter_id])
-            else:
-                owner[voter_id] = i
-    clusters: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(flags)):
-        clusters[root(i)].append(i)
+    clusters = groups_sharing_members([flag.voter_ids for flag in flags])
 
     def strength(members: list[int]) -> tuple:
         chance = min(flags[i].facts.get("chance_log10", 0.0) for i in members)
         accounts = len({v for i in members for v in flags[i].voter_ids})
         return (chance, -len(members), -accounts, min(members))
 
-    ranked = sorted(clusters.values(), key=strength)
+    ranked = sorted(clusters, key=strength)
     out = []
     for rank, members in enumerate(ranked, start=1):
         accounts = len({v for i in members for v in flags[i].voter_ids})
