@@ -494,20 +494,27 @@ class SignalReview:
     dismissed: list[tuple[Flag, SignalDismissal]]
 
 
-def signals_review(*, edition: Edition) -> SignalReview:
-    flags = [*fraud_flags(edition=edition), *_secretariat_flags(edition)]
-    dismissals = {
-        (dismissal.kind, dismissal.accounts_key): dismissal
-        for dismissal in SignalDismissal.objects.filter(edition=edition).select_related("by")
-    }
+def _reviewed(edition: Edition, flags: list[Flag], kinds: set[str] | None = None) -> SignalReview:
+    """``flags`` split into those still to review and those dismissed, with their
+    dismissal (one query; ``kinds``: the only kinds of dismissal to read, if known)."""
+    dismissals = SignalDismissal.objects.filter(edition=edition).select_related("by")
+    if kinds is not None:
+        dismissals = dismissals.filter(kind__in=kinds)
+    by_key = {(dismissal.kind, dismissal.accounts_key): dismissal for dismissal in dismissals}
     open_flags, dismissed = [], []
     for flag in flags:
-        dismissal = dismissals.get((flag.kind, signal_accounts_key(flag)))
+        dismissal = by_key.get((flag.kind, signal_accounts_key(flag)))
         if dismissal is None:
             open_flags.append(flag)
         else:
             dismissed.append((flag, dismissal))
     return SignalReview(open=open_flags, dismissed=dismissed)
+
+
+def signals_review(*, edition: Edition) -> SignalReview:
+    """The signals computed now from the votes, and the accounts the secretariat
+    flagged, open and dismissed."""
+    return _reviewed(edition, [*fraud_flags(edition=edition), *_secretariat_flags(edition)])
 
 
 def flag_key(flag: Flag) -> str:
@@ -639,21 +646,7 @@ def stored_open_get(*, edition: Edition, key: str) -> Flag | None:
 
 def secretariat_review(*, edition: Edition) -> SignalReview:
     """The accounts the secretariat flagged, open and dismissed (read live: they are few)."""
-    flags = _secretariat_flags(edition)
-    dismissals = {
-        dismissal.accounts_key: dismissal
-        for dismissal in SignalDismissal.objects.filter(
-            edition=edition, kind=SECRETARIAT_FLAG
-        ).select_related("by")
-    }
-    open_flags, dismissed = [], []
-    for flag in flags:
-        dismissal = dismissals.get(signal_accounts_key(flag))
-        if dismissal is None:
-            open_flags.append(flag)
-        else:
-            dismissed.append((flag, dismissal))
-    return SignalReview(open=open_flags, dismissed=dismissed)
+    return _reviewed(edition, _secretariat_flags(edition), kinds={SECRETARIAT_FLAG})
 
 
 # Votes can still be invalidated after the close: the beat looks a day further.
