@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 from PIL import Image
 
@@ -330,6 +330,18 @@ def test_queue_filter_form_keeps_the_chosen_values(secretariat, edition, two_kin
     [status] = find(content, "select", name="status")
     assert attribute(find(status, "option", selected=None)[0], "value") == "nominee"
     assert attribute(find(content, "input", name="search")[0], "value") == "town"
+
+
+def test_queue_country_filter_names_the_countries_in_the_pages_language(secretariat, edition):
+    with translation.override("fr"):
+        url = queue_url(edition)
+
+    response = secretariat.get(url)
+
+    [country_select] = find(page(response), "select", name="country")
+    names = {attribute(o, "value"): text(o) for o in find(country_select, "option")}
+    assert names["DE"] == "Allemagne"
+    assert names["CH"] == "Suisse"
 
 
 @pytest.mark.parametrize(
