@@ -494,9 +494,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"headless_flow_states": {"()": "config.log_filters.HeadlessFlowStates"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Not a warning for each step of a log-in through the app API.
+        "django.request": {"filters": ["headless_flow_states"]},
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint reports each step of every document at INFO; its warnings stay.
         "weasyprint": {"level": "WARNING"},
