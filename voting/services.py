@@ -29,7 +29,7 @@ from awards.selectors import (
     edition_winners_chosen,
     nominees_by_id,
 )
-from awards.services import WinnersAlreadyChosen, audit_record, standings_record
+from awards.services import WinnersAlreadyChosen, WrongCategory, audit_record, standings_record
 from awards.vocabulary import translated
 from config.celery import task_queue_after_commit
 from config.errors import Conflict, DomainError, NotAllowed, ReasonRequired
@@ -61,9 +61,8 @@ class NotANominee(DomainError):
     default_detail = _("This is not an accepted nominee of this edition.")
 
 
-class WrongCategory(DomainError):
-    code = "wrong_category"
-    default_detail = _("This nominee competes in another category.")
+# The vote's words for awards' WrongCategory.
+NOMINEE_ELSEWHERE = _("This nominee competes in another category.")
 
 
 class VoterExcluded(NotAllowed):
@@ -144,7 +143,7 @@ def _require_nominee_now(*, edition: Edition, category: Category, nominee_id: in
     if number is None:
         raise NotANominee(field="nominee")
     if number != category.number:
-        raise WrongCategory(field="nominee")
+        raise WrongCategory(NOMINEE_ELSEWHERE, field="nominee")
 
 
 T = TypeVar("T")

@@ -47,12 +47,12 @@ from frontend.current import current_edition, edition_or_404
 from voting.permissions import may_vote_in, vote_is_set_aside, voting_is_open
 from voting.selectors import Ballot, BallotVote, ballot_counts_if_closed_now, ballot_get
 from voting.services import (
+    NOMINEE_ELSEWHERE,
     NotANominee,
     Outcome,
     VoteInvalidated,
     VoterExcluded,
     VotingClosed,
-    WrongCategory,
     ballot_cast,
     ballot_withdraw,
 )
@@ -271,8 +271,7 @@ def _confirm_page(
     # Only what to show: the service decides again when the vote is confirmed.
     nominee = nominee_get(edition=edition, pk=chosen)
     if nominee is None or nominee.category_id != category.pk:
-        refusal = NotANominee() if nominee is None else WrongCategory()
-        messages.error(request, refusal.detail)
+        messages.error(request, NotANominee().detail if nominee is None else NOMINEE_ELSEWHERE)
         return _to_category(edition, category)
     my_ballot = ballot_get(edition=edition, voter=request.user)
     refusal = _refusal(my_ballot, category)

@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 from accounts.api.permissions import HasConfirmedEmail
 from awards.api.views import YEAR
 from awards.selectors import edition_get_or_404
+from awards.services import WrongCategory
 from config.network import request_network
 from config.schema import refusals
 from voting.api.serializers import BallotSerializer, VoteRequestSerializer, VoteSerializer
@@ -18,7 +19,6 @@ from voting.services import (
     VoteInvalidated,
     VoterExcluded,
     VotingClosed,
-    WrongCategory,
     ballot_cast,
     ballot_withdraw,
 )
