@@ -29,7 +29,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from awards.models import Edition
+from awards.models import Edition, ExclusionReason
 from voting.behaviour import behaviour_findings, groups_sharing_members
 from voting.models import (
     AccountFlag,
@@ -58,6 +58,14 @@ SIGNAL_KINDS = {
     "burst": _("Faster than a person"),
     SECRETARIAT_FLAG: _("Flagged by the secretariat"),
 }
+
+
+def signal_kind_label(kind: str) -> str:
+    """What the pages and the public exclusion report call a kind of fraud signal; no
+    kind (an invalidation that came from no signal) is any other review."""
+    if not kind:
+        return gettext("Other review by the secretariat")
+    return str(SIGNAL_KINDS.get(kind, ExclusionReason.INVALIDATED.label))
 
 
 @dataclass

@@ -280,6 +280,8 @@ def flagged_accounts(*, edition: Edition, ids: Iterable[int]) -> dict[int, User]
 @dataclass(frozen=True)
 class Invalidation:
     reason: str
+    # The kind of fraud signal acted on (``voting.fraud.SIGNAL_KINDS``), or "".
+    signal: str
     votes: int
     accounts: int
     first: datetime
@@ -287,19 +289,22 @@ class Invalidation:
 
 
 def invalidation_list(*, edition: Edition) -> list[Invalidation]:
-    """The votes of the edition set aside now, one row per reason written (a vote a
-    reinstatement restored is no longer among them), latest first."""
+    """The votes of the edition set aside now, one row per reason written and kind of
+    signal acted on (a vote a reinstatement restored is no longer among them), latest
+    first."""
     rows = (
         Vote.objects.filter(edition=edition, invalidated_at__isnull=False)
-        .values("invalidated_reason")
+        .values("invalidated_reason", "invalidated_signal")
         .annotate(
             votes=Count("pk"),
             accounts=Count("voter", distinct=True),
             first=Min("invalidated_at"),
             last=Max("invalidated_at"),
         )
-        .order_by("-last", "invalidated_reason")
-        .values_list("invalidated_reason", "votes", "accounts", "first", "last")
+        .order_by("-last", "invalidated_reason", "invalidated_signal")
+        .values_list(
+            "invalidated_reason", "invalidated_signal", "votes", "accounts", "first", "last"
+        )
     )
     return [Invalidation(*row) for row in rows]
 

@@ -33,6 +33,7 @@ from voting.fraud import (
     flag_key,
     secretariat_review,
     signal_computation_get,
+    signal_kind_label,
     signals_outdated,
     stored_dismissed,
     stored_flag,
@@ -606,7 +607,7 @@ def fraud(request: HttpRequest, year: int) -> HttpResponse:
                 )
                 for exclusion in exclusions
             ],
-            "invalidations": invalidations,
+            "invalidations": [(row, signal_kind_label(row.signal)) for row in invalidations],
             "invalidated_total": sum(row.votes for row in invalidations),
             "rows_shown": FLAG_ROWS_SHOWN,
         },

@@ -52,7 +52,7 @@ from awards.services.publication import (
 from config.errors import DomainError
 from frontend.charts import percent
 from frontend.refusals import refusal_onto_form
-from voting.fraud import SIGNAL_KINDS
+from voting.fraud import SIGNAL_KINDS, signal_kind_label
 
 # Spreadsheets run a cell that starts with one of these as a formula; titles and
 # organisation names are typed by submitters.
@@ -95,13 +95,6 @@ class ExclusionRow:
     category: Category
     reason: str  # as the report names it
     votes: int
-
-
-def signal_kind_label(kind: str) -> str:
-    """What the report calls a kind of fraud signal; no kind is any other review."""
-    if not kind:
-        return _("Other review by the secretariat")
-    return str(SIGNAL_KINDS.get(kind, ExclusionReason.INVALIDATED.label))
 
 
 def _exclusion_reason(exclusion: Exclusion) -> str:

@@ -23,7 +23,7 @@ from tests.frontend.roles import (
     assert_secretariat_refusal,
     sign_in,
 )
-from voting.fraud import signals_compute
+from voting.fraud import SECRETARIAT_FLAG, signals_compute
 from voting.models import Vote, VoteAction, VoteEvent
 from voting.selectors import standings
 from voting.services import champions_compute, votes_invalidate
@@ -600,14 +600,48 @@ def test_invalidating_a_cluster_removes_its_votes_from_the_standings(secretariat
     assert flag_articles(followed) == []
     [table] = find(page(followed), "table", class_="invalidations")
     [row] = find(find(table, "tbody")[0], "tr")
-    reason, _when, votes_count, accounts_count = cells(row)
-    assert (reason, votes_count, accounts_count) == ("Accounts made for this vote.", "5", "5")
+    reason, signal, _when, votes_count, accounts_count = cells(row)
+    assert (reason, signal, votes_count, accounts_count) == (
+        "Accounts made for this vote.",
+        "New accounts from one network",
+        "5",
+        "5",
+    )
     assert set(Vote.objects.filter(invalidated_at__isnull=False).values_list("pk", flat=True)) == {
         vote.pk for vote in votes
     }
     assert standings(edition=edition) == {nominee.pk: 2}
     shown = secretariat.get(standings_url(edition))
     assert standings_rows(shown, 3) == [("1", "Solar schools", "2", "100.0%")]
+
+
+def test_invalidated_so_far_names_the_kind_of_signal_each_row_acted_on(
+    secretariat, admin_user, edition, nominee
+):
+    votes = give(nominee, 4)
+    for vote, reason, signal in [
+        (votes[0], "Reported by the organisation.", ""),
+        (votes[1], "Known to the secretariat.", SECRETARIAT_FLAG),
+        (votes[2], "Same ballots.", "lockstep_ballots"),
+        (votes[3], "Same ballots.", "vote_rhythm"),
+    ]:
+        votes_invalidate(
+            votes=Vote.objects.filter(pk=vote.pk), by=admin_user, reason=reason, signal=signal
+        )
+
+    response = fraud_page(secretariat, edition)
+
+    [table] = find(page(response), "table", class_="invalidations")
+    rows = sorted(cells(row)[:2] for row in find(find(table, "tbody")[0], "tr"))
+    assert rows == [
+        ["Known to the secretariat.", "Flagged by the secretariat"],
+        ["Reported by the organisation.", "Other review by the secretariat"],
+        ["Same ballots.", "Ballots in lockstep"],
+        ["Same ballots.", "Votes at a steady rhythm"],
+    ]
+    [total] = find(find(table, "tfoot")[0], "tr")
+    assert cells(total)[0] == "All invalidated votes"
+    assert cells(total)[-2] == "4"
 
 
 @pytest.mark.parametrize("reason", ["", "   "])

@@ -56,6 +56,12 @@ def test_the_fraud_and_standings_pages_fit_a_phone(sync_api, live_server):
             cast_at=at,
             changed_at=at,
         )
+    VoteFactory(  # and a row in the table of what was invalidated
+        nominee=nominee,
+        invalidated_at=timezone.now(),
+        invalidated_reason="Accounts made in a batch from one network for this nominee.",
+        invalidated_signal="new_accounts_one_network",
+    )
     signals_compute(edition=edition)
     secretariat = UserFactory(is_staff=True, email_confirmed=True, mfa=True, roles=["Secretariat"])
     client = Client()
