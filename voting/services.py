@@ -470,7 +470,11 @@ def votes_invalidate(
             action=AuditAction.VOTES_INVALIDATED,
             subject=next(iter(voters)) if len(voters) == 1 else None,
             reason=reason,
-            details={"votes": len(rows), "accounts": len(voters - {None})},
+            details={
+                "votes": len(rows),
+                "accounts": len(voters - {None}),
+                **({"signal": signal} if signal else {}),
+            },
             at=at,
         )
     return len(chosen)

@@ -36,7 +36,7 @@ from awards.selectors import (
     edition_list,
 )
 from frontend.current import edition_or_404
-from voting.fraud import SIGNAL_KINDS
+from voting.fraud import SIGNAL_KINDS, signal_kind_label
 
 ENTRIES_PER_PAGE = 50
 
@@ -236,7 +236,10 @@ def entry_summary(entry: AuditEntry) -> list[str]:
     if action == AuditAction.VOTES_INVALIDATED:
         votes = _counted("%(count)d vote", "%(count)d votes", details.get("votes", 0))
         accounts = _counted("%(count)d account", "%(count)d accounts", details.get("accounts", 0))
-        return [str(_("%(votes)s of %(accounts)s") % {"votes": votes, "accounts": accounts})]
+        counted = str(_("%(votes)s of %(accounts)s") % {"votes": votes, "accounts": accounts})
+        if details.get("signal"):  # the kind of fraud signal acted on
+            return [f"{signal_kind_label(details['signal'])}: {counted}"]
+        return [counted]
     if action == AuditAction.VOTER_EXCLUDED:
         count = details.get("votes_invalidated", 0)
         return [_counted("%(count)d vote invalidated", "%(count)d votes invalidated", count)]

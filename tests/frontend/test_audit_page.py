@@ -420,6 +420,17 @@ def test_every_action_belongs_to_exactly_one_kind():
             {"project": 9, "project_title": "Open maps", "category": 1},
             "“Open maps”, category 1",
         ),
+        (AuditAction.VOTES_INVALIDATED, {"votes": 3, "accounts": 2}, "3 votes of 2 accounts"),
+        (
+            AuditAction.VOTES_INVALIDATED,
+            {"votes": 18, "accounts": 1, "signal": "lockstep_ballots"},
+            "Ballots in lockstep: 18 votes of 1 account",
+        ),
+        (
+            AuditAction.VOTES_INVALIDATED,
+            {"votes": 1, "accounts": 1, "signal": "flagged_by_secretariat"},
+            "Flagged by the secretariat: 1 vote of 1 account",
+        ),
     ],
 )
 def test_each_action_reads_as_a_summary(secretariat, admin_user, edition, action, details, summary):

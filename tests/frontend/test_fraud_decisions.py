@@ -242,7 +242,10 @@ def test_invalidating_one_account_of_a_cluster_leaves_the_others_counted(
     assert not VoterExclusion.objects.exists()
     assert standings(edition=edition) == {nominee.pk: 4}
     [entry] = AuditEntry.objects.filter(action=AuditAction.VOTES_INVALIDATED)
-    assert (entry.subject, entry.details) == (chosen, {"votes": 1, "accounts": 1})
+    assert (entry.subject, entry.details) == (
+        chosen,
+        {"votes": 1, "accounts": 1, "signal": "new_accounts_one_network"},
+    )
 
 
 def test_an_account_action_without_a_reason_shows_the_error_in_place(secretariat, edition, pair):

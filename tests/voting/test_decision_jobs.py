@@ -75,7 +75,8 @@ def test_a_queued_job_runs_once_and_reports_its_progress(edition, nominee, admin
         vote.pk for vote in votes
     }
     [entry] = AuditEntry.objects.filter(action=AuditAction.VOTES_INVALIDATED)
-    assert entry.details == {"votes": 5, "accounts": 5}
+    # With the kind of signal acted on, as the audit trail names it.
+    assert entry.details == {"votes": 5, "accounts": 5, "signal": "new_accounts_one_network"}
     # The job computed the signals again: the cluster no longer counts, so it is gone.
     assert signal_computation_get(edition=edition) is not None
     assert not stored_open(edition=edition).exists()
