@@ -76,8 +76,29 @@ class Finding:
     facts: dict
     voter_ids: list[int] = field(default_factory=list)
     vote_ids: list[int] = field(default_factory=list)
-    # How strong it is, to rank the clusters (log10 of the chance; lower is stronger).
-    chance_log10: float = 0.0
+
+    @property
+    def chance_log10(self) -> float:
+        """How strong it is, to rank the clusters (log10 of the chance, as its facts
+        give it; lower is stronger)."""
+        return self.facts.get("chance_log10", 0.0)
+
+
+def _finding(
+    kind: str,
+    facts: dict,
+    population: "Population",
+    members: np.ndarray,
+    rows: np.ndarray | None = None,
+) -> Finding:
+    """A finding about the accounts ``members`` and, if given, the votes ``rows``
+    (indices into ``population``)."""
+    return Finding(
+        kind=kind,
+        facts=facts,
+        voter_ids=sorted(population.voter_id[members].tolist()),
+        vote_ids=[] if rows is None else sorted(population.vote_id[rows].tolist()),
+    )
 
 
 @dataclass
@@ -480,22 +501,16 @@ def _lockstep_merged(
         for i in indices:
             for member in found[i][1].tolist():
                 best[member] = max(best.get(member, 0), found[i][2]["categories"])
-        facts = {**facts, "categories": min(best.values())}
         members = np.unique(np.concatenate([found[i][1] for i in indices]))
         casts = population.cast_at[np.isin(population.voter, members)]
-        findings.append(
-            Finding(
-                kind="lockstep_ballots",
-                facts={
-                    **facts,
-                    **_accounts_facts(population, members),
-                    **{f"votes_{key}": value for key, value in _span_facts(casts).items()},
-                    "chance_log10": chance,
-                },
-                voter_ids=sorted(population.voter_id[members].tolist()),
-                chance_log10=chance,
-            )
-        )
+        facts = {
+            **facts,
+            "categories": min(best.values()),
+            **_accounts_facts(population, members),
+            **{f"votes_{key}": value for key, value in _span_facts(casts).items()},
+            "chance_log10": chance,
+        }
+        findings.append(_finding("lockstep_ballots", facts, population, members))
     return findings
 
 
@@ -607,14 +622,7 @@ def vote_rhythm(population: Population) -> list[Finding]:
             **{f"votes_{key}": value for key, value in _span_facts(run_times).items()},
             "chance_log10": chance,
         }
-        found.append(
-            Finding(
-                kind="vote_rhythm",
-                facts=facts,
-                voter_ids=sorted(population.voter_id[members].tolist()),
-                chance_log10=chance,
-            )
-        )
+        found.append(_finding("vote_rhythm", facts, population, members))
     return found
 
 
@@ -629,18 +637,12 @@ def signup_rhythm(population: Population) -> list[Finding]:
     found = []
     for s, e, chance in _even_windows(population.joined[order], group[order]):
         members = order[s:e]
-        found.append(
-            Finding(
-                kind="signup_rhythm",
-                facts={
-                    "network": networks[int(members[0])],
-                    **_accounts_facts(population, members),
-                    "chance_log10": chance,
-                },
-                voter_ids=sorted(population.voter_id[members].tolist()),
-                chance_log10=chance,
-            )
-        )
+        facts = {
+            "network": networks[int(members[0])],
+            **_accounts_facts(population, members),
+            "chance_log10": chance,
+        }
+        found.append(_finding("signup_rhythm", facts, population, members))
     return found
 
 
@@ -726,15 +728,7 @@ def _concentrated(
         # thins out is what explains them, as for a community that uses one browser.
         if _explained(facts) or (source == "browser" and facts["thins_out"]):
             continue
-        findings.append(
-            Finding(
-                kind="concentration",
-                facts=facts,
-                vote_ids=sorted(population.vote_id[rows].tolist()),
-                voter_ids=sorted(population.voter_id[members].tolist()),
-                chance_log10=chance,
-            )
-        )
+        findings.append(_finding("concentration", facts, population, members, rows))
     return _merged_by_source(findings, count="votes", source=source)
 
 
@@ -850,15 +844,7 @@ def new_accounts_one_network(population: Population) -> list[Finding]:
         )
         if _explained(facts):
             continue
-        findings.append(
-            Finding(
-                kind="new_accounts_one_network",
-                facts=facts,
-                vote_ids=sorted(population.vote_id[chosen].tolist()),
-                voter_ids=sorted(population.voter_id[members].tolist()),
-                chance_log10=chance,
-            )
-        )
+        findings.append(_finding("new_accounts_one_network", facts, population, members, chosen))
     return _merged_by_source(findings, count="count", source="network")
 
 
