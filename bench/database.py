@@ -9,6 +9,19 @@ ROOT = Path(__file__).resolve().parent.parent
 PG = ["-h", "127.0.0.1", "-U", "postgres"]
 
 
+def bench_env(database: str, **more: str) -> dict[str, str]:
+    """Production's settings (no debug, warnings only in the log) on the benchmark's
+    own database, with ``more`` on top."""
+    return {
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
+        "DEBUG": "false",
+        "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+        "LOG_LEVEL": "WARNING",
+        **more,
+    }
+
+
 def psql(sql: str, database: str = "postgres") -> None:
     subprocess.run(["psql", *PG, "-d", database, "-qc", sql], check=True, capture_output=True)
 

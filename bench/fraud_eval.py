@@ -42,17 +42,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from database import database_prepare, django_setup
+from database import bench_env, database_prepare, django_setup
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "wsis_bench_fraud_eval"
-ENV = {
-    "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
-    "DEBUG": "false",
-    "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-    "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
-    "LOG_LEVEL": "WARNING",
-}
+ENV = bench_env(DATABASE)
 CATEGORIES = 18
 NOMINEES = 15
 DAYS = 21

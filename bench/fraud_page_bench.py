@@ -23,24 +23,20 @@ import time
 from pathlib import Path
 
 import vote_bench
-from database import database_prepare, django_setup
+from database import bench_env, database_prepare, django_setup
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "wsis_bench_fraud"
-ENV = {
-    "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
-    "DEBUG": "false",
-    "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-    "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
-    "SECURE_SSL_REDIRECT": "false",
-    "SESSION_COOKIE_SECURE": "false",
-    "CSRF_COOKIE_SECURE": "false",
-    "SECURE_HSTS_SECONDS": "0",
+ENV = bench_env(
+    DATABASE,
+    SECURE_SSL_REDIRECT="false",
+    SESSION_COOKIE_SECURE="false",
+    CSRF_COOKIE_SECURE="false",
+    SECURE_HSTS_SECONDS="0",
     # A broker, so that a decision's request only queues its job, as in production.
-    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/12",
-    "CACHE_URL": "redis://127.0.0.1:6379/12",
-    "LOG_LEVEL": "WARNING",
-}
+    CELERY_BROKER_URL="redis://127.0.0.1:6379/12",
+    CACHE_URL="redis://127.0.0.1:6379/12",
+)
 CATEGORIES = 18
 NOMINEES = 20
 # Share of the categories an ordinary voter votes in (about 14 of 18).
