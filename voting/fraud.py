@@ -79,6 +79,12 @@ class Flag:
     # reader's language (``flag_describe``).
     facts: dict = field(default_factory=dict)
 
+    @property
+    def chance_log10(self) -> float:
+        """How strong the evidence is (log10 of its chance; lower is stronger; 0 for
+        signals without a chance)."""
+        return self.facts.get("chance_log10", 0.0)
+
 
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -446,18 +452,15 @@ def fraud_flags(*, edition: Edition) -> list[Flag]:
 def _ranked(flags: list[Flag]) -> list[Flag]:
     """The flags in clusters (flags that name a common account are one cluster), the
     strongest cluster first; each flag's facts say its cluster, its rank and size."""
-    clusters = groups_sharing_members([flag.voter_ids for flag in flags])
-
-    def strength(members: list[int]) -> tuple:
-        chance = min(flags[i].facts.get("chance_log10", 0.0) for i in members)
+    clusters = []
+    for members in groups_sharing_members([flag.voter_ids for flag in flags]):
         accounts = len({v for i in members for v in flags[i].voter_ids})
-        return (chance, -len(members), -accounts, min(members))
-
-    ranked = sorted(clusters, key=strength)
+        chance = min(flags[i].chance_log10 for i in members)
+        strength = (chance, -len(members), -accounts, min(members))  # unique: min(members)
+        clusters.append((strength, members, accounts))
     out = []
-    for rank, members in enumerate(ranked, start=1):
-        accounts = len({v for i in members for v in flags[i].voter_ids})
-        for i in sorted(members, key=lambda i: flags[i].facts.get("chance_log10", 0.0)):
+    for rank, (_strength, members, accounts) in enumerate(sorted(clusters), start=1):
+        for i in sorted(members, key=lambda i: flags[i].chance_log10):
             flag = flags[i]
             flag.facts = {
                 **flag.facts,
