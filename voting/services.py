@@ -551,7 +551,7 @@ def voter_exclude(
         action=AuditAction.VOTER_EXCLUDED,
         subject=voter,
         reason=reason,
-        details={"votes_invalidated": len(chosen)},
+        details={"votes_invalidated": len(chosen), **({"signal": signal} if signal else {})},
         at=at,
     )
     return exclusion

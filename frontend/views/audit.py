@@ -242,7 +242,10 @@ def entry_summary(entry: AuditEntry) -> list[str]:
         return [counted]
     if action == AuditAction.VOTER_EXCLUDED:
         count = details.get("votes_invalidated", 0)
-        return [_counted("%(count)d vote invalidated", "%(count)d votes invalidated", count)]
+        invalidated = _counted("%(count)d vote invalidated", "%(count)d votes invalidated", count)
+        if details.get("signal"):  # the kind of fraud signal acted on
+            return [f"{signal_kind_label(details['signal'])}: {invalidated}"]
+        return [invalidated]
     if action == AuditAction.VOTER_REINSTATED:
         count = details.get("votes_restored", 0)
         return [_counted("%(count)d vote restored", "%(count)d votes restored", count)]

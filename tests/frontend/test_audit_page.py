@@ -431,6 +431,12 @@ def test_every_action_belongs_to_exactly_one_kind():
             {"votes": 1, "accounts": 1, "signal": "flagged_by_secretariat"},
             "Flagged by the secretariat: 1 vote of 1 account",
         ),
+        (AuditAction.VOTER_EXCLUDED, {"votes_invalidated": 2}, "2 votes invalidated"),
+        (
+            AuditAction.VOTER_EXCLUDED,
+            {"votes_invalidated": 18, "signal": "lockstep_ballots"},
+            "Ballots in lockstep: 18 votes invalidated",
+        ),
     ],
 )
 def test_each_action_reads_as_a_summary(secretariat, admin_user, edition, action, details, summary):

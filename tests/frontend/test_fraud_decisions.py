@@ -216,6 +216,8 @@ def test_excluding_one_account_of_a_pair_leaves_the_other_alone(
     assert ada.email not in text(excluded)
     [entry] = AuditEntry.objects.filter(action=AuditAction.VOTER_EXCLUDED)
     assert (entry.subject, entry.reason) == (twin, REASON)
+    # The exclusion names the kind of signal it acted on, as an invalidation does.
+    assert entry.details == {"votes_invalidated": 1, "signal": "mailbox_variants"}
 
 
 def test_invalidating_one_account_of_a_cluster_leaves_the_others_counted(
