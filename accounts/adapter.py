@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.services import email_queue
-from config.languages import language_remember
+from config.languages import language_remember, site_name
 from config.network import browser_family, client_ip, request_network
 
 # Marked here, translated where it is raised: the tests compare it as English text.
@@ -41,9 +41,13 @@ class AccountAdapter(DefaultAccountAdapter):
             raise forms.ValidationError(gettext(DISPOSABLE_MESSAGE), code="disposable_email")
         return email
 
+    def format_email_subject(self, subject: str) -> str:
+        """Every subject starts with the site's name in the mail's language."""
+        return f"[{site_name()}] {subject}"
+
     def render_mail(self, template_prefix, email, context, headers=None):
         context = {
-            "site_name": settings.SITE_NAME,
+            "site_name": site_name(),
             # How long a login code lasts, as the login code e-mail says.
             "login_code_minutes": settings.ACCOUNT_LOGIN_BY_CODE_TIMEOUT // 60,
             **context,
@@ -63,11 +67,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context) -> None:
         # As allauth's own send_mail, but the message goes out through the e-mail task
-        # once the transaction commits, and the site is named after SITE_NAME.
+        # once the transaction commits, and the site is named as the pages name it.
         request = allauth_context.request
-        site = SimpleNamespace(
-            name=settings.SITE_NAME, domain=request.get_host() if request else ""
-        )
+        site = SimpleNamespace(name=site_name(), domain=request.get_host() if request else "")
         full_context = {"request": request, "email": email, "current_site": site, **context}
         email_queue(message=self.render_mail(template_prefix, email, full_context))
 

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from accounts.models import OutboxEmail, User
 from accounts.signals import account_deleting, personal_data_requested
 from config.celery import task_queue_after_commit
+from config.languages import site_name
 
 logger = logging.getLogger(__name__)
 
@@ -185,8 +186,8 @@ def email_send_templated(
     from allauth.account.adapter import get_adapter
 
     adapter = get_adapter()
-    context = {"site_name": settings.SITE_NAME, **context}
     with translation.override(language or translation.get_language()):
+        context = {"site_name": site_name(), **context}
         message = adapter.render_mail(template_prefix, to, context)
     return email_queue(message=message)
 

@@ -36,7 +36,9 @@ class _ProjectFilter(django_filters.FilterSet):
     # instead of about 250 choices (a sixth of a gallery's CPU). The API schema still
     # lists the codes.
     country = django_filters.ChoiceFilter(
-        choices=lazy(_countries, list)(), help_text=_("An ISO 3166 country code.")
+        choices=lazy(_countries, list)(),
+        label=_("Country"),
+        help_text=_("An ISO 3166 country code."),
     )
 
     class Meta:

@@ -309,8 +309,12 @@ def project_file_path(instance: models.Model, filename: str) -> str:
 class Project(models.Model):
     """A project submitted to an edition under one category."""
 
-    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="projects")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="projects")
+    edition = models.ForeignKey(
+        Edition, on_delete=models.PROTECT, related_name="projects", verbose_name=_("edition")
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="projects", verbose_name=_("category")
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -319,27 +323,29 @@ class Project(models.Model):
         related_name="projects",
         help_text=_("The account that submits it; emptied if that account is deleted."),
     )
-    title = models.CharField(max_length=255)
+    title = models.CharField(_("title"), max_length=255)
     organisation_name = models.CharField(_("organisation"), max_length=255, blank=True)
-    stakeholder_type = models.CharField(max_length=32, choices=StakeholderType.choices, blank=True)
-    country = CountryField(blank=True)
+    stakeholder_type = models.CharField(
+        _("stakeholder type"), max_length=32, choices=StakeholderType.choices, blank=True
+    )
+    country = CountryField(_("country"), blank=True)
     region = models.CharField(_("ITU region"), max_length=16, choices=Region.choices, blank=True)
-    website = models.URLField(blank=True)
+    website = models.URLField(_("website"), blank=True)
     short_description = models.TextField(
-        blank=True, help_text=_("What voters read: 150 to 200 words.")
+        _("short description"), blank=True, help_text=_("What voters read: 150 to 200 words.")
     )
     sdgs = models.ManyToManyField(
         SustainableDevelopmentGoal, blank=True, related_name="projects", verbose_name=_("SDGs")
     )
     linkage = models.TextField(_("linkage to the Action Lines and SDGs"), blank=True)
-    impact = models.TextField(blank=True)
-    partnerships = models.TextField(blank=True)
-    challenges = models.TextField(blank=True)
+    impact = models.TextField(_("impact"), blank=True)
+    partnerships = models.TextField(_("partnerships"), blank=True)
+    challenges = models.TextField(_("challenges"), blank=True)
     outlook = models.TextField(_("future outlook"), blank=True)
     stage = models.CharField(
         _("project stage"), max_length=32, choices=ProjectStage.choices, blank=True
     )
-    logo = models.ImageField(upload_to=project_file_path, blank=True)
+    logo = models.ImageField(_("logo"), upload_to=project_file_path, blank=True)
     document = models.FileField(
         _("PDF document"), upload_to=project_file_path, blank=True, help_text=_("Optional.")
     )
@@ -615,9 +621,9 @@ class Score(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scores"
     )
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="scores")
-    merit = models.PositiveSmallIntegerField()
-    originality = models.PositiveSmallIntegerField()
-    impact = models.PositiveSmallIntegerField()
+    merit = models.PositiveSmallIntegerField(_("merit"))
+    originality = models.PositiveSmallIntegerField(_("originality"))
+    impact = models.PositiveSmallIntegerField(_("impact"))
     sustainability = models.PositiveSmallIntegerField(_("contribution to sustainable development"))
     comment = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)

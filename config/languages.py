@@ -92,3 +92,10 @@ class LanguageMiddleware(LocaleMiddleware):
         patch_vary_headers(redirect, ("Accept-Language", "Cookie"))
         redirect.headers.setdefault("Content-Language", language)
         return redirect
+
+
+def site_name() -> str:
+    """The site's name: ``SITE_NAME`` where it is set, else the WSIS Prizes' own name in
+    the language of the moment (Prix du SMSI, Premios de la CMSI, Премии ВВУИО…), as
+    the pages' texts name them."""
+    return settings.SITE_NAME or translation.gettext("WSIS Prizes")

@@ -26,7 +26,8 @@ ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"] if DEBUG else []
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
-SITE_NAME = env.str("SITE_NAME", "WSIS Prizes")
+# Empty: the WSIS Prizes' name in the reader's language (config.languages.site_name).
+SITE_NAME = env.str("SITE_NAME", "")
 # The site's address as its visitors reach it, for links in e-mails sent outside a
 # request (the ballot receipts, sent by Celery beat).
 SITE_URL = env.str("SITE_URL", "http://localhost:8000").rstrip("/")
@@ -191,7 +192,7 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "accounts.validators.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -229,7 +230,6 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[WSIS Prizes] "
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
@@ -273,7 +273,8 @@ MFA_FORMS = {
     "authenticate_webauthn": "accounts.passkeys.PasskeyAuthenticateForm",
     "reauthenticate_webauthn": "accounts.passkeys.PasskeyReauthenticateForm",
 }
-MFA_TOTP_ISSUER = SITE_NAME
+# The name authenticator apps show beside the code: one name, whatever the language.
+MFA_TOTP_ISSUER = SITE_NAME or "WSIS Prizes"
 USERSESSIONS_TRACK_ACTIVITY = False
 
 # The six official languages of the United Nations, each named in itself (the switcher

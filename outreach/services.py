@@ -17,6 +17,7 @@ from awards.models import AuditAction, Category, Edition
 from awards.services import audit_record
 from config.celery import task_queue_after_commit
 from config.errors import Conflict, DomainError
+from config.languages import site_name
 from outreach.models import Message, MessageRecipient, MessageStatus, Segment, SkipReason
 from outreach.permissions import segment_is_open
 from outreach.selectors import AudienceMember, audience_get
@@ -148,15 +149,15 @@ def message_render(*, message: Message, member: AudienceMember | MessageRecipien
     """The e-mail ``member`` receives: the one text of the message, in the site's mail
     layout, with the greeting and the footer in the member's language. The preview
     shows it as it is sent."""
-    context = {
-        "site_name": settings.SITE_NAME,
-        "message": message,
-        "edition": message.edition,
-        "name": member.name,
-        "email": member.email,
-        "segment": message.segment,
-    }
     with translation.override(member.language or settings.LANGUAGE_CODE):
+        context = {
+            "site_name": site_name(),
+            "message": message,
+            "edition": message.edition,
+            "name": member.name,
+            "email": member.email,
+            "segment": message.segment,
+        }
         return get_adapter().render_mail("outreach/email/message", member.email, context)
 
 

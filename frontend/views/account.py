@@ -22,7 +22,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.i18n import set_language
 
 from accounts.forms import AccountDeleteForm, ProfileForm
@@ -70,7 +70,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
-@require_GET
+@require_safe
 # The password is asked again before the person's data leaves the site or the account
 # goes: a session left open on a shared computer must not be enough.
 @reauthentication_required

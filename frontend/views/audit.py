@@ -22,7 +22,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 
 from accounts.decorators import secretariat_required
@@ -335,7 +335,7 @@ class EntryRow:
 
 @secretariat_required
 @never_cache
-@require_GET
+@require_safe
 def audit(request: HttpRequest, year: int | None = None) -> HttpResponse:
     """The audit trail: of one edition at its own address, of every edition (with the
     roles, which belong to none) at the general one."""
@@ -425,7 +425,7 @@ def _xlsx(entries) -> bytes:
 
 @secretariat_required
 @never_cache
-@require_GET
+@require_safe
 def audit_export(request: HttpRequest, kind: str) -> HttpResponse:
     """The filtered audit trail, every page of it, as a file."""
     if kind not in EXPORT_KINDS:

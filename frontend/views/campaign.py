@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from awards.campaign import campaign_poster_pdf, share_qr_png, share_qr_svg
 from awards.models import Project
@@ -40,7 +40,7 @@ def _public_nominee(pk: int) -> Project:
     return nominee
 
 
-@require_GET
+@require_safe
 def share(request: HttpRequest, pk: int) -> HttpResponseRedirect:
     """The share link: on to the nominee's page in its edition (a temporary redirect,
     so that a change of those addresses takes effect at once)."""
@@ -48,7 +48,7 @@ def share(request: HttpRequest, pk: int) -> HttpResponseRedirect:
     return HttpResponseRedirect(reverse("frontend:nominee", args=[nominee.edition.year, pk]))
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=QR_MAX_AGE)
 def share_qr(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in QR_FORMATS:
@@ -59,7 +59,7 @@ def share_qr(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 @never_cache
 def poster(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     project = _public_nominee(pk)

@@ -4,7 +4,7 @@ secretariat), the Success Stories booklet for everyone; nothing before publicati
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from awards.models import CertificateKind
 from awards.permissions import can_download_certificates
@@ -14,7 +14,7 @@ from config.storage import private_storage
 
 
 @login_required
-@require_GET
+@require_safe
 def certificate(request: HttpRequest, year: int, pk: int, kind: str) -> FileResponse:
     project = project_get(year=year, pk=pk)
     if project is None or kind not in CertificateKind.values:
@@ -34,7 +34,7 @@ def certificate(request: HttpRequest, year: int, pk: int, kind: str) -> FileResp
     )
 
 
-@require_GET
+@require_safe
 def booklet(request: HttpRequest, year: int) -> FileResponse:
     edition = edition_get_or_404(year=year)
     if not results_are_public(edition=edition):

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import secretariat_required
 from awards.models import Category, Edition
@@ -134,7 +134,7 @@ def _save_draft(request, edition, form, message=None) -> HttpResponse:
 
 @secretariat_required
 @never_cache
-@require_GET
+@require_safe
 def message_index(request: HttpRequest, year: int) -> HttpResponse:
     edition = edition_or_404(request, year)
     page = Paginator(message_list(edition=edition), MESSAGES_PER_PAGE).get_page(
@@ -199,7 +199,7 @@ def _draft_context(edition: Edition, message: Message) -> dict:
 
 @secretariat_required
 @never_cache
-@require_GET
+@require_safe
 def message_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     edition = edition_or_404(request, year)
     message = _message_or_404(edition, pk)

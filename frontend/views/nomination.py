@@ -22,7 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.decorators import secretariat_required
 from awards.duplicates import Duplicate, probable_duplicates
@@ -285,7 +285,7 @@ def submissions(request: HttpRequest, year: int) -> HttpResponse:
 
 @secretariat_required
 @never_cache
-@require_GET
+@require_safe
 def submissions_export(request: HttpRequest, year: int, kind: str) -> HttpResponse:
     if kind not in EXPORT_KINDS:
         raise Http404(gettext("There is no %(kind)s export.") % {"kind": kind})

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_countries import countries
 
 from awards.filters import SEARCH_MAX_LENGTH, NomineeFilter
@@ -102,7 +102,7 @@ def _page_of(nominees: QuerySet[Project], number: str | None) -> Page:
     return Paginator(nominees, NOMINEES_PER_PAGE).get_page(number)
 
 
-@require_GET
+@require_safe
 def category(request: HttpRequest, year: int, number: int) -> HttpResponse:
     edition = edition_or_404(request, year)
     category = category_get_or_404(edition=edition, number=number)
@@ -133,7 +133,7 @@ def category(request: HttpRequest, year: int, number: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def nominee(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     edition = edition_or_404(request, year)
     project = nominee_get(edition=edition, pk=pk)

@@ -22,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.http import parse_etags
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -244,14 +244,14 @@ def ceremony_feed_json(request: HttpRequest, year: int) -> HttpResponse:
 
 class ScheduleForm(forms.Form):
     when = forms.DateTimeField(
-        label=_lazy("Publish on"),
+        label=gettext_lazy("Publish on"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         error_messages={
-            "required": _lazy("Choose a date and time in the future."),
-            "invalid": _lazy("Choose a date and time in the future."),
+            "required": gettext_lazy("Choose a date and time in the future."),
+            "invalid": gettext_lazy("Choose a date and time in the future."),
         },
-        help_text=_lazy(
+        help_text=gettext_lazy(
             "In the site's time zone. The results are published then even if the ceremony"
             " has not revealed every category: scheduling confirms it."
         ),

@@ -7,7 +7,7 @@ the outcome), each with its category, in the order the galleries use.
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from awards.filters import NomineeSearchFilter
 from awards.selectors import nominee_cards, nominees_in_voter_order, voter_order_applies
@@ -15,7 +15,7 @@ from frontend.current import current_edition, edition_or_404
 from frontend.views.nominees import NOMINEES_PER_PAGE
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest, year: int) -> HttpResponse:
     edition = edition_or_404(request, year)
     filters = NomineeSearchFilter(request.GET, queryset=nominee_cards(edition=edition))

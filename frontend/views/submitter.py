@@ -90,7 +90,7 @@ PROJECT_FORM_ID = "project-form"
 
 class ProjectStartForm(forms.Form):
     category = forms.ModelChoiceField(
-        queryset=Category.objects.none(), empty_label=_("Choose a category")
+        label=_("Category"), queryset=Category.objects.none(), empty_label=_("Choose a category")
     )
     title = forms.CharField(label=_("Project title"), max_length=255)
 

@@ -25,7 +25,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.decorators import confirmed_email_required
 from awards.models import Category, Edition, Project
@@ -163,7 +163,7 @@ def _after_vote(request: HttpRequest, edition: Edition, category: Category) -> H
 
 @confirmed_email_required
 @never_cache
-@require_GET
+@require_safe
 def ballot(request: HttpRequest, year: int) -> HttpResponse:
     edition = edition_or_404(request, year)
     voting = _voting(request, edition)
@@ -211,7 +211,7 @@ def ballot(request: HttpRequest, year: int) -> HttpResponse:
 
 @confirmed_email_required
 @never_cache
-@require_GET
+@require_safe
 def ballot_category(request: HttpRequest, year: int, number: int) -> HttpResponse:
     edition = edition_or_404(request, year)
     category = category_get_or_404(edition=edition, number=number)

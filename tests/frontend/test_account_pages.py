@@ -184,6 +184,26 @@ def test_signup_with_a_disposable_address_is_refused_on_the_page(
     assert _logged_in_user_id(client) is None
 
 
+@pytest.mark.parametrize(
+    ("language", "refusal"),
+    [
+        ("en", "This password is too short: it must have at least 8 characters."),
+        ("ar", "كلمة المرور هذه قصيرة جدًا: يجب أن تتكون من 8 أحرف على الأقل."),
+        ("zh-hans", "密码太短。密码至少要有 8 个字符。"),
+    ],
+)
+def test_signup_with_a_short_password_is_refused_in_the_pages_language(client, language, refusal):
+    prefix = "" if language == "en" else f"/{language}"
+
+    response = client.post(
+        prefix + SIGNUP, {**SIGNUP_DATA, "password1": "a1b2c3", "password2": "a1b2c3"}
+    )
+
+    assert response.status_code == 200
+    assert refusal in error_summary(response)
+    assert not User.objects.exists()
+
+
 # The header
 
 

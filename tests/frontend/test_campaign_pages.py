@@ -110,6 +110,28 @@ def test_share_link_redirects_to_the_nominee_page(client, nominee):
     assert response["Location"] == nominee_path(nominee)
 
 
+def test_link_checkers_and_preview_bots_asking_head_get_what_get_gets(client, nominee):
+    """Link checkers and the bots that draw a shared link's preview often ask with
+    HEAD first: a page that answers GET answers HEAD the same way, without a body."""
+    pages = [
+        share_path(nominee),
+        qr_path(nominee, "svg"),
+        qr_path(nominee, "png"),
+        nominee_path(nominee),
+        reverse("frontend:category", args=[YEAR, 3]),
+        reverse("frontend:search", args=[YEAR]) + "?q=village",
+        poster_path(nominee),
+    ]
+    for url in pages:
+        got, head = client.get(url), client.head(url)
+
+        assert (head.status_code, head.get("Content-Type")) == (
+            got.status_code,
+            got.get("Content-Type"),
+        ), url
+        assert head.content == b"", url
+
+
 def test_share_link_follows_its_nominee_into_any_edition(client, nominee):
     older = ProjectFactory(category=CategoryFactory(edition=EditionFactory(year=2019), number=3))
 

@@ -82,7 +82,7 @@ def test_reminder_asks_first_then_mails_the_pending_juror_in_their_language(
     assert mail.to == [ada.email]
     # In Ada's language, French.
     title = category.edition.title
-    assert mail.subject == f"[WSIS Prizes] {title}\u00a0: 1 Champion reste à noter"
+    assert mail.subject == f"[Prix du SMSI] {title}\u00a0: 1 Champion reste à noter"
     [entry] = AuditEntry.objects.filter(action=AuditAction.JURY_REMINDED)
     assert (entry.actor, entry.subject, entry.details) == (
         admin_user,

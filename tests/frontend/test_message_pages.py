@@ -112,7 +112,7 @@ def test_writing_a_message_leads_to_its_preview_which_sends_nothing(secretariat,
     )
     # The first recipient, as they will read it: in French.
     preview = text(find(content, class_="message-preview")[0])
-    assert preview.startswith("Subject: [WSIS Prizes] Geneva Bonjour Ada, The Forum opens")
+    assert preview.startswith("Subject: [Prix du SMSI] Geneva Bonjour Ada, The Forum opens")
     [confirm] = find(content, "form", class_="confirm-send")
     assert "Send to 2 people" in text(confirm)
     assert "It cannot be undone." in text(confirm)

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 LANGUAGES = [("ar", "rtl"), ("zh-hans", "ltr"), ("fr", "ltr"), ("ru", "ltr"), ("es", "ltr")]
 UNFILLED = re.compile(r"%\(\w+\)[sd]|\{\{|\{%")
+SITE_NAME = re.compile(r'<a class="site-name" href="[^"]*">([^<]*)</a>')
 
 
 def assert_in_the_language(client, pages: list[str], language: str, direction: str) -> None:
@@ -26,6 +27,8 @@ def assert_in_the_language(client, pages: list[str], language: str, direction: s
         assert f'<html lang="{language}" dir="{direction}">' in html, url
         assert not UNFILLED.findall(html), (url, UNFILLED.findall(html)[:3])
         assert "API documentation" not in html, url
+        with translation.override(language):
+            assert SITE_NAME.findall(html) == [translation.gettext("WSIS Prizes")], url
 
 
 @pytest.mark.parametrize("language, direction", LANGUAGES)

@@ -194,6 +194,25 @@ def test_draft_page_offers_every_field(owner, draft):
     assert attribute(submit, "form") == "project-form"
 
 
+def test_draft_and_start_forms_are_labelled_in_the_pages_language(owner, draft):
+    response = owner.get("/fr" + url("my-project", draft))
+
+    [form] = find(page(response), "form", id="project-form")
+    labels = {attribute(label, "for"): text(label) for label in find(form, "label")}
+    assert labels["id_title"] == "Titre"
+    assert labels["id_stakeholder_type"] == "Type de partie prenante"
+    assert labels["id_country"] == "Pays"
+    assert labels["id_website"].startswith("Site web")
+    assert labels["id_short_description"] == "Description courte"
+    assert labels["id_partnerships"].startswith("Partenariats")
+    assert labels["id_challenges"].startswith("Difficultés")
+    start = owner.get("/fr" + LIST)
+    [category] = [
+        label for label in find(page(start), "label") if attribute(label, "for") == "id_category"
+    ]
+    assert text(category) == "Catégorie"
+
+
 def test_submit_of_an_incomplete_draft_shows_every_rule_on_its_field(owner, category):
     owner.post(LIST, {"category": category.pk, "title": "Half done"})
     project = Project.objects.get(title="Half done")

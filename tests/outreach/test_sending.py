@@ -92,7 +92,7 @@ def test_sending_writes_once_to_each_recipient_in_their_language_through_the_out
 
     assert sorted(email.to[0] for email in mail.outbox) == ["ada@people.test", "bo@people.test"]
     [french] = [email for email in mail.outbox if email.to == ["ada@people.test"]]
-    assert french.subject == "[WSIS Prizes] Your visit to Geneva"
+    assert french.subject == "[Prix du SMSI] Your visit to Geneva"
     assert french.body.startswith("Bonjour Ada,\n\nThe Forum opens on 7 July.\n\nBring your badge.")
     assert "Les Prix du SMSI sont organisés" in french.body
     [english] = [email for email in mail.outbox if email.to == ["bo@people.test"]]
