@@ -76,7 +76,7 @@ MIDDLEWARE = [
     # After the session and the account (whose saved language it reads), before
     # CommonMiddleware (whose redirects need the language of the address).
     "config.languages.LanguageMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "config.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Sign-up beyond an address's allowance: its hard limit, and the challenge that the

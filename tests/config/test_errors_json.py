@@ -382,3 +382,28 @@ def test_allauths_429_is_json_with_detail_and_code(raising_client, settings):
     assert body["status"] == 429
     # allauth says not when: the longest of its limits' periods, which none outlasts.
     assert response["Retry-After"] == "300"
+
+
+@pytest.mark.parametrize("debug", [True, False])
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_a_write_to_the_vote_without_its_trailing_slash_is_not_found(
+    voting_voter_client, settings, debug, method
+):
+    settings.DEBUG = debug
+
+    response = getattr(voting_voter_client, method)(
+        "/api/v1/editions/2020/ballot/1", {"nominee": 1}, format="json"
+    )
+
+    assert_json_error(response, 404, "not_found")
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_a_form_posted_without_its_trailing_slash_is_not_found_and_a_read_is_redirected(
+    raising_client, settings, debug
+):
+    settings.DEBUG = debug
+
+    assert raising_client.post("/accounts/login", {"login": "a@example.org"}).status_code == 404
+    response = raising_client.get("/accounts/login")
+    assert (response.status_code, response["Location"]) == (301, "/accounts/login/")
