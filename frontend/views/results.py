@@ -49,6 +49,7 @@ from awards.services.publication import (
     publication_unschedule,
     results_publish,
 )
+from awards.vocabulary import translated
 from config.errors import DomainError
 from frontend.charts import percent
 from frontend.refusals import refusal_onto_form
@@ -221,7 +222,8 @@ def ceremony_feed_json(request: HttpRequest, year: int) -> HttpResponse:
     """What the audience page's script follows: the ceremony endpoint's answer, the same
     for every viewer, so kept and served from the cache (``ceremony_feed``) and cacheable
     by browsers and proxies for as long. A page of the site, not of the API: the API's
-    throttle per address would refuse a room of viewers behind one address."""
+    throttle per address would refuse a room of viewers behind one address. The
+    categories' titles in the page's language, as the page shows them."""
     feed = ceremony_feed(year=year)
     if feed is None:
         return JsonResponse(
@@ -231,6 +233,12 @@ def ceremony_feed_json(request: HttpRequest, year: int) -> HttpResponse:
             },
             status=404,
         )
+    feed = {
+        **feed,
+        "revealed": [
+            {**category, "title": translated(category["title"])} for category in feed["revealed"]
+        ],
+    }
     body = json.dumps(feed, cls=DjangoJSONEncoder, separators=(",", ":")).encode()
     etag = f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
     if etag in parse_etags(request.headers.get("If-None-Match", "")):

@@ -86,6 +86,24 @@ def test_feed_shows_a_reveal_at_once_and_nothing_further(
     assert api["remaining"] == body["remaining"]
 
 
+def test_feed_names_the_categories_in_the_pages_language(
+    client, decided, admin_user, django_capture_on_commit_callbacks
+):
+    edition, _ = decided
+    edition.categories.filter(number=1).update(title="E-health")
+    with django_capture_on_commit_callbacks(execute=True):
+        ceremony_reveal_next(edition=edition, by=admin_user)
+
+    english = client.get(FEED).json()
+    french = client.get("/fr" + FEED).json()
+    arabic = client.get("/ar" + FEED).json()
+
+    assert [c["title"] for c in english["revealed"]] == ["E-health"]
+    assert [c["title"] for c in french["revealed"]] == ["Cybersanté"]
+    assert [c["title"] for c in arabic["revealed"]] == ["الصحة الإلكترونية"]
+    assert french["revealed"][0]["winner"] == english["revealed"][0]["winner"]
+
+
 @pytest.mark.parametrize("who", ["anonymous", "voter", "secretariat"])
 def test_feed_tells_everyone_the_same_public_answer(client, decided, who):
     _, projects = decided
