@@ -90,29 +90,32 @@ class Edition(models.Model):
     """One year of the WSIS Prizes, with its timeline and rules."""
 
     year = models.PositiveSmallIntegerField(
-        unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+        _("year"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(_("title"), max_length=200)
 
-    submission_opens_at = models.DateTimeField()
-    submission_closes_at = models.DateTimeField()
-    nomination_opens_at = models.DateTimeField()
-    nomination_closes_at = models.DateTimeField()
-    voting_opens_at = models.DateTimeField()
-    voting_closes_at = models.DateTimeField()
-    champions_opens_at = models.DateTimeField()
-    champions_closes_at = models.DateTimeField()
-    jury_opens_at = models.DateTimeField()
-    jury_closes_at = models.DateTimeField()
-    ceremony_opens_at = models.DateTimeField()
-    ceremony_closes_at = models.DateTimeField()
+    submission_opens_at = models.DateTimeField(_("submission opens"))
+    submission_closes_at = models.DateTimeField(_("submission closes"))
+    nomination_opens_at = models.DateTimeField(_("nomination opens"))
+    nomination_closes_at = models.DateTimeField(_("nomination closes"))
+    voting_opens_at = models.DateTimeField(_("voting opens"))
+    voting_closes_at = models.DateTimeField(_("voting closes"))
+    champions_opens_at = models.DateTimeField(_("Champions phase opens"))
+    champions_closes_at = models.DateTimeField(_("Champions phase closes"))
+    jury_opens_at = models.DateTimeField(_("jury phase opens"))
+    jury_closes_at = models.DateTimeField(_("jury phase closes"))
+    ceremony_opens_at = models.DateTimeField(_("ceremony opens"))
+    ceremony_closes_at = models.DateTimeField(_("ceremony closes"))
 
     complete_ballot_required = models.BooleanField(
+        _("complete ballot required"),
         default=False,
         help_text=_("A ballot counts only if it has a vote in every category."),
     )
     champions_per_category = models.PositiveSmallIntegerField(
-        default=5, validators=[MinValueValidator(1), MaxValueValidator(50)]
+        _("Champions per category"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
     )
     tie_rule = models.CharField(
         _("ties at the cut"), max_length=32, choices=TieRule.choices, default=TieRule.INCLUDE_ALL
@@ -123,7 +126,10 @@ class Edition(models.Model):
         help_text=_("Show the vote counts to the public while voting is open."),
     )
     standings_recorded_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("When the final valid standings were recorded.")
+        _("standings recorded"),
+        null=True,
+        blank=True,
+        help_text=_("When the final valid standings were recorded."),
     )
     rules_changed_at = models.DateTimeField(
         _("rules last changed"),
@@ -132,10 +138,16 @@ class Edition(models.Model):
         help_text=_("When the voting rules last changed (see the audit trail)."),
     )
     voters_counted = models.PositiveIntegerField(
-        null=True, blank=True, help_text=_("People who voted, as counted at the close.")
+        _("voters counted"),
+        null=True,
+        blank=True,
+        help_text=_("People who voted, as counted at the close."),
     )
     results_published_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("Until then the outcome is under embargo.")
+        _("results published"),
+        null=True,
+        blank=True,
+        help_text=_("Until then the outcome is under embargo."),
     )
     results_scheduled_at = models.DateTimeField(
         _("publication scheduled for"),
@@ -163,13 +175,14 @@ class Edition(models.Model):
         help_text=_("Printed under the signatory's name."),
     )
     jury_quorum = models.PositiveSmallIntegerField(
+        _("jury quorum"),
         default=3,
         validators=[MinValueValidator(1)],
         help_text=_("Submitted scores each Champion needs before its category is decided."),
     )
-    weight_merit = models.PositiveSmallIntegerField(default=1)
-    weight_originality = models.PositiveSmallIntegerField(default=1)
-    weight_impact = models.PositiveSmallIntegerField(default=1)
+    weight_merit = models.PositiveSmallIntegerField(_("weight of merit"), default=1)
+    weight_originality = models.PositiveSmallIntegerField(_("weight of originality"), default=1)
+    weight_impact = models.PositiveSmallIntegerField(_("weight of impact"), default=1)
     weight_sustainability = models.PositiveSmallIntegerField(
         _("weight of the contribution to sustainable development"), default=1
     )
@@ -248,7 +261,10 @@ class Category(models.Model):
         help_text=_("Empty for a special category."),
     )
     revealed_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("When its Winner was revealed at the ceremony.")
+        _("revealed"),
+        null=True,
+        blank=True,
+        help_text=_("When its Winner was revealed at the ceremony."),
     )
 
     class Meta:
@@ -350,14 +366,16 @@ class Project(models.Model):
         _("PDF document"), upload_to=project_file_path, blank=True, help_text=_("Optional.")
     )
     decision_reason = models.TextField(
-        blank=True, help_text=_("Why the secretariat rejected it: the submitter reads this.")
+        _("reason for the decision"),
+        blank=True,
+        help_text=_("Why the secretariat rejected it: the submitter reads this."),
     )
     status = models.CharField(
-        max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT
+        _("status"), max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     # The title and short description in other languages, each optional: title_fr,
     # short_description_es… (awards.translations). The fields above are the original.
     i18n = TranslationField(fields=("title", "short_description"))

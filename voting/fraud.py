@@ -50,7 +50,7 @@ SECRETARIAT_FLAG = "flagged_by_secretariat"
 # Each kind of signal, as the fraud page and the public exclusion report name it.
 SIGNAL_KINDS = {
     "lockstep_ballots": _("Ballots in lockstep"),
-    "signup_batch": _("Accounts made in a batch or at a rhythm"),
+    "signup_rhythm": _("Accounts made in a batch or at a rhythm"),
     "vote_rhythm": _("Votes at a steady rhythm"),
     "concentration": _("A nominee's votes from one source"),
     "new_accounts_one_network": _("New accounts from one network"),

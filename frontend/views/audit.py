@@ -19,7 +19,7 @@ from django.shortcuts import render
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.http import urlencode
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -27,7 +27,15 @@ from openpyxl import Workbook
 
 from accounts.decorators import secretariat_required
 from accounts.models import User
-from awards.models import AuditAction, AuditEntry, Edition, ProjectStatus, TieRule
+from awards.models import (
+    AuditAction,
+    AuditEntry,
+    Category,
+    Edition,
+    Project,
+    ProjectStatus,
+    TieRule,
+)
 from awards.selectors import (
     AUDIT_KIND_OF,
     AUDIT_KINDS,
@@ -68,8 +76,9 @@ def _rule_value(name: str, value) -> str:
     return str(value)
 
 
-def _counted(template_one: str, template_many: str, count: int) -> str:
-    return ngettext(template_one, template_many, count) % {"count": count}
+def _counted(template, count: int) -> str:
+    """``template``, an ``ngettext_lazy`` whose number is ``count``, with ``count`` in."""
+    return str(template % {"count": count})
 
 
 def _moment(value: Any) -> str:
@@ -89,11 +98,13 @@ def _field_label(name: str) -> str:
         return str(ROLE_LABELS[name])
     if name == "status":
         return gettext("Status")
-    try:
-        label = str(Edition._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:
-        label = name.replace("_", " ")
-    return label[:1].upper() + label[1:]
+    for model in (Edition, Category, Project):
+        try:
+            label = str(model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            continue
+        return label[:1].upper() + label[1:]
+    return name.replace("_", " ").capitalize()
 
 
 def _value(name: str, value: Any) -> str:
@@ -175,8 +186,11 @@ def _later_actions(action: str, details: dict) -> list[str] | None:
         if unrevealed:
             return [
                 _counted(
-                    "with %(count)d category not yet revealed",
-                    "with %(count)d categories not yet revealed",
+                    ngettext_lazy(
+                        "with %(count)d category not yet revealed",
+                        "with %(count)d categories not yet revealed",
+                        "count",
+                    ),
                     unrevealed,
                 )
             ]
@@ -189,7 +203,12 @@ def _later_actions(action: str, details: dict) -> list[str] | None:
         count = _count(details, "jurors", "count", "recipients")
         lines = []
         if count is not None:
-            lines.append(_counted("%(count)d juror reminded", "%(count)d jurors reminded", count))
+            lines.append(
+                _counted(
+                    ngettext_lazy("%(count)d juror reminded", "%(count)d jurors reminded", "count"),
+                    count,
+                )
+            )
         if details.get("category") is not None:
             lines.append(_category(details))
         return lines
@@ -200,12 +219,18 @@ def _later_actions(action: str, details: dict) -> list[str] | None:
         segment = details.get("segment_label") or details.get("segment")
         count = _count(details, "recipients", "count")
         if segment and count is not None:
-            recipients = _counted("%(count)d recipient", "%(count)d recipients", count)
+            recipients = _counted(
+                ngettext_lazy("%(count)d recipient", "%(count)d recipients", "count"), count
+            )
             lines.append(f"{segment}: {recipients}")
         elif segment:
             lines.append(str(segment))
         elif count is not None:
-            lines.append(_counted("%(count)d recipient", "%(count)d recipients", count))
+            lines.append(
+                _counted(
+                    ngettext_lazy("%(count)d recipient", "%(count)d recipients", "count"), count
+                )
+            )
         return lines
     if action == AuditAction.DOCUMENTS_MADE:
         count = _count(details, "documents", "count")
@@ -213,7 +238,9 @@ def _later_actions(action: str, details: dict) -> list[str] | None:
         if details.get("kind_label") or details.get("kind"):
             lines.append(str(details.get("kind_label") or details.get("kind")))
         if count is not None:
-            lines.append(_counted("%(count)d document", "%(count)d documents", count))
+            lines.append(
+                _counted(ngettext_lazy("%(count)d document", "%(count)d documents", "count"), count)
+            )
         return lines + _project(details)
     return None
 
@@ -234,24 +261,39 @@ def entry_summary(entry: AuditEntry) -> list[str]:
     if later is not None:
         return later
     if action == AuditAction.VOTES_INVALIDATED:
-        votes = _counted("%(count)d vote", "%(count)d votes", details.get("votes", 0))
-        accounts = _counted("%(count)d account", "%(count)d accounts", details.get("accounts", 0))
+        votes = _counted(
+            ngettext_lazy("%(count)d vote", "%(count)d votes", "count"), details.get("votes", 0)
+        )
+        accounts = _counted(
+            ngettext_lazy("%(count)d account", "%(count)d accounts", "count"),
+            details.get("accounts", 0),
+        )
         counted = str(_("%(votes)s of %(accounts)s") % {"votes": votes, "accounts": accounts})
         if details.get("signal"):  # the kind of fraud signal acted on
             return [f"{signal_kind_label(details['signal'])}: {counted}"]
         return [counted]
     if action == AuditAction.VOTER_EXCLUDED:
         count = details.get("votes_invalidated", 0)
-        invalidated = _counted("%(count)d vote invalidated", "%(count)d votes invalidated", count)
+        invalidated = _counted(
+            ngettext_lazy("%(count)d vote invalidated", "%(count)d votes invalidated", "count"),
+            count,
+        )
         if details.get("signal"):  # the kind of fraud signal acted on
             return [f"{signal_kind_label(details['signal'])}: {invalidated}"]
         return [invalidated]
     if action == AuditAction.VOTER_REINSTATED:
         count = details.get("votes_restored", 0)
-        return [_counted("%(count)d vote restored", "%(count)d votes restored", count)]
+        return [
+            _counted(
+                ngettext_lazy("%(count)d vote restored", "%(count)d votes restored", "count"), count
+            )
+        ]
     if action == AuditAction.SIGNAL_DISMISSED:
         kind = SIGNAL_KINDS.get(details.get("kind", ""), details.get("kind", ""))
-        accounts = _counted("%(count)d account", "%(count)d accounts", details.get("accounts", 0))
+        accounts = _counted(
+            ngettext_lazy("%(count)d account", "%(count)d accounts", "count"),
+            details.get("accounts", 0),
+        )
         return [f"{kind}: {accounts}"]
     if action == AuditAction.RULES_CHANGED:
         lines = _changes(details)
@@ -262,9 +304,13 @@ def entry_summary(entry: AuditEntry) -> list[str]:
         return lines
     if action == AuditAction.CHAMPIONS_COUNTED:
         champions = _counted(
-            "%(count)d Champion", "%(count)d Champions", details.get("champions", 0)
+            ngettext_lazy("%(count)d Champion", "%(count)d Champions", "count"),
+            details.get("champions", 0),
         )
-        nominees = _counted("%(count)d nominee", "%(count)d nominees", details.get("nominees", 0))
+        nominees = _counted(
+            ngettext_lazy("%(count)d nominee", "%(count)d nominees", "count"),
+            details.get("nominees", 0),
+        )
         return [
             str(
                 _("%(champions)s among %(nominees)s")

@@ -447,6 +447,32 @@ def test_each_action_reads_as_a_summary(secretariat, admin_user, edition, action
     assert row[1] == f"{action.label} {summary}"
 
 
+@pytest.mark.parametrize(
+    ("action", "details", "summary"),
+    [
+        (
+            AuditAction.VOTES_INVALIDATED,
+            {"votes": 3, "accounts": 2, "signal": "signup_rhythm"},
+            "Comptes créés en lot ou à un rythme régulier: 3 votes sur 2 comptes",
+        ),
+        (AuditAction.VOTER_REINSTATED, {"votes_restored": 18}, "18 votes rétablis"),
+        (
+            AuditAction.EDITION_CHANGED,
+            {"changes": {"jury_quorum": [3, 4], "voting_closes_at": [None, None]}},
+            "Quorum du jury: 3 → 4 Clôture du vote: aucune → aucune",
+        ),
+    ],
+)
+def test_summaries_read_in_the_pages_language(
+    secretariat, admin_user, edition, action, details, summary
+):
+    audit_record(edition=edition, actor=admin_user, action=action, details=details)
+
+    [row] = entry_rows(secretariat.get("/fr" + audit_url(edition)))
+
+    assert row[1].endswith(summary)
+
+
 def test_export_csv_has_every_filtered_action_with_its_summary(secretariat, admin_user, mixed):
     response = secretariat.get(export_url("csv", kind="votes"))
 

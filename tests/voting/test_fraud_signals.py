@@ -6,11 +6,12 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from accounts.models import User
 from awards.models import Edition, Project
 from tests.factories import CategoryFactory, ProjectFactory
-from voting.fraud import chance_text, fraud_flags
+from voting.fraud import chance_text, fraud_flags, signal_kind_label
 from voting.models import StoredSignal, Vote
 
 pytestmark = pytest.mark.django_db
@@ -230,6 +231,13 @@ def test_accounts_made_from_one_network_at_a_steady_rhythm_are_flagged(edition, 
 
     assert named(flags, ring) == {user.pk for user in ring}
     assert flags[0].title == "25 accounts made from 192.0.2.0/24 at a steady rhythm"
+    # Named as every kind is, on the fraud page and in the public exclusion report.
+    assert signal_kind_label("signup_rhythm") == "Accounts made in a batch or at a rhythm"
+    with translation.override("ar"):
+        assert signal_kind_label("signup_rhythm") == translation.gettext(
+            "Accounts made in a batch or at a rhythm"
+        )
+        assert signal_kind_label("signup_rhythm") != "Accounts made in a batch or at a rhythm"
 
 
 # --- Concentration and new accounts from one network -----------------------------------

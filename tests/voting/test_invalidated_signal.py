@@ -103,12 +103,12 @@ def test_an_account_decision_from_a_signal_marks_its_votes_with_the_kind(
         edition=edition,
         action=action,
         voter=vote.voter,
-        signal_kind="signup_batch",
+        signal_kind="signup_rhythm",
         by=admin_user,
         reason=REASON,
     )
 
-    assert signals_of([vote]) == ["signup_batch"]
+    assert signals_of([vote]) == ["signup_rhythm"]
     assert not Vote.objects.get(pk=vote.pk).is_valid
 
 
