@@ -396,7 +396,9 @@ def _decisions(edition: Edition, jurors: list[User]) -> list[CategoryDecision]:
             decision.decision_form = DecisionForm(
                 ranking=decision.ranking, prefix=f"category-{category.pk}"
             )
-        decision.assign_form = AssignForm(jurors=jurors, prefix=f"assign-{category.pk}")
+        # Offered: the members of the Expert Group not assigned to the category yet.
+        unassigned = [juror for juror in jurors if juror not in decision.jurors]
+        decision.assign_form = AssignForm(jurors=unassigned, prefix=f"assign-{category.pk}")
         decisions.append(decision)
     return decisions
 
@@ -460,6 +462,13 @@ def _assign(
     if not form.is_valid():
         return None
     juror = next(j for j in jurors if j.pk == form.cleaned_data["juror"])
+    if juror in decision.jurors:
+        messages.info(
+            request,
+            gettext("%(juror)s is already assigned to %(category)s.")
+            % {"juror": juror.name or juror.email, "category": category},
+        )
+        return redirect(_decisions_url(edition, category))
     try:
         jury_assign(category=category, juror=juror, by=request.user)
     except DomainError as refusal:

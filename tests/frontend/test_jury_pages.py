@@ -483,6 +483,21 @@ def test_secretariat_assigns_a_juror(secretariat, category):
     assert JuryAssignment.objects.filter(category=category, juror=juror).exists()
 
 
+def test_a_juror_already_assigned_is_not_offered_again_and_is_told_so(secretariat, category):
+    juror = make_juror(name="Ada Lovelace")
+    other = make_juror(name="Bo Chen")
+    assign = {"category": category.pk, "action": "assign", f"assign-{category.pk}-juror": juror.pk}
+    secretariat.post(decisions_url(category.edition), assign, follow=True)
+
+    response = secretariat.post(decisions_url(category.edition), assign, follow=True)
+
+    assert messages_shown(response) == ["Ada Lovelace is already assigned to 1. Public governance."]
+    assert JuryAssignment.objects.filter(category=category).count() == 1
+    [select] = find(page(response), "select", name=f"assign-{category.pk}-juror")
+    offered = [attribute(option, "value") for option in find(select, "option")]
+    assert offered == ["", str(other.pk)]
+
+
 def test_assigning_someone_outside_the_jury_is_an_error(secretariat, category):
     make_juror()
     outsider = UserFactory()

@@ -59,9 +59,11 @@ def test_progress_shows_each_jurors_counts(secretariat, category, panel):
         [text(cell) for cell in row.children if not isinstance(cell, str)]
         for row in find(page(response), "tr", class_="progress-row")
     ]
+    ada, bo = panel
+    # Named, and told apart by their addresses (two jurors may share a name).
     assert rows == [
-        ["1. Public governance", "Ada", "1 / 3", "1", "1", "1"],
-        ["1. Public governance", "Bo", "3 / 3", "0", "0", "0"],
+        ["1. Public governance", f"Ada ({ada.email})", "1 / 3", "1", "1", "1"],
+        ["1. Public governance", f"Bo ({bo.email})", "3 / 3", "0", "0", "0"],
     ]
 
 
