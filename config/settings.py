@@ -211,6 +211,7 @@ LOGIN_REDIRECT_URL = "frontend:home"
 # a link, as before; any login by code confirms the address it was sent to.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupProfileForm"
+ACCOUNT_FORMS = {"confirm_login_code": "accounts.login_code.ConfirmLoginCodeForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 # The password is optional: whoever wants one types it twice.

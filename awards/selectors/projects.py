@@ -79,9 +79,10 @@ def nominee_cards(*, edition: Edition, category: Category | None = None) -> Quer
 
 
 def nominee_lines(*, edition: Edition) -> QuerySet[Project]:
-    """The nominees with only what a line of a table about them shows."""
+    """The nominees with only what a line of a table about them shows (the title in
+    other languages too: ``i18n``)."""
     return Project.objects.filter(edition=edition, status__in=PUBLIC_STATUSES).only(
-        "pk", "title", "organisation_name", "country", "category_id", "status"
+        "pk", "title", "organisation_name", "country", "category_id", "status", "i18n"
     )
 
 

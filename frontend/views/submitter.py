@@ -5,7 +5,7 @@ Every change goes through the services of ``awards.services.projects``, which de
 a refusal comes back as a domain error and is shown on the field it concerns.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
@@ -194,6 +194,15 @@ class ProjectForm(forms.Form):
 
     use_required_attribute = False
 
+    # A draft may move to another category of its edition until it is submitted; a post
+    # without it leaves the category as it is.
+    category = forms.TypedChoiceField(
+        label=_("Category"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("You can move the draft to another category until you submit it."),
+    )
     sdgs = forms.ModelMultipleChoiceField(
         label=_("Sustainable Development Goals"),
         queryset=sdg_list(),
@@ -202,8 +211,12 @@ class ProjectForm(forms.Form):
         help_text=HINTS["sdgs"],
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, categories: Iterable[Category] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.categories = {category.pk: category for category in categories}
+        self.fields["category"].choices = [
+            (pk, str(category)) for pk, category in self.categories.items()
+        ]
         for name in EDITABLE_FIELDS:
             self.fields[name] = _draft_field(name)
         for language in translation_languages():
@@ -221,7 +234,8 @@ class ProjectForm(forms.Form):
         initial = {name: getattr(project, name) for name in _text_fields()}
         initial["country"] = project.country.code or ""
         initial["sdgs"] = [goal.number for goal in project.sdgs.all()]
-        return cls(initial=initial)
+        initial["category"] = project.category_id
+        return cls(initial=initial, categories=category_list(edition=project.edition))
 
     def translation_groups(self) -> list[tuple[str, str, list[forms.BoundField]]]:
         """For each other language: its code, its name, and its two fields."""
@@ -556,7 +570,7 @@ def _save_draft(request: HttpRequest, project: Project) -> HttpResponse:
     typed still in its fields and each problem on its field (a file must be chosen
     again: browsers keep no file across pages)."""
     user = request.user
-    form = ProjectForm(request.POST)
+    form = ProjectForm(request.POST, categories=category_list(edition=project.edition))
     file_forms = {
         "logo_form": LogoForm(request.POST, request.FILES, with_text=True),
         "images_form": ImagesForm(request.POST, request.FILES, room=_room(project), with_text=True),
@@ -566,7 +580,11 @@ def _save_draft(request: HttpRequest, project: Project) -> HttpResponse:
     if form.is_valid():
         saving.attempt(
             lambda: project_update(
-                project=project, by=user, data=form.project_data(), sdgs=form.sdg_numbers()
+                project=project,
+                by=user,
+                data=form.project_data(),
+                sdgs=form.sdg_numbers(),
+                category=form.categories.get(form.cleaned_data["category"]),
             ),
             form,
             gettext("Your draft is saved."),

@@ -29,7 +29,10 @@ def test_browser_login_locks_after_five_failures_with_a_message(client):
     response = client.post("/accounts/login/", {"login": "ada@example.org", "password": PASSWORD})
 
     assert response.status_code == 200
-    assert "Too many failed login attempts" in response.content.decode()
+    assert (
+        "Too many attempts to log in with this address: wait a few minutes, then try again."
+        in response.content.decode()
+    )
     assert "_auth_user_id" not in client.session
 
 

@@ -91,7 +91,7 @@ def test_voter_signs_up_with_an_address_alone_types_the_code_and_votes(client, s
     assert uses_site_layout(form_page)
     assert h1(form_page) == "Type your code"
     assert "nadia@example.org" in text(page(form_page))
-    assert label_texts(page(form_page))["id_code"] == "Code"
+    assert label_texts(page(form_page))["id_code"] == "Log-in code"
 
     confirmed = client.post(CONFIRM, {"code": login_code(message)}, follow=True)
 
@@ -233,7 +233,7 @@ def test_a_wrong_code_says_so_and_lets_the_voter_try_again(client, sent):
     wrong = client.post(CONFIRM, {"code": "BCDF-GHJK"})
 
     assert wrong.status_code == 200
-    assert "Incorrect code." in error_summary(wrong)
+    assert "This is not the code we sent: check it, or ask for a new one." in error_summary(wrong)
     assert text(find(page(wrong), "title")[0]).startswith("Error: ")
     assert logged_in_id(client) is None
     client.post(CONFIRM, {"code": login_code(mail.outbox[0])})
@@ -250,7 +250,10 @@ def test_the_third_wrong_code_ends_the_attempt_with_a_message(client, sent):
     ended = client.post(CONFIRM, {"code": "BCDF-GHJK"}, follow=True)
 
     assert ended.redirect_chain[-1][0] == REQUEST
-    assert "Too many failed login attempts" in " ".join(messages_of(ended))
+    assert (
+        "Too many attempts to log in with this address: wait a few minutes, then try again."
+        in messages_of(ended)
+    )
     again = client.post(CONFIRM, {"code": right}, follow=True)
     assert again.redirect_chain[-1][0] == REQUEST
     assert logged_in_id(client) is None
@@ -264,7 +267,10 @@ def test_the_third_wrong_code_after_a_signup_ends_it_with_a_message(client, sent
     ended = client.post(CONFIRM, {"code": "BCDF-GHJK"}, follow=True)
 
     assert ended.status_code == 200
-    assert "Too many failed login attempts" in " ".join(messages_of(ended))
+    assert (
+        "Too many attempts to log in with this address: wait a few minutes, then try again."
+        in messages_of(ended)
+    )
     assert logged_in_id(client) is None
 
 
@@ -311,7 +317,11 @@ def test_asking_for_codes_too_often_is_refused_on_the_page(sent):
     refused = sent(Client().post, REQUEST, {"email": "nadia@example.org"})
 
     assert refused.status_code == 200
-    assert "Too many failed login attempts" in error_summary(refused)
+    # No log-in failed: the words blame no one for failing.
+    assert (
+        "Too many attempts to log in with this address: wait a few minutes, then try again."
+        in error_summary(refused)
+    )
     assert len(mail.outbox) == 3
 
 
@@ -346,3 +356,20 @@ def test_a_code_login_of_a_role_account_still_asks_for_the_second_factor(client,
     refused = client.post(reverse("mfa_authenticate"), {"code": "000000"})
     assert "Incorrect code." in error_summary(refused)
     assert logged_in_id(client) is None
+
+
+def test_the_code_page_in_arabic_counts_the_minutes_and_names_the_code_as_the_mail_does(
+    client, sent
+):
+    sent(client.post, "/ar" + SIGNUP, VOTER)
+
+    form_page = client.get("/ar" + CONFIRM)
+    wrong = client.post("/ar" + CONFIRM, {"code": "BCDF-GHJK"})
+
+    # Ten minutes: the plural of three to ten ("دقائق"), not of eleven and more.
+    assert "في غضون 10 دقائق" in text(page(form_page))
+    assert "بعد إدخال 3 رموز خاطئة" in text(page(form_page))
+    assert label_texts(page(form_page))["id_code"] == "رمز الدخول"
+    assert "هذا ليس الرمز الذي أرسلناه" in error_summary(wrong)
+    [message] = mail.outbox
+    assert "الرمز صالح لمدة 10 دقائق" in message.body

@@ -1,7 +1,7 @@
 """Long words and long translations in Chromium: the results table on a phone keeps the
 votes in view in every language, a title typed without spaces wraps on its page, and
 the audit trail keeps the reason beside the decision on a desktop screen however long
-the words typed into it.
+the words typed into it, and a long e-mail address never widens a phone's page.
 
 No database access while Chromium runs (Playwright's event loop keeps Django from the
 database in this thread)."""
@@ -27,6 +27,7 @@ pytestmark = [
 PHONE = {"width": 375, "height": 800}
 DESKTOP = {"width": 1280, "height": 900}
 UNBROKEN = "https://example.org/" + "x" * 230
+LONG_ADDRESS = "mohammed.abdelrahman.alhashimi@ministry-of-communications.gov.eg"
 
 # Where each cell of a table ends, against the box it scrolls in.
 CELLS_IN_VIEW = """(selector) => [...document.querySelectorAll(selector)].map(table => {
@@ -75,7 +76,14 @@ def test_long_words_and_translations_stay_in_view(sync_api, live_server):
             results[language] = reverse("frontend:results", args=[edition.year])
     draft_page = reverse("frontend:my-project", args=[edition.year, draft.pk])
     audit_page = reverse("frontend:audit", args=[edition.year])
-    sessions = {"submitter": session_of(submitter), "secretariat": session_of(secretariat)}
+    voter = UserFactory(email=LONG_ADDRESS, email_confirmed=True)
+    with translation.override("ar"):
+        voter_pages = [reverse("frontend:home"), reverse("frontend:profile")]
+    sessions = {
+        "submitter": session_of(submitter),
+        "secretariat": session_of(secretariat),
+        "voter": session_of(voter),
+    }
     seen = {}
 
     with sync_api.sync_playwright() as playwright:
@@ -100,6 +108,9 @@ def test_long_words_and_translations_stay_in_view(sync_api, live_server):
             seen["draft"] = page.evaluate("document.documentElement.scrollWidth")
             page = visit(audit_page, DESKTOP, "secretariat")
             seen["audit"] = page.evaluate(CELLS_IN_VIEW, ".audit-trail")
+            for url in voter_pages:
+                page = visit(url, PHONE, "voter")
+                seen[url] = page.evaluate("document.documentElement.scrollWidth")
         finally:
             browser.close()
 
@@ -111,3 +122,5 @@ def test_long_words_and_translations_stay_in_view(sync_api, live_server):
     assert seen["draft"] <= DESKTOP["width"]
     # When, Decision, By, Account concerned, Reason.
     assert seen["audit"] == [[True] * 5]
+    for url in voter_pages:
+        assert seen[url] <= PHONE["width"], url

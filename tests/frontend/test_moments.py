@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 
 from awards.phases import Phase, timeline_around
 from tests.factories import EditionFactory
@@ -37,6 +38,25 @@ def test_moments_are_written_in_utc_whatever_the_servers_zone(client, settings, 
 
     assert shown[VOTING_CLOSES.isoformat()] == "21 August 2020, 21:00 UTC"
     assert len(shown) == 7, "six phases, each opening where the previous one closes"
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [
+        ("fr", "21 août 2020 à 21:00 UTC"),
+        ("ar", "21 أغسطس، 2020، 9:00 م UTC"),
+        ("zh-hans", "2020年8月21日 21:00 UTC"),
+    ],
+)
+def test_a_moment_joins_its_date_and_time_as_the_pages_language_does(
+    client, edition, language, written
+):
+    with translation.override(language):
+        url = reverse("frontend:edition", args=[2020])
+
+    shown = moments(client.get(url))
+
+    assert shown[VOTING_CLOSES.isoformat()] == written
 
 
 def test_the_next_opening_between_phases_is_a_moment(client):

@@ -42,7 +42,8 @@ def last_code_to(address: str) -> str:
 
 def type_the_code(page, address: str) -> None:
     page.wait_for_url(re.compile(r"/code/confirm/"))
-    page.get_by_label("Code").fill(last_code_to(address))
+    # "Log-in code" to log in, "Code" to confirm who it is again.
+    page.get_by_label(re.compile(r"^(Log-in code|Code)$")).fill(last_code_to(address))
     page.get_by_role("button", name=re.compile(r"^(Log in|Confirm)$")).click()
 
 

@@ -178,6 +178,27 @@ def test_gallery_in_french_shows_the_french_title_and_description(client, nomine
     assert text(excerpt).startswith("Des écoles ouvertes")
 
 
+def test_ballot_pages_in_french_show_the_french_title_and_description(client, nominee):
+    """Voting, confirming and the ballot show a nominee as the gallery does."""
+    voter = UserFactory(email_confirmed=True)
+    client.force_login(voter)
+
+    choosing = client.get(at("fr", "ballot-category", YEAR, 3))
+    confirming = client.get(at("fr", "ballot-confirm", YEAR, 3) + f"?nominee={nominee.pk}")
+    client.post(at("fr", "ballot-confirm", YEAR, 3), {"nominee": nominee.pk})
+    ballot = client.get(at("fr", "ballot", YEAR))
+
+    [card] = find(page(choosing), "li", class_="ballot-card")
+    assert text(find(find(card, "h3")[0], "bdi")[0]) == FRENCH_TITLE
+    [excerpt] = find(card, "p", class_="ballot-card__excerpt")
+    assert text(excerpt).startswith("Des écoles ouvertes")
+    assert attribute(excerpt, "dir") == "auto"
+    [chosen] = find(page(confirming), "h2", id="chosen-title")
+    assert text(chosen) == FRENCH_TITLE
+    [row] = find(page(ballot), "p", class_="ballot-row__vote")
+    assert FRENCH_TITLE in text(row)
+
+
 def test_gallery_in_russian_falls_back_to_the_original_marked_as_such(client, nominee):
     response = client.get(at("ru", "category", YEAR, 3))
 
