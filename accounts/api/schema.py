@@ -263,7 +263,9 @@ def _signup_fields() -> tuple[dict[str, Any], list[str]]:
     properties = {
         "email": {**EMAIL, "maxLength": 254},
         "password": NEW_PASSWORD,
-        "name": {"type": "string", "maxLength": form["name"].max_length, "pattern": r"\S"},
+        # Optional, as on the page: an e-mail address alone signs a voter up, and the
+        # profile page asks for the name and country later.
+        "name": {"type": "string", "maxLength": form["name"].max_length},
         "country": {
             "type": "string",
             "enum": [code for code, _name in countries],
@@ -280,7 +282,7 @@ def _signup_fields() -> tuple[dict[str, Any], list[str]]:
             ),
         },
     }
-    return properties, ["email", "name", "country"]
+    return properties, ["email"]
 
 
 def _body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:

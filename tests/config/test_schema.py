@@ -215,8 +215,9 @@ def test_the_headless_auth_endpoints_clients_use_are_described(openapi):
         "stakeholder_type",
         "altcha",
     } == set(fields)
-    # A voter signs up without a password and goes on with a login code.
-    assert "password" not in signup["application/json"]["schema"]["required"]
+    # A voter signs up with an e-mail address alone and goes on with a login code: the
+    # profile page asks for the rest later.
+    assert signup["application/json"]["schema"]["required"] == ["email"]
 
 
 def test_the_login_code_endpoints_are_described(openapi):
