@@ -70,6 +70,15 @@ def ballot_get(*, edition: Edition, voter: User) -> Ballot:
     )
 
 
+def vote_nominee(*, category: Category | int, voter: User) -> int | None:
+    """The nominee the voter votes for in the category, if any (one query)."""
+    return (
+        Vote.objects.filter(category=category, voter=voter)
+        .values_list("nominee_id", flat=True)
+        .first()
+    )
+
+
 def voter_is_excluded(*, edition: Edition | int, voter: User | int) -> bool:
     """Whether an exclusion from voting in the edition stands against the account."""
     return VoterExclusion.objects.filter(edition=edition, voter=voter, lifted_at=None).exists()

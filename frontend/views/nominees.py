@@ -30,6 +30,7 @@ from awards.selectors import (
 )
 from frontend.current import current_edition, edition_or_404
 from voting.permissions import voting_is_open
+from voting.selectors import vote_nominee
 
 NOMINEES_PER_PAGE = 24
 
@@ -139,13 +140,18 @@ def nominee(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     project = nominee_get(edition=edition, pk=pk)
     if project is None:
         raise Http404(gettext("There is no such nominee in this edition."))
+    voting_open = voting_is_open(edition, at=current_edition(request).at)
     return render(
         request,
         "frontend/nominees/nominee.html",
         {
             "edition": edition,
             "nominee": project,
-            "voting_open": voting_is_open(edition, at=current_edition(request).at),
+            "voting_open": voting_open,
+            # A voter who voted for it reads so, rather than an offer to vote for it.
+            "is_my_vote": voting_open
+            and request.user.is_authenticated
+            and vote_nominee(category=project.category_id, voter=request.user) == project.pk,
             "outcome_public": results_are_public(edition=edition, at=current_edition(request).at),
         },
     )

@@ -11,7 +11,13 @@ from awards.filters import NomineeFilter
 from awards.models import ActionLine, ProjectImage, ProjectStatus
 from awards.phases import Phase
 from awards.selectors import nominee_list, nominees_in_voter_order
-from tests.factories import CategoryFactory, EditionFactory, ProjectFactory, UserFactory
+from tests.factories import (
+    CategoryFactory,
+    EditionFactory,
+    ProjectFactory,
+    UserFactory,
+    VoteFactory,
+)
 from tests.frontend.html import attribute, find, h1, page, text
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +104,25 @@ def test_gallery_shows_only_nominees(client, category):
     assert h1(response) == "Category 3 Access to information and knowledge"
     assert sorted(card_titles(response)) == sorted(project.title for project in shown)
     assert text(find(page(response), "h2", id="nominees-heading")[0]) == "3 nominees"
+
+
+def test_the_nominee_page_tells_a_voter_it_is_their_vote(client, category):
+    chosen = ProjectFactory(category=category, title="Village libraries")
+    other = ProjectFactory(category=category, title="Mobile schools")
+    voter = UserFactory(email_confirmed=True)
+    VoteFactory(nominee=chosen, voter=voter)
+    client.force_login(voter)
+
+    mine = find(page(client.get(nominee_url(chosen))), "p", class_="vote-link")
+    theirs = find(page(client.get(nominee_url(other))), "p", class_="vote-link")
+
+    assert [text(each) for each in mine] == ["Your vote Change or withdraw it"]
+    [change] = find(mine[0], "a")
+    assert attribute(change, "href") == reverse("frontend:ballot-category", args=[YEAR, 3])
+    assert [text(each) for each in theirs] == ["Vote for this project Mobile schools"]
+    client.logout()
+    anonymous = find(page(client.get(nominee_url(chosen))), "p", class_="vote-link")
+    assert [text(each) for each in anonymous] == ["Vote for this project Village libraries"]
 
 
 def test_gallery_card_shows_logo_title_organisation_country_and_excerpt(client, category):
