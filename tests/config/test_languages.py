@@ -211,14 +211,16 @@ def test_each_language_translates_the_pages(client, language):
     "language, date, time",
     [
         ("en", "2 March 2020,", "09:05 UTC"),
-        ("fr", "2 mars 2020,", "09:05 UTC"),
+        ("fr", "2 mars 2020 à", "09:05 UTC"),
         ("es", "2 de marzo de 2020,", "09:05 UTC"),
         ("ru", "2 марта 2020 \u0433.,", "9:05 UTC"),
-        ("zh-hans", "2020年3月2日,", "09:05 UTC"),
-        ("ar", "2 مارس، 2020,", "9:05 ص UTC"),
+        ("zh-hans", "2020年3月2日 ", "09:05 UTC"),
+        ("ar", "2 مارس، 2020،", "9:05 ص UTC"),
     ],
 )
 def test_a_moment_is_written_in_the_languages_format(language, date, time):
+    """The date, then the time, joined as the language joins them (the Arabic comma,
+    French "à", a space in Chinese)."""
     moment = datetime(2020, 3, 2, 9, 5, tzinfo=UTC)
 
     with translation.override(language):
