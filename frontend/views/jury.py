@@ -39,6 +39,7 @@ from awards.ranking import CRITERIA, ChampionRank, categories_ranking, top_is_ti
 from awards.selectors import (
     category_get_or_404,
     category_list,
+    declared_conflicts,
     juror_conflict_get,
     juror_conflicts,
     juror_score_get,
@@ -353,6 +354,9 @@ class CategoryDecision:
     ranking: list[ChampionRank] = field(default_factory=list)
     decision_form: DecisionForm | None = None
     assign_form: AssignForm | None = None
+    # Of the Champions that lack the quorum, those the assigned jurors can no longer
+    # bring to it: (rank, jurors without a conflict, conflicts declared).
+    out_of_reach: list[tuple[ChampionRank, int, int]] = field(default_factory=list)
 
     @property
     def missing_quorum(self) -> list[ChampionRank]:
@@ -400,7 +404,24 @@ def _decisions(edition: Edition, jurors: list[User]) -> list[CategoryDecision]:
         unassigned = [juror for juror in jurors if juror not in decision.jurors]
         decision.assign_form = AssignForm(jurors=unassigned, prefix=f"assign-{category.pk}")
         decisions.append(decision)
+    _quorum_reach(decisions, quorum=edition.jury_quorum)
     return decisions
+
+
+def _quorum_reach(decisions: list[CategoryDecision], *, quorum: int) -> None:
+    """Mark the Champions that lack the quorum and that conflicts of interest keep from
+    it: fewer assigned jurors without a conflict than the quorum (one query, none when
+    every Champion has its quorum)."""
+    missing = [rank for decision in decisions for rank in decision.missing_quorum]
+    if not missing:
+        return
+    conflicts = declared_conflicts(projects=[rank.project for rank in missing])
+    for decision in decisions:
+        for rank in decision.missing_quorum:
+            declared = sum((juror.pk, rank.project.pk) in conflicts for juror in decision.jurors)
+            able = len(decision.jurors) - declared
+            if declared and able < quorum:
+                decision.out_of_reach.append((rank, able, declared))
 
 
 def _confirm(

@@ -438,6 +438,26 @@ def test_missing_quorum_is_said_and_the_confirm_refused(secretariat, category):
     assert radio.status == ProjectStatus.CHAMPION
 
 
+def test_a_quorum_that_conflicts_keep_out_of_reach_says_so(secretariat, category):
+    """Two jurors for a quorum of two: once one declares a conflict with a Champion,
+    only another juror can bring it to the quorum, and the page says so."""
+    radio, solar = champion(category, "Radio lessons"), champion(category, "Solar schools")
+    ada, bo = make_juror(category), make_juror(category)
+    give_score(ada, radio, 8)
+    give_score(bo, solar, 7)
+    ConflictOfInterest.objects.create(juror=bo, project=radio)
+
+    response = secretariat.get(decisions_url(category.edition))
+
+    [notice] = find(page(response), "p", class_="jury-quorum-out-of-reach")
+    assert text(notice) == (
+        "“Radio lessons” can get at most 1 submitted score: 1 of the jurors assigned "
+        "declared a conflict of interest with it. Assign another juror to this category."
+    )
+    # Solar schools lacks a score too, but Ada can still give it.
+    assert "Solar schools" not in text(notice)
+
+
 def test_confirming_the_top_makes_it_the_winner(secretariat, category, ranked):
     response = confirm(secretariat, category, ranked[0])
 
@@ -596,8 +616,11 @@ def test_decisions_query_count_does_not_grow_with_categories_champions_or_jurors
                     ConflictOfInterest.objects.create(juror=member, project=project)
                 else:
                     give_score(member, project, 4 + (number + position) % 5)
+    # One juror cannot make the quorum of two: one more query reads the conflicts that
+    # may keep the Champions from it, however many there are.
+    quorum_missing = jurors == 1
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13 if quorum_missing else 12):
         response = secretariat.get(decisions_url(category.edition))
 
     assert all(len(ranking_rows(response, shortlist)) == champions for shortlist in shortlisted)
