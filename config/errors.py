@@ -5,6 +5,11 @@ Services raise a subclass with a stable ``code``; the API turns it into JSON
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+# A written reason is kept with its decision, and with every vote an invalidation sets
+# aside: a note, not a document.
+REASON_MAX_LENGTH = 2000
 
 
 class DomainError(Exception):
@@ -46,6 +51,28 @@ class ReasonRequired(DomainError):
     code = "reason_required"
     status_code = 400
     default_detail = _("Write the reason for this decision: the record keeps it.")
+
+
+class ReasonTooLong(DomainError):
+    code = "reason_too_long"
+    status_code = 400
+    default_detail = _("The reason is too long.")
+
+
+def reason_stripped(reason: str) -> str:
+    """A written reason without the spaces around it, refused when longer than a note."""
+    reason = reason.strip()
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ReasonTooLong(
+            ngettext(
+                "Keep the reason to %(limit)d characters: it has %(count)d character.",
+                "Keep the reason to %(limit)d characters: it has %(count)d characters.",
+                len(reason),
+            )
+            % {"limit": REASON_MAX_LENGTH, "count": len(reason)},
+            field="reason",
+        )
+    return reason
 
 
 class Conflict(DomainError):

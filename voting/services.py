@@ -32,7 +32,7 @@ from awards.selectors import (
 from awards.services import WinnersAlreadyChosen, WrongCategory, audit_record, standings_record
 from awards.vocabulary import translated
 from config.celery import task_queue_after_commit
-from config.errors import Conflict, DomainError, NotAllowed, ReasonRequired
+from config.errors import Conflict, DomainError, NotAllowed, ReasonRequired, reason_stripped
 from voting.catalogue import voting_catalogue, voting_catalogue_forget
 from voting.fraud import Flag, flag_key, signal_accounts_key
 from voting.models import (
@@ -406,7 +406,7 @@ REINSTATEMENT_AFTER_WINNERS = _(
 
 
 def _reason_given(reason: str, refusal: str = INVALIDATION_REASON_REQUIRED) -> str:
-    reason = reason.strip()
+    reason = reason_stripped(reason)
     if not reason:
         raise ReasonRequired(refusal, field="reason")
     return reason

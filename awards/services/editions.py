@@ -15,7 +15,7 @@ from awards.phases import PHASE_ORDER, closes_field, opens_field
 from awards.selectors import edition_rules_locked, edition_winners_chosen
 from awards.services.audit import audit_record
 from awards.services.results import WinnersAlreadyChosen
-from config.errors import ReasonRequired
+from config.errors import ReasonRequired, reason_stripped
 
 
 @transaction.atomic
@@ -71,7 +71,7 @@ def edition_rules_change(
     }
     if not changed:
         return {}
-    reason = reason.strip()
+    reason = reason_stripped(reason)
     locked = edition_rules_locked(edition=edition, at=at)
     if locked and not reason:
         raise ReasonRequired(RULES_REASON_REQUIRED, field="reason")

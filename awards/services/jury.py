@@ -33,7 +33,14 @@ from awards.ranking import CRITERIA, ChampionRank, category_ranking, top_is_tied
 from awards.selectors import juror_conflict_get, jury_champions, jury_progress
 from awards.services.audit import audit_record
 from awards.workflow import CROWN, UNCROWN, project_transition
-from config.errors import Conflict, DomainError, NotAllowed, NotFound, ReasonRequired
+from config.errors import (
+    Conflict,
+    DomainError,
+    NotAllowed,
+    NotFound,
+    ReasonRequired,
+    reason_stripped,
+)
 
 
 class JuryClosed(NotAllowed):
@@ -213,7 +220,7 @@ def winner_confirm(
     ranking = category_ranking(category=category)
     if not ranking or not all(rank.has_quorum for rank in ranking):
         raise QuorumMissing()
-    reason = reason.strip()
+    reason = reason_stripped(reason)
     missing = winner_reason_missing(ranking=ranking, project=project, reason=reason)
     if missing:
         raise ReasonRequired(missing, field="reason")

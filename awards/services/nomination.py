@@ -16,7 +16,7 @@ from awards.models import AuditAction, Project
 from awards.permissions import nomination_is_open
 from awards.services.audit import audit_record
 from awards.workflow import ACCEPT, REJECT, InvalidTransition, project_transition
-from config.errors import NotAllowed, ReasonRequired
+from config.errors import NotAllowed, ReasonRequired, reason_stripped
 
 SECRETARIAT_ONLY = _("Only the secretariat takes nomination decisions.")
 
@@ -88,7 +88,7 @@ def nomination_reject(
     the submitter reads."""
     at = at or timezone.now()
     require_secretariat(by, refusal=SECRETARIAT_ONLY)
-    reason = reason.strip()
+    reason = reason_stripped(reason)
     if not reason:
         raise ReasonRequired(REJECTION_REASON_REQUIRED, field="reason")
     project = _locked(project, at)

@@ -24,7 +24,7 @@ from accounts.models import User
 from accounts.selectors import account_get_by_email
 from awards.models import Edition
 from config.celery import task_queue_after_commit
-from config.errors import DomainError
+from config.errors import REASON_MAX_LENGTH, DomainError
 from frontend.current import edition_or_404
 from frontend.refusals import refusal_onto_form
 from voting.fraud import (
@@ -94,6 +94,7 @@ NOT_PEOPLE = _("Do not name people: say what you found.")
 
 class InvalidateForm(forms.Form):
     reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH,
         label=_("Reason for invalidating"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
@@ -106,6 +107,7 @@ class InvalidateForm(forms.Form):
 
 class AccountActionForm(forms.Form):
     reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH,
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
@@ -123,6 +125,7 @@ class AccountActionForm(forms.Form):
 
 class DismissForm(forms.Form):
     reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH,
         label=_("Why this is not fraud"),
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=NOT_PEOPLE,
@@ -132,6 +135,7 @@ class DismissForm(forms.Form):
 
 class ReinstateForm(forms.Form):
     reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH,
         label=_("Reason for reinstating"),
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
@@ -147,6 +151,7 @@ class FlagAccountForm(forms.Form):
         error_messages={"required": _("Write the e-mail address of the account to flag.")},
     )
     reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH,
         label=_("Why it should be reviewed"),
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=NOT_PEOPLE,

@@ -64,7 +64,7 @@ from awards.services.jury import (
     winner_reason_missing,
     winner_undo,
 )
-from config.errors import DomainError
+from config.errors import REASON_MAX_LENGTH, DomainError
 from frontend.current import current_edition, edition_or_404
 from frontend.refusals import refusal_onto_form
 
@@ -126,6 +126,7 @@ class DecisionForm(forms.Form):
         label=_("Winner"), coerce=int, widget=forms.RadioSelect, error_messages={}
     )
     reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH,
         label=_("Reason"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -147,6 +148,7 @@ class DecisionForm(forms.Form):
 
 class UndoForm(forms.Form):
     reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH,
         label=_("Reason"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

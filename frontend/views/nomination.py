@@ -45,7 +45,7 @@ from awards.services.nomination import (
     nomination_reject,
 )
 from awards.workflow import ACCEPT, REJECT
-from config.errors import DomainError
+from config.errors import REASON_MAX_LENGTH, DomainError
 from frontend.current import current_edition, edition_or_404
 from frontend.refusals import refusal_onto_form
 
@@ -65,6 +65,7 @@ ANY_CHOICE = {
 
 class RejectForm(forms.Form):
     reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH,
         label=_("Reason for the rejection"),
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("The submitter reads it, by e-mail and on their projects page."),

@@ -269,6 +269,21 @@ def test_an_account_action_without_a_reason_shows_the_error_in_place(secretariat
     assert not AuditEntry.objects.exists()
 
 
+def test_a_reason_longer_than_a_note_is_refused_in_place(secretariat, edition, pair):
+    ada, _twin = pair
+    key = flag_key(fraud_page(secretariat, edition))
+    [field] = find(
+        row_of(flag_articles(fraud_page(secretariat, edition))[0], ada.email), "textarea"
+    )
+    assert attribute(field, "maxlength") == "2000"  # the browser stops typing there
+
+    response = act_on_account(secretariat, edition, key, ada, "exclude", reason="x" * 20_000)
+
+    assert response.status_code == 200
+    assert "at most 2000 characters" in error_summary(response)
+    assert not VoterExclusion.objects.exists()
+
+
 def test_invalidating_an_account_without_a_reason_says_what_is_missing(secretariat, edition, pair):
     ada, _twin = pair
     key = flag_key(fraud_page(secretariat, edition))

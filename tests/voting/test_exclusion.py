@@ -9,7 +9,7 @@ from accounts.errors import MfaRequired
 from awards.models import AuditAction, AuditEntry, Project, ProjectStatus
 from awards.phases import Phase
 from awards.services import WinnersAlreadyChosen
-from config.errors import NotAllowed
+from config.errors import NotAllowed, ReasonTooLong
 from tests.factories import CategoryFactory, EditionFactory, ProjectFactory, UserFactory
 from voting.fraud import Flag, signals_review
 from voting.models import AccountFlag, SignalDismissal, Vote, VoteAction, VoteEvent, VoterExclusion
@@ -220,6 +220,24 @@ def test_excluding_needs_a_reason(voter, edition, ballot, admin_user, reason):
     }
     assert not VoterExclusion.objects.exists()
     assert not Vote.objects.filter(invalidated_at__isnull=False).exists()
+
+
+def test_a_reason_longer_than_a_note_is_refused_and_nothing_changes(
+    voter, edition, ballot, admin_user
+):
+    """The reason is copied onto every vote it sets aside: 2,000 characters at most."""
+    with pytest.raises(ReasonTooLong) as refused:
+        voter_exclude(edition=edition, voter=voter, by=admin_user, reason="x" * 20_000)
+
+    assert (refused.value.code, refused.value.status_code) == ("reason_too_long", 400)
+    assert refused.value.errors == {
+        "reason": ["Keep the reason to 2000 characters: it has 20000 characters."]
+    }
+    assert not VoterExclusion.objects.exists()
+    assert not Vote.objects.filter(invalidated_at__isnull=False).exists()
+    # At the limit, with spaces around it, the reason is taken.
+    voter_exclude(edition=edition, voter=voter, by=admin_user, reason=" " + "x" * 2000 + " ")
+    assert VoterExclusion.objects.get().reason == "x" * 2000
 
 
 @pytest.mark.parametrize(
