@@ -179,7 +179,11 @@ class Journeys:
             self.times[step].append((time.perf_counter() - started) * 1000)
 
     def journey(self, client: Client, run: str) -> None:
-        address = f"voter-{run}-{self._next()}@journey.example"
+        number = self._next()
+        address = f"voter-{run}-{number}@journey.example"
+        # Each new voter is another person, from an address of their own: one address
+        # making account after account would meet the sign-up challenge, as it should.
+        client.address = f"10.{1 if self.password else 2}.{number // 256 % 256}.{number % 256}"
         client.token = ""
         secret = "a long journey passphrase 2020"
         started = time.perf_counter()
