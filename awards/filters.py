@@ -69,6 +69,25 @@ class NomineeSearchFilter(django_filters.FilterSet):
         return nominees_search(queryset, value)
 
 
+class NomineeApiFilter(NomineeFilter):
+    """The nominees API's filters, with its search: read as a form reads it, so that a
+    search no database could read (a null character) or longer than any title is
+    refused (400), not sent to PostgreSQL."""
+
+    search = django_filters.CharFilter(
+        method="search_text",
+        label=_("Search"),
+        help_text=_("Words to find in title, organisation and short description."),
+        max_length=SEARCH_MAX_LENGTH,
+    )
+
+    class Meta(NomineeFilter.Meta):
+        fields = [*NomineeFilter.Meta.fields, "search"]
+
+    def search_text(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+        return nominees_search(queryset, value)
+
+
 class SubmissionFilter(_ProjectFilter):
     """The secretariat's nomination queue: every submission (no drafts), any status."""
 

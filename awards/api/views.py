@@ -27,7 +27,7 @@ from awards.api.serializers import (
     ResultsSerializer,
 )
 from awards.files import DOCUMENT_UPLOAD, IMAGES_UPLOAD, LOGO_UPLOAD, FileRefused
-from awards.filters import NomineeFilter
+from awards.filters import NomineeApiFilter
 from awards.models import Category, Edition, Project
 from awards.selectors import (
     action_line_list,
@@ -40,7 +40,6 @@ from awards.selectors import (
     nominee_get,
     nominee_list,
     nominees_in_voter_order,
-    nominees_search,
     project_get_for_owner,
     project_list_for_owner,
     results_are_public,
@@ -331,33 +330,21 @@ class MyProjectImage(_OwnProject):
 # --- Nominees ------------------------------------------------------------------------
 
 
-@extend_schema(
-    parameters=[
-        YEAR,
-        OpenApiParameter(
-            "search",
-            str,
-            description=_("Words to find in title, organisation and short description."),
-        ),
-    ]
-)
+@extend_schema(parameters=[YEAR])
 class NomineeList(generics.ListAPIView):
     """The nominees of an edition (accepted projects only, public fields only). During
     voting each signed-in voter gets them in an order of their own, stable across visits."""
 
     serializer_class = NomineeSerializer
     filter_backends = [DjangoFilterBackend]
-    filterset_class = NomineeFilter
+    filterset_class = NomineeApiFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema only wants the model
             return Project.objects.none()
         edition = edition_get_or_404(year=self.kwargs["year"])
-        nominees = nominees_search(
-            nominee_list(edition=edition), self.request.query_params.get("search", "")
-        )
         voter = self.request.user if self.request.user.is_authenticated else None
-        return nominees_in_voter_order(nominees, edition=edition, voter=voter)
+        return nominees_in_voter_order(nominee_list(edition=edition), edition=edition, voter=voter)
 
 
 @extend_schema(parameters=[YEAR, PROJECT_ID])

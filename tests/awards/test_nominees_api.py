@@ -122,6 +122,24 @@ def test_nominees_search_finds_words_in_titles_and_descriptions(api_client, cate
     assert [n["title"] for n in by_text] == ["Health records"]
 
 
+@pytest.mark.parametrize(
+    ("search", "message"),
+    [
+        ("\x00", "Null characters are not allowed."),
+        ("open\x00maps", "Null characters are not allowed."),
+        ("x" * 201, "Ensure this value has at most 200 characters (it has 201)."),
+    ],
+)
+def test_a_search_no_database_could_read_is_refused(api_client, categories, search, message):
+    ProjectFactory(category=categories[0], title="Open maps")
+
+    response = api_client.get(BASE, {"search": search})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert response.json()["errors"] == {"search": [message]}
+
+
 def test_voters_get_a_stable_order_of_their_own(api_client, categories):
     for number in range(12):
         ProjectFactory(category=categories[0], title=f"Nominee {number:02}")
