@@ -350,6 +350,8 @@ def test_queue_country_filter_names_the_countries_in_the_pages_language(secretar
         ("category=three", "Choose a category from the list."),
         ("country=ZZ", "Select a valid choice. ZZ is not one of the available choices."),
         ("status=draft", "Select a valid choice. draft is not one of the available choices."),
+        # No database reads it: refused before PostgreSQL sees it.
+        ("search=town%00hall", "Null characters are not allowed."),
     ],
 )
 def test_queue_with_a_bad_filter_value_says_so(secretariat, edition, project, query, field_error):
