@@ -83,6 +83,7 @@ NOT_JSON = _("The body is not valid JSON.")
 NOT_AN_OBJECT = _("The body must be a JSON object.")
 NOT_TEXT = _("This field takes text.")
 INVALID = _("Some of the data sent is not valid.")
+STEP_PENDING = _("Not signed in yet: one step remains (the pending flow %(flow)s).")
 # A request signed in by the session cookie, without the CSRF token (config.api_access
 # answers the same for the API's own views).
 CSRF_FAILED = _(
@@ -299,14 +300,28 @@ def _allauth_retry_after() -> int:
     return longest
 
 
+def _pending_flow(body: dict) -> str:
+    """The step allauth waits for before it signs in (``login_by_code`` after a sign-up
+    without a password, say), or ""."""
+    data = body.get("data")
+    flows = data.get("flows") if isinstance(data, dict) else None
+    for flow in flows if isinstance(flows, list) else []:
+        if isinstance(flow, dict) and flow.get("is_pending") and isinstance(flow.get("id"), str):
+            return flow["id"]
+    return ""
+
+
 def _allauth_error(body: dict, status: int) -> tuple[str, str]:
     """``detail`` and ``code`` for one of allauth's JSON errors: its one error's own, or
-    a summary when it lists several."""
+    a summary when it lists several; a 401 that waits for a step says which."""
     errors = [error for error in body.get("errors") or [] if isinstance(error, dict)]
     if len(errors) == 1 and errors[0].get("message"):
         return errors[0]["message"], errors[0].get("code") or status_error(status)[1]
     if errors:
         return INVALID, "invalid"
+    pending = _pending_flow(body) if status == 401 else ""
+    if pending:
+        return str(STEP_PENDING % {"flow": pending}), status_error(status)[1]
     return status_error(status)
 
 

@@ -59,6 +59,11 @@ def test_voter_signs_up_with_an_address_alone_types_the_code_and_votes(app_clien
     # No password: the sign-up waits for the code e-mailed to the address.
     assert signed_up.status_code == 401
     assert pending_flows(signed_up) == ["login_by_code"]
+    # The refusal's words say what remains, not that no credentials came.
+    assert (signed_up.json()["code"], signed_up.json()["detail"]) == (
+        "not_authenticated",
+        "Not signed in yet: one step remains (the pending flow login_by_code).",
+    )
     assert app_client.token
     user = User.objects.get(email="ada@example.org")
     assert not user.has_usable_password()
