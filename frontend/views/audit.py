@@ -43,6 +43,7 @@ from awards.selectors import (
     audit_entry_filter,
     edition_list,
 )
+from awards.vocabulary import translated
 from frontend.current import edition_or_404
 from voting.fraud import SIGNAL_KINDS, signal_kind_label
 
@@ -156,8 +157,11 @@ def _project(details: dict) -> list[str]:
 def _category(details: dict) -> str:
     title = details.get("category_title")
     number = details.get("category")
-    if title:
-        return gettext("Category %(number)s: %(title)s") % {"number": number, "title": title}
+    if title:  # a standard category's title, as stored, in the page's language
+        return gettext("Category %(number)s: %(title)s") % {
+            "number": number,
+            "title": translated(title),
+        }
     return gettext("Category %(number)s") % {"number": number}
 
 

@@ -457,6 +457,11 @@ def test_each_action_reads_as_a_summary(secretariat, admin_user, edition, action
         ),
         (AuditAction.VOTER_REINSTATED, {"votes_restored": 18}, "18 votes rétablis"),
         (
+            AuditAction.CATEGORY_REVEALED,
+            {"category": 11, "category_title": "E-health"},
+            "Catégorie 11 : Cybersanté",
+        ),
+        (
             AuditAction.EDITION_CHANGED,
             {"changes": {"jury_quorum": [3, 4], "voting_closes_at": [None, None]}},
             "Quorum du jury: 3 → 4 Clôture du vote: aucune → aucune",
