@@ -49,11 +49,8 @@ from voting.fraud import SIGNAL_KINDS, signal_kind_label
 
 ENTRIES_PER_PAGE = 50
 
-RULE_LABELS = {
-    "champions_per_category": _("Champions per category"),
-    "tie_rule": _("Ties at the cut"),
-    "complete_ballot_required": _("Complete ballot required"),
-}
+# The voting rules, first among an edition's changes (named by their model fields).
+RULE_FIELDS = ("champions_per_category", "tie_rule", "complete_ballot_required")
 
 # Names of the role fields as a person reads them (the model's own are technical).
 ROLE_LABELS = {
@@ -62,6 +59,24 @@ ROLE_LABELS = {
     "groups": _("Roles"),
     "user_permissions": _("Permissions"),
 }
+
+# What the summaries count, each with its plural forms.
+UNREVEALED = ngettext_lazy(
+    "with %(count)d category not yet revealed",
+    "with %(count)d categories not yet revealed",
+    "count",
+)
+JURORS_REMINDED = ngettext_lazy("%(count)d juror reminded", "%(count)d jurors reminded", "count")
+RECIPIENTS = ngettext_lazy("%(count)d recipient", "%(count)d recipients", "count")
+DOCUMENTS = ngettext_lazy("%(count)d document", "%(count)d documents", "count")
+VOTES = ngettext_lazy("%(count)d vote", "%(count)d votes", "count")
+ACCOUNTS = ngettext_lazy("%(count)d account", "%(count)d accounts", "count")
+VOTES_INVALIDATED = ngettext_lazy(
+    "%(count)d vote invalidated", "%(count)d votes invalidated", "count"
+)
+VOTES_RESTORED = ngettext_lazy("%(count)d vote restored", "%(count)d votes restored", "count")
+CHAMPIONS = ngettext_lazy("%(count)d Champion", "%(count)d Champions", "count")
+NOMINEES = ngettext_lazy("%(count)d nominee", "%(count)d nominees", "count")
 
 EXPORT_KINDS = {
     "csv": "text/csv; charset=utf-8",
@@ -78,8 +93,15 @@ def _rule_value(name: str, value) -> str:
 
 
 def _counted(template, count: int) -> str:
-    """``template``, an ``ngettext_lazy`` whose number is ``count``, with ``count`` in."""
+    """One of the counted phrases above, with ``count`` in it."""
     return str(template % {"count": count})
+
+
+def _after_signal(details: dict, text: str) -> str:
+    """``text`` after the kind of fraud signal the decision acted on, if it says one."""
+    if details.get("signal"):
+        return f"{signal_kind_label(details['signal'])}: {text}"
+    return text
 
 
 def _moment(value: Any) -> str:
@@ -93,12 +115,8 @@ def _moment(value: Any) -> str:
 
 
 def _field_label(name: str) -> str:
-    if name in RULE_LABELS:
-        return str(RULE_LABELS[name])
     if name in ROLE_LABELS:
         return str(ROLE_LABELS[name])
-    if name == "status":
-        return gettext("Status")
     for model in (Edition, Category, Project):
         try:
             label = str(model._meta.get_field(name).verbose_name)
@@ -109,7 +127,7 @@ def _field_label(name: str) -> str:
 
 
 def _value(name: str, value: Any) -> str:
-    if name in RULE_LABELS:
+    if name in RULE_FIELDS:
         return _rule_value(name, value)
     if name == "status" and value in ProjectStatus.values:
         return str(ProjectStatus(value).label)
@@ -130,8 +148,8 @@ def _changes(details: dict) -> list[str]:
     if not isinstance(changes, dict):
         return []
     order = [
-        *[name for name in RULE_LABELS if name in changes],
-        *sorted(set(changes) - set(RULE_LABELS)),
+        *[name for name in RULE_FIELDS if name in changes],
+        *sorted(set(changes) - set(RULE_FIELDS)),
     ]
     lines = []
     for name in order:
@@ -188,16 +206,7 @@ def _later_actions(action: str, details: dict) -> list[str] | None:
     if action == AuditAction.RESULTS_PUBLISHED:
         unrevealed = _count(details, "unrevealed", "categories_unrevealed")
         if unrevealed:
-            return [
-                _counted(
-                    ngettext_lazy(
-                        "with %(count)d category not yet revealed",
-                        "with %(count)d categories not yet revealed",
-                        "count",
-                    ),
-                    unrevealed,
-                )
-            ]
+            return [_counted(UNREVEALED, unrevealed)]
         return _changes(details)
     if action in (AuditAction.PUBLICATION_SCHEDULED, AuditAction.PUBLICATION_UNSCHEDULED):
         moment = details.get("publish_at") or details.get("scheduled_for")
@@ -207,12 +216,7 @@ def _later_actions(action: str, details: dict) -> list[str] | None:
         count = _count(details, "jurors", "count", "recipients")
         lines = []
         if count is not None:
-            lines.append(
-                _counted(
-                    ngettext_lazy("%(count)d juror reminded", "%(count)d jurors reminded", "count"),
-                    count,
-                )
-            )
+            lines.append(_counted(JURORS_REMINDED, count))
         if details.get("category") is not None:
             lines.append(_category(details))
         return lines
@@ -223,18 +227,12 @@ def _later_actions(action: str, details: dict) -> list[str] | None:
         segment = details.get("segment_label") or details.get("segment")
         count = _count(details, "recipients", "count")
         if segment and count is not None:
-            recipients = _counted(
-                ngettext_lazy("%(count)d recipient", "%(count)d recipients", "count"), count
-            )
+            recipients = _counted(RECIPIENTS, count)
             lines.append(f"{segment}: {recipients}")
         elif segment:
             lines.append(str(segment))
         elif count is not None:
-            lines.append(
-                _counted(
-                    ngettext_lazy("%(count)d recipient", "%(count)d recipients", "count"), count
-                )
-            )
+            lines.append(_counted(RECIPIENTS, count))
         return lines
     if action == AuditAction.DOCUMENTS_MADE:
         count = _count(details, "documents", "count")
@@ -242,9 +240,7 @@ def _later_actions(action: str, details: dict) -> list[str] | None:
         if details.get("kind_label") or details.get("kind"):
             lines.append(str(details.get("kind_label") or details.get("kind")))
         if count is not None:
-            lines.append(
-                _counted(ngettext_lazy("%(count)d document", "%(count)d documents", "count"), count)
-            )
+            lines.append(_counted(DOCUMENTS, count))
         return lines + _project(details)
     return None
 
@@ -265,39 +261,20 @@ def entry_summary(entry: AuditEntry) -> list[str]:
     if later is not None:
         return later
     if action == AuditAction.VOTES_INVALIDATED:
-        votes = _counted(
-            ngettext_lazy("%(count)d vote", "%(count)d votes", "count"), details.get("votes", 0)
-        )
-        accounts = _counted(
-            ngettext_lazy("%(count)d account", "%(count)d accounts", "count"),
-            details.get("accounts", 0),
-        )
+        votes = _counted(VOTES, details.get("votes", 0))
+        accounts = _counted(ACCOUNTS, details.get("accounts", 0))
         counted = str(_("%(votes)s of %(accounts)s") % {"votes": votes, "accounts": accounts})
-        if details.get("signal"):  # the kind of fraud signal acted on
-            return [f"{signal_kind_label(details['signal'])}: {counted}"]
-        return [counted]
+        return [_after_signal(details, counted)]
     if action == AuditAction.VOTER_EXCLUDED:
-        count = details.get("votes_invalidated", 0)
-        invalidated = _counted(
-            ngettext_lazy("%(count)d vote invalidated", "%(count)d votes invalidated", "count"),
-            count,
-        )
-        if details.get("signal"):  # the kind of fraud signal acted on
-            return [f"{signal_kind_label(details['signal'])}: {invalidated}"]
-        return [invalidated]
+        return [
+            _after_signal(details, _counted(VOTES_INVALIDATED, details.get("votes_invalidated", 0)))
+        ]
     if action == AuditAction.VOTER_REINSTATED:
         count = details.get("votes_restored", 0)
-        return [
-            _counted(
-                ngettext_lazy("%(count)d vote restored", "%(count)d votes restored", "count"), count
-            )
-        ]
+        return [_counted(VOTES_RESTORED, count)]
     if action == AuditAction.SIGNAL_DISMISSED:
         kind = SIGNAL_KINDS.get(details.get("kind", ""), details.get("kind", ""))
-        accounts = _counted(
-            ngettext_lazy("%(count)d account", "%(count)d accounts", "count"),
-            details.get("accounts", 0),
-        )
+        accounts = _counted(ACCOUNTS, details.get("accounts", 0))
         return [f"{kind}: {accounts}"]
     if action == AuditAction.RULES_CHANGED:
         lines = _changes(details)
@@ -307,14 +284,8 @@ def entry_summary(entry: AuditEntry) -> list[str]:
             lines.append(str(_("after voting opened")))
         return lines
     if action == AuditAction.CHAMPIONS_COUNTED:
-        champions = _counted(
-            ngettext_lazy("%(count)d Champion", "%(count)d Champions", "count"),
-            details.get("champions", 0),
-        )
-        nominees = _counted(
-            ngettext_lazy("%(count)d nominee", "%(count)d nominees", "count"),
-            details.get("nominees", 0),
-        )
+        champions = _counted(CHAMPIONS, details.get("champions", 0))
+        nominees = _counted(NOMINEES, details.get("nominees", 0))
         return [
             str(
                 _("%(champions)s among %(nominees)s")
