@@ -23,6 +23,11 @@ def _countries() -> list[tuple[str, str]]:
     return list(countries)
 
 
+def _search(queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+    """The search box of every list of projects (django-filter's ``method``)."""
+    return nominees_search(queryset, value)
+
+
 class _ProjectFilter(django_filters.FilterSet):
     category = WholeNumberFilter(
         field_name="category__number", label=_("Category"), help_text=_("The category's number.")
@@ -58,15 +63,12 @@ class NomineeSearchFilter(django_filters.FilterSet):
     """The search of an edition's nominees across all its categories: one box."""
 
     q = django_filters.CharFilter(
-        method="search_text",
+        method=_search,
         label=_("Search the nominees"),
         help_text=_("Words from the title, the organisation or the description."),
         max_length=SEARCH_MAX_LENGTH,
         widget=forms.SearchInput,
     )
-
-    def search_text(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
-        return nominees_search(queryset, value)
 
 
 class NomineeApiFilter(NomineeFilter):
@@ -75,7 +77,7 @@ class NomineeApiFilter(NomineeFilter):
     refused (400), not sent to PostgreSQL."""
 
     search = django_filters.CharFilter(
-        method="search_text",
+        method=_search,
         label=_("Search"),
         help_text=_("Words to find in title, organisation and short description."),
         max_length=SEARCH_MAX_LENGTH,
@@ -84,9 +86,6 @@ class NomineeApiFilter(NomineeFilter):
     class Meta(NomineeFilter.Meta):
         fields = [*NomineeFilter.Meta.fields, "search"]
 
-    def search_text(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
-        return nominees_search(queryset, value)
-
 
 class SubmissionFilter(_ProjectFilter):
     """The secretariat's nomination queue: every submission (no drafts), any status."""
@@ -94,10 +93,7 @@ class SubmissionFilter(_ProjectFilter):
     status = django_filters.ChoiceFilter(
         choices=[c for c in ProjectStatus.choices if c[0] != ProjectStatus.DRAFT]
     )
-    search = django_filters.CharFilter(method="search_text", label=_("Search"))
+    search = django_filters.CharFilter(method=_search, label=_("Search"))
 
     class Meta(_ProjectFilter.Meta):
         fields = [*_ProjectFilter.Meta.fields, "status", "search"]
-
-    def search_text(self, queryset: QuerySet[Project], name: str, value: str):
-        return nominees_search(queryset, value)
