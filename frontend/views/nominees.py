@@ -140,7 +140,8 @@ def nominee(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     project = nominee_get(edition=edition, pk=pk)
     if project is None:
         raise Http404(gettext("There is no such nominee in this edition."))
-    voting_open = voting_is_open(edition, at=current_edition(request).at)
+    at = current_edition(request).at
+    voting_open = voting_is_open(edition, at=at)
     return render(
         request,
         "frontend/nominees/nominee.html",
@@ -152,6 +153,6 @@ def nominee(request: HttpRequest, year: int, pk: int) -> HttpResponse:
             "is_my_vote": voting_open
             and request.user.is_authenticated
             and vote_nominee(category=project.category_id, voter=request.user) == project.pk,
-            "outcome_public": results_are_public(edition=edition, at=current_edition(request).at),
+            "outcome_public": results_are_public(edition=edition, at=at),
         },
     )
