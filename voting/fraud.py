@@ -162,6 +162,16 @@ def _one_gap(facts: dict, prefix: str) -> bool:
     return texts["low"] == texts["high"]
 
 
+def _share_evidence(sentence: str, facts: dict) -> str:
+    """A concentration's evidence: ``sentence`` with the votes its source's share leads to
+    expect and the chance of as many, then the context of those votes."""
+    expected = {
+        "expected": number_format(facts["expected"], 1),
+        "chance": chance_text(facts["chance_log10"]),
+    }
+    return " ".join([sentence % expected, _context_text(facts)])
+
+
 def flag_describe(kind: str, facts: dict) -> tuple[str, str]:
     """The title and the evidence of a computed signal, in the active language."""
     if kind == "lockstep_ballots":
@@ -270,18 +280,12 @@ def flag_describe(kind: str, facts: dict) -> tuple[str, str]:
         return (
             title
             % {"count": facts["votes"], "nominee": facts["nominee"], "browser": facts["browser"]},
-            " ".join(
-                [
-                    gettext(
-                        "This browser family's share of all votes leads to expect "
-                        "%(expected)s: the chance of as many is below %(chance)s."
-                    )
-                    % {
-                        "expected": number_format(facts["expected"], 1),
-                        "chance": chance_text(facts["chance_log10"]),
-                    },
-                    _context_text(facts),
-                ]
+            _share_evidence(
+                gettext(
+                    "This browser family's share of all votes leads to expect "
+                    "%(expected)s: the chance of as many is below %(chance)s."
+                ),
+                facts,
             ),
         )
     if kind == "concentration":
@@ -302,18 +306,12 @@ def flag_describe(kind: str, facts: dict) -> tuple[str, str]:
         return (
             title
             % {"count": facts["votes"], "nominee": facts["nominee"], "network": facts["network"]},
-            " ".join(
-                [
-                    gettext(
-                        "This network's share of all votes leads to expect %(expected)s: "
-                        "the chance of as many is below %(chance)s."
-                    )
-                    % {
-                        "expected": number_format(facts["expected"], 1),
-                        "chance": chance_text(facts["chance_log10"]),
-                    },
-                    _context_text(facts),
-                ]
+            _share_evidence(
+                gettext(
+                    "This network's share of all votes leads to expect %(expected)s: "
+                    "the chance of as many is below %(chance)s."
+                ),
+                facts,
             ),
         )
     if kind == "new_accounts_one_network":
