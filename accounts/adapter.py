@@ -30,13 +30,13 @@ def email_domain_is_disposable(email: str) -> bool:
     return any(".".join(parts[i:]) in blocklist for i in range(len(parts) - 1))
 
 
-# allauth's refusals of a log-in in the site's words: the pages and e-mails name the code
-# the same way in every language, and the limit, which counts codes asked for as well as
-# failed log-ins, blames no one for failing.
 # allauth's label of the field of a code it asks for again (to re-authenticate, the second
 # factor): listed so that makemessages collects it, and the site's catalogues, which come
 # before allauth's, name it as the pages do ("رمز", not "شفرة"; "验证码", not "代码").
 CODE = gettext_noop("Code")
+# allauth's refusals of a log-in in the site's words: the pages and e-mails name the code
+# the same way in every language, and the limit, which counts codes asked for as well as
+# failed log-ins, blames no one for failing.
 ERROR_MESSAGES = {
     "incorrect_code": _("This is not the code we sent: check it, or ask for a new one."),
     "too_many_login_attempts": _(
