@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from django.test import Client
+
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the background networking flags Chromium tries, at every start, hosts this
 # closed network refuses.
@@ -13,3 +15,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def session_of(user) -> str:
+    """A session of ``user``'s, for the browser's cookie (made before Chromium starts:
+    Playwright's event loop keeps Django from the database in the test's thread)."""
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value

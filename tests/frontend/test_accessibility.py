@@ -12,7 +12,6 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,7 +27,7 @@ from tests.factories import (
     UserFactory,
     VoteFactory,
 )
-from tests.frontend.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.frontend.browser import CHROMIUM, CHROMIUM_ARGS, session_of
 from voting.models import Vote
 
 pytestmark = [
@@ -60,12 +59,6 @@ def axe():
         "axe_playwright_python.sync_playwright", reason="axe-playwright-python is not installed"
     )
     return module.Axe()
-
-
-def session_of(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies["sessionid"].value
 
 
 def published_edition(secretariat) -> None:

@@ -4,14 +4,13 @@ reports no violation of the policy (Chromium logs each one to the console)."""
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from awards.models import ProjectStatus
 from awards.phases import Phase
 from tests.factories import CategoryFactory, EditionFactory, ProjectFactory, UserFactory
-from tests.frontend.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.frontend.browser import CHROMIUM, CHROMIUM_ARGS, session_of
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed"),
@@ -48,12 +47,6 @@ class Browser:
 
     def close(self) -> None:
         self.browser.close()
-
-
-def session_of(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies["sessionid"].value
 
 
 @pytest.fixture

@@ -6,13 +6,12 @@ No database access while Chromium runs (Playwright's event loop keeps Django fro
 database in this thread)."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from awards.models import ConflictOfInterest, Score
 from awards.phases import Phase
 from tests.factories import CategoryFactory, EditionFactory
-from tests.frontend.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.frontend.browser import CHROMIUM, CHROMIUM_ARGS, session_of
 from tests.frontend.test_jury_pages import champion, make_juror
 
 pytestmark = [
@@ -31,9 +30,7 @@ def test_submitting_a_score_and_declaring_a_conflict_ask_first(sync_api, live_se
     category = CategoryFactory(edition=edition, number=1, title="Public governance")
     scored, declared = champion(category, "Solar schools"), champion(category, "Radio")
     juror = make_juror(category)
-    client = Client()
-    client.force_login(juror)
-    session = client.cookies["sessionid"].value
+    session = session_of(juror)
     questions = []
 
     with sync_api.sync_playwright() as playwright:

@@ -7,16 +7,14 @@ No database access while Chromium runs (Playwright's event loop keeps Django fro
 database in this thread)."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.models import User
 from awards.models import AuditAction, ProjectStatus
 from awards.services import results_publish
 from awards.services.audit import audit_record
 from tests.factories import ProjectFactory, UserFactory
-from tests.frontend.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.frontend.browser import CHROMIUM, CHROMIUM_ARGS, session_of
 from tests.frontend.test_results_pages import decide
 
 pytestmark = [
@@ -42,12 +40,6 @@ CELLS_IN_VIEW = """(selector) => [...document.querySelectorAll(selector)].map(ta
 @pytest.fixture
 def sync_api():
     return pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-
-
-def session_of(user: User) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies["sessionid"].value
 
 
 @pytest.mark.slow

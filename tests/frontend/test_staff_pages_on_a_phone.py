@@ -8,7 +8,6 @@ database in this thread)."""
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -20,7 +19,7 @@ from tests.factories import (
     UserFactory,
     VoteFactory,
 )
-from tests.frontend.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.frontend.browser import CHROMIUM, CHROMIUM_ARGS, session_of
 from voting.fraud import signals_compute
 
 pytestmark = [
@@ -64,9 +63,7 @@ def test_the_fraud_and_standings_pages_fit_a_phone(sync_api, live_server):
     )
     signals_compute(edition=edition)
     secretariat = UserFactory(is_staff=True, email_confirmed=True, mfa=True, roles=["Secretariat"])
-    client = Client()
-    client.force_login(secretariat)
-    session = client.cookies["sessionid"].value
+    session = session_of(secretariat)
     pages = []
     for language in ("en", "ar"):
         with translation.override(language):

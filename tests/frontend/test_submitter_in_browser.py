@@ -4,14 +4,13 @@ the short description's word count follows the typing."""
 import io
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
 from awards.models import ProjectStatus
 from awards.phases import Phase
 from tests.factories import CategoryFactory, EditionFactory, ProjectFactory, UserFactory
-from tests.frontend.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.frontend.browser import CHROMIUM, CHROMIUM_ARGS, session_of
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed"),
@@ -46,9 +45,7 @@ def draft_page(sync_api, live_server, draft):
     """The draft's page, opened by its submitter (Chromium starts once the data is made:
     Playwright's event loop, started in the test's thread, keeps Django from the
     database there)."""
-    client = Client()
-    client.force_login(draft.submitted_by)
-    session = client.cookies["sessionid"].value
+    session = session_of(draft.submitted_by)
     console: list[str] = []
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
